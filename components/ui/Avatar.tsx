@@ -1,0 +1,30 @@
+const palette = ['#e8590c', '#2f9e44', '#1971c2', '#9c36b5', '#c2255c', '#0c8599', '#5f3dc4', '#e67700'];
+
+function colorFor(id: string): string {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
+  return palette[h % palette.length]!;
+}
+
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const letters = parts.length > 1 ? parts[0]![0]! + parts[parts.length - 1]![0]! : (parts[0] ?? '?').slice(0, 2);
+  return letters.toUpperCase();
+}
+
+export function Avatar({
+  user,
+  online,
+  size,
+}: {
+  user: { id: string; displayName: string; avatarUrl: string | null };
+  online?: boolean;
+  size?: 'sm';
+}) {
+  return (
+    <span className={`avatar${size ? ' ' + size : ''}`} style={{ background: user.avatarUrl ? 'transparent' : colorFor(user.id) }} aria-hidden="true">
+      {user.avatarUrl ? <img src={user.avatarUrl} alt="" /> : initials(user.displayName)}
+      {online !== undefined && <span className={`presence-dot${online ? ' on' : ''}`} />}
+    </span>
+  );
+}

@@ -1,0 +1,48 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+
+type Theme = 'light' | 'dark' | 'system';
+const KEY = 'chattrix-theme';
+
+function apply(theme: Theme) {
+  const dark = theme === 'dark' || (theme === 'system' && window.matchMedia('(prefers-color-scheme: dark)').matches);
+  document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+}
+
+/** Light, dark or system; kept per device in localStorage. */
+export function ThemeSelect({ id = 'theme' }: { id?: string }) {
+  const [theme, setTheme] = useState<Theme>('system');
+
+  useEffect(() => {
+    const stored = (localStorage.getItem(KEY) as Theme | null) ?? 'system';
+    setTheme(stored);
+    const mq = window.matchMedia('(prefers-color-scheme: dark)');
+    const onChange = () => apply((localStorage.getItem(KEY) as Theme | null) ?? 'system');
+    mq.addEventListener('change', onChange);
+    return () => mq.removeEventListener('change', onChange);
+  }, []);
+
+  return (
+    <>
+      <label htmlFor={id} className="sr-only">
+        Theme
+      </label>
+      <select
+        id={id}
+        className="theme-select"
+        value={theme}
+        onChange={(e) => {
+          const t = e.target.value as Theme;
+          setTheme(t);
+          localStorage.setItem(KEY, t);
+          apply(t);
+        }}
+      >
+        <option value="system">System</option>
+        <option value="light">Light</option>
+        <option value="dark">Dark</option>
+      </select>
+    </>
+  );
+}

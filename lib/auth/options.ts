@@ -1,0 +1,44 @@
+import type { NextAuthOptions } from 'next-auth';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import { credentialsSchema } from '../validation/users';
+import { getAuthSecret } from '../secrets';
+import { verifyCredentials } from '../services/users';
+import { limitLogin } from '../rate-limit';
+
+export const SESSION_MAX_AGE = 30 * 24 * 60 * 60;
+
+/** Auth.js (next-auth v4): a Credentials provider and a JWT session in an HttpOnly, SameSite=Lax cookie. */
+export function authOptions(): NextAuthOptions {
+  return {
+    secret: getAuthSecret(),
+    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE },
+    pages: { signIn: '/login' },
+    providers: [
+      CredentialsProvider({
+        name: 'Chattrix',
+        credentials: {
+          username: { label: 'Username', type: 'text' },
+          password: { label: 'Password', type: 'password' },
+        },
+        async authorize(raw, req) {
+          const parsed = credentialsSchema.safeParse({ username: raw?.username, password: raw?.password });
+          if (!parsed.success) return null;
+          const headers = (req?.headers ?? {}) as Record<string, string | undefined>;
+          await limitLogin(parsed.data.username, headers);
+          const user = await verifyCredentials(parsed.data.username, parsed.data.password);
+          if (!user) return null;
+          return { id: user.id, name: user.displayName, email: user.email ?? undefined };
+        },
+      }),
+    ],
+    callbacks: {
+      async jwt({ token, user }) {
+        if (user) token.sub = user.id;
+        return token;
+      },
+      async session({ session, token }) {
+        return { ...session, userId: token.sub } as typeof session;
+      },
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Opaque, URL-safe ids that sort by creation time: 48-bit millisecond time + 80 random bits, base32 (Crockford).
+ */
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+
+export function newId(): string {
+  let time = Date.now();
+  let out = '';
+  for (let i = 0; i < 10; i++) {
+    out = ALPHABET[time % 32]! + out;
+    time = Math.floor(time / 32);
+  }
+  const rand = randomBytes(10);
+  let bits = 0;
+  let value = 0;
+  for (const byte of rand) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += ALPHABET[(value >>> (bits - 5)) & 31]!;
+      bits -= 5;
+    }
+    value &= (1 << bits) - 1;
+  }
+  return out;
+}

@@ -1,0 +1,98 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import { getUserById } from '../../db/queries/users';
+import { listConversationIdsForUser } from '../../db/queries/members';
+import { env } from '../env';
+import { registerHandlers } from './handlers';
+import { setIo, type ChattrixServer } from './io';
+import { broadcastPresence } from './handlers/presence';
+import { rooms } from './rooms';
+import { userFromHandshake } from './auth';
+
+export interface RealtimeHandle {
+  io: ChattrixServer;
+  close: () => Promise<void>;
+}
+
+/** Attaches Socket.IO (path /socket.io) to the HTTP server; with REDIS_URL, through the Redis adapter. */
+export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: string } = {}): Promise<RealtimeHandle> {
+  const io: ChattrixServer = new Server(httpServer, {
+    path: '/socket.io',
+    serveClient: false,
+    maxHttpBufferSize: 256 * 1024,
+    pingInterval: 25_000,
+    pingTimeout: 20_000,
+    // Short reconnect gaps (a phone changing networks) replay missed packets and keep rooms.
+    connectionStateRecovery: undefined,
+    perMessageDeflate: false,
+  });
+
+  const closers: (() => Promise<unknown>)[] = [];
+  const redisUrl = opts.redisUrl ?? env.REDIS_URL;
+  if (redisUrl) {
+    const { createClient } = await import('redis');
+    const { createAdapter } = await import('@socket.io/redis-adapter');
+    const { useRedisRateLimits } = await import('../rate-limit');
+    const pub = createClient({ url: redisUrl });
+    const sub = pub.duplicate();
+    pub.on('error', (e: Error) => console.error('[chattrix] redis:', e.message));
+    sub.on('error', (e: Error) => console.error('[chattrix] redis:', e.message));
+    await Promise.all([pub.connect(), sub.connect()]);
+    io.adapter(createAdapter(pub, sub, { key: 'chattrix' }));
+    useRedisRateLimits(pub as never);
+    closers.push(
+      () => sub.quit().catch(() => {}),
+      () => pub.quit().catch(() => {}),
+    );
+  }
+
+  io.use(async (socket, next) => {
+    try {
+      const actor = await userFromHandshake(socket.handshake);
+      if (!actor) return next(new Error('unauthorized'));
+      const user = await getUserById({ id: actor.id });
+      if (!user) return next(new Error('unauthorized'));
+      socket.data.userId = user.id;
+      socket.data.username = user.username;
+      socket.data.displayName = user.displayName;
+      socket.data.isAdmin = user.isAdmin;
+      next();
+    } catch (e) {
+      console.error('[chattrix] handshake failed:', e);
+      next(new Error('unauthorized'));
+    }
+  });
+
+  io.on('connection', async (socket) => {
+    const userId = socket.data.userId;
+    registerHandlers(io, socket);
+    socket.on('disconnect', async () => {
+      try {
+        const left = await io.in(rooms.user(userId)).fetchSockets();
+        if (left.length === 0) await broadcastPresence(userId, false);
+      } catch (e) {
+        console.error('[chattrix] presence on disconnect failed:', e);
+      }
+    });
+    try {
+      const conversationIds = await listConversationIdsForUser({ userId });
+      await socket.join([rooms.user(userId), ...conversationIds.map(rooms.conversation)]);
+      if (socket.disconnected) return;
+      const mine = await io.in(rooms.user(userId)).fetchSockets();
+      if (mine.length === 1 && mine[0]?.id === socket.id) await broadcastPresence(userId, true);
+    } catch (e) {
+      console.error('[chattrix] connection setup failed:', e);
+    }
+  });
+
+  setIo(io);
+  return {
+    io,
+    close: async () => {
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      for (const c of closers) await c();
+      setIo(undefined);
+    },
+  };
+}

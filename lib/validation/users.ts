@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { limitParam, trimmed } from './common';
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .min(3, 'Username must be 3–32 characters')
+  .max(32, 'Username must be 3–32 characters')
+  .regex(/^[A-Za-z0-9_.]+$/, 'Use only letters, digits, _ and .');
+
+export const passwordSchema = z
+  .string()
+  .min(8, 'Password must be at least 8 characters')
+  .max(128, 'Password must be at most 128 characters');
+
+export const displayNameSchema = trimmed(1, 50);
+
+export const registerSchema = z.strictObject({
+  username: usernameSchema,
+  password: passwordSchema,
+  displayName: displayNameSchema.optional(),
+  email: z.email('Enter a valid e-mail address').max(254).optional(),
+});
+export type RegisterInput = z.infer<typeof registerSchema>;
+
+export const credentialsSchema = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(128),
+});
+
+export const createTokenSchema = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(128),
+  name: trimmed(1, 64),
+});
+
+export const updateMeSchema = z.strictObject({
+  displayName: displayNameSchema.optional(),
+  bio: z.string().trim().max(300).optional(),
+});
+export type UpdateMeInput = z.infer<typeof updateMeSchema>;
+
+export const listUsersQuery = z.strictObject({
+  q: z.string().trim().max(64).optional(),
+  limit: limitParam(100, 50),
+});
+
+export const deleteMeSchema = z.strictObject({ password: z.string().min(1).max(128) });
+
+export const publicUserSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  avatarUrl: z.string().nullable(),
+  bio: z.string(),
+  online: z.boolean(),
+  lastSeenAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type PublicUser = z.infer<typeof publicUserSchema>;
+
+export const meSchema = publicUserSchema.extend({ email: z.string().nullable(), isAdmin: z.boolean() });
+export type Me = z.infer<typeof meSchema>;
+
+export const tokenSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable() });

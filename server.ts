@@ -1,0 +1,87 @@
+/**
+ * Chattrix: one HTTP server carrying Next.js (pages, REST route handlers) and Socket.IO (/socket.io).
+ * Boot order: environment → database + migrations → listen → Next ready → realtime.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import next from 'next';
+
+async function main(): Promise<void> {
+  const dev = process.argv.includes('--dev');
+  let env: typeof import('./lib/env').env;
+  try {
+    ({ env } = await import('./lib/env'));
+  } catch (e) {
+    if ((e as Error).name === 'EnvError') {
+      console.error((e as Error).message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const { initDb, closeDb } = await import('./db');
+  const { attachRealtime } = await import('./lib/realtime/server');
+  const { getAuthSecret } = await import('./lib/secrets');
+
+  const started = Date.now();
+  getAuthSecret(); // generated once into DATA_DIR when not configured
+  const db = await initDb();
+
+  let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  const httpServer = createServer((req, res) => {
+    // Route handlers cannot see the socket; pass its address on (and never trust a client-sent one).
+    req.headers['x-chattrix-remote-address'] = req.socket.remoteAddress ?? 'unknown';
+    if (!handle) {
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+      res.end(JSON.stringify({ error: { code: 'internal', message: 'Starting up' } }));
+      return;
+    }
+    handle(req, res).catch((e) => {
+      console.error('[chattrix] request failed:', e);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side' } }));
+    });
+  });
+  httpServer.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(env.PORT, env.HOST, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+
+  const app = next({ dev, dir: process.cwd(), hostname: 'localhost', port, httpServer });
+  await app.prepare();
+  const nextHandler = app.getRequestHandler();
+  const realtime = await attachRealtime(httpServer);
+  handle = (req, res) => nextHandler(req, res);
+
+  const shown = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
+  console.log(
+    `Chattrix listening on http://${shown}:${port} (${dev ? 'development' : 'production'}, database: ${db.driver}` +
+      `${env.REDIS_URL ? ', redis adapter' : ''}, ready in ${Date.now() - started} ms)`,
+  );
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`[chattrix] ${signal}: closing`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    try {
+      await realtime.close(); // disconnects sockets and closes the HTTP server
+      httpServer.closeAllConnections?.();
+      await closeDb();
+    } catch (e) {
+      console.error('[chattrix] error while closing:', e);
+    }
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((e) => {
+  console.error('[chattrix] failed to start:', e);
+  process.exit(1);
+});
