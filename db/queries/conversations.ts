@@ -1,5 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { getDb, type Executor } from '../index';
+import { conversationMembers, conversations, messages, users, type Conversation, type ConversationMember, type MemberRole, type User } from '../schema';
 
 /** Adds the user to every public channel (on registration). */
 export async function joinPublicChannels({ userId }: { userId: string }, ex: Executor = getDb()): Promise<void> {
@@ -7,4 +8,171 @@ export async function joinPublicChannels({ userId }: { userId: string }, ex: Exe
     insert into conversation_members (conversation_id, user_id, role)
     select id, ${userId}, 'member' from conversations where kind = 'channel'
     on conflict do nothing`);
+}
+
+export async function getConversationById({ id }: { id: string }, ex: Executor = getDb()): Promise<Conversation | undefined> {
+  const [row] = await ex.select().from(conversations).where(eq(conversations.id, id)).limit(1);
+  return row;
+}
+
+export async function getConversationByDirectKey({ directKey }: { directKey: string }, ex: Executor = getDb()) {
+  const [row] = await ex.select().from(conversations).where(eq(conversations.directKey, directKey)).limit(1);
+  return row;
+}
+
+export async function getMembership(
+  { conversationId, userId }: { conversationId: string; userId: string },
+  ex: Executor = getDb(),
+): Promise<{ member: ConversationMember; conversation: Conversation } | undefined> {
+  const [row] = await ex
+    .select({ member: conversationMembers, conversation: conversations })
+    .from(conversationMembers)
+    .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
+    .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId)))
+    .limit(1);
+  return row;
+}
+
+/** Inserts a conversation; for a direct one, `on conflict do nothing` on its pair key (get-or-create). */
+export async function insertConversation(
+  { conversation }: { conversation: typeof conversations.$inferInsert },
+  ex: Executor = getDb(),
+): Promise<Conversation | undefined> {
+  const [row] = await ex.insert(conversations).values(conversation).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function insertMembers(
+  { members }: { members: (typeof conversationMembers.$inferInsert)[] },
+  ex: Executor = getDb(),
+): Promise<ConversationMember[]> {
+  if (members.length === 0) return [];
+  return ex.insert(conversationMembers).values(members).onConflictDoNothing().returning();
+}
+
+export async function deleteMember({ conversationId, userId }: { conversationId: string; userId: string }, ex: Executor = getDb()) {
+  const rows = await ex
+    .delete(conversationMembers)
+    .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId)))
+    .returning();
+  return rows[0];
+}
+
+export async function setMemberRole(
+  { conversationId, userId, role }: { conversationId: string; userId: string; role: MemberRole },
+  ex: Executor = getDb(),
+) {
+  await ex
+    .update(conversationMembers)
+    .set({ role })
+    .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId)));
+}
+
+export async function setMemberMuted(
+  { conversationId, userId, muted }: { conversationId: string; userId: string; muted: boolean },
+  ex: Executor = getDb(),
+) {
+  await ex
+    .update(conversationMembers)
+    .set({ muted })
+    .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId)));
+}
+
+export async function updateConversation(
+  { id, patch }: { id: string; patch: Partial<Pick<Conversation, 'title' | 'updatedAt'>> },
+  ex: Executor = getDb(),
+) {
+  const [row] = await ex.update(conversations).set(patch).where(eq(conversations.id, id)).returning();
+  return row;
+}
+
+export type MemberWithUser = ConversationMember & { user: User };
+
+export async function listMembers({ conversationIds }: { conversationIds: string[] }, ex: Executor = getDb()): Promise<MemberWithUser[]> {
+  if (conversationIds.length === 0) return [];
+  const rows = await ex
+    .select({ member: conversationMembers, user: users })
+    .from(conversationMembers)
+    .innerJoin(users, eq(users.id, conversationMembers.userId))
+    .where(inArray(conversationMembers.conversationId, conversationIds))
+    .orderBy(asc(conversationMembers.joinedAt), asc(users.id));
+  return rows.map((r) => ({ ...r.member, user: r.user }));
+}
+
+export async function listMemberIds({ conversationId }: { conversationId: string }, ex: Executor = getDb()): Promise<string[]> {
+  const rows = await ex
+    .select({ id: conversationMembers.userId })
+    .from(conversationMembers)
+    .where(eq(conversationMembers.conversationId, conversationId));
+  return rows.map((r) => r.id);
+}
+
+export async function countMembers({ conversationIds }: { conversationIds: string[] }, ex: Executor = getDb()) {
+  if (conversationIds.length === 0) return new Map<string, number>();
+  const rows = await ex
+    .select({ id: conversationMembers.conversationId, n: sql<number>`count(*)::int` })
+    .from(conversationMembers)
+    .where(inArray(conversationMembers.conversationId, conversationIds))
+    .groupBy(conversationMembers.conversationId);
+  return new Map(rows.map((r) => [r.id, Number(r.n)]));
+}
+
+export interface ConversationSummaryRow {
+  conversation: Conversation;
+  member: ConversationMember;
+  lastMessageId: string | null;
+  unreadCount: number;
+  mentionCount: number;
+}
+
+/** The user's conversations, most recent activity first, with the last message id and unread/mention counts. */
+export async function listConversationSummaries(
+  { userId, conversationId }: { userId: string; conversationId?: string },
+  ex: Executor = getDb(),
+): Promise<ConversationSummaryRow[]> {
+  const rows = await ex
+    .select({
+      conversation: conversations,
+      member: conversationMembers,
+      lastMessageId: sql<string | null>`(
+        select m.id from ${messages} m
+        where m.conversation_id = ${conversations.id} and m.seq >= ${conversationMembers.visibleFromSeq}
+        order by m.seq desc limit 1)`,
+      unreadCount: sql<number>`(
+        select count(*)::int from ${messages} m
+        where m.conversation_id = ${conversations.id} and m.seq > ${conversationMembers.lastReadSeq}
+          and m.seq >= ${conversationMembers.visibleFromSeq}
+          and m.kind = 'user' and m.deleted_at is null and m.sender_id is distinct from ${userId})`,
+      mentionCount: sql<number>`(
+        select count(*)::int from mentions mn join ${messages} m on m.id = mn.message_id
+        where mn.user_id = ${userId} and m.conversation_id = ${conversations.id}
+          and m.seq > ${conversationMembers.lastReadSeq} and m.deleted_at is null)`,
+    })
+    .from(conversationMembers)
+    .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
+    .where(
+      conversationId
+        ? and(eq(conversationMembers.userId, userId), eq(conversationMembers.conversationId, conversationId))
+        : eq(conversationMembers.userId, userId),
+    )
+    .orderBy(desc(conversations.updatedAt), asc(conversations.id));
+  return rows.map((r) => ({ ...r, unreadCount: Number(r.unreadCount), mentionCount: Number(r.mentionCount) }));
+}
+
+export async function updateReadPosition(
+  { conversationId, userId, seq, messageId }: { conversationId: string; userId: string; seq: number; messageId: string },
+  ex: Executor = getDb(),
+): Promise<boolean> {
+  const rows = await ex
+    .update(conversationMembers)
+    .set({ lastReadSeq: seq, lastReadMessageId: messageId })
+    .where(
+      and(
+        eq(conversationMembers.conversationId, conversationId),
+        eq(conversationMembers.userId, userId),
+        sql`${conversationMembers.lastReadSeq} < ${seq}`,
+      ),
+    )
+    .returning({ userId: conversationMembers.userId });
+  return rows.length > 0;
 }

@@ -1,11 +1,12 @@
 import type { ChattrixServer } from '../io';
+import { messageHandlers } from './messages';
 import { presenceHandlers } from './presence';
 import { actorOf, type ChattrixSocket, type HandlerDeps } from './util';
 
 /** Registers every client → server event on a connected socket. */
 export function registerHandlers(io: ChattrixServer, socket: ChattrixSocket): void {
   const deps: HandlerDeps = { io, socket, actor: actorOf(socket) };
-  const all = { ...presenceHandlers(deps) };
+  const all = { ...presenceHandlers(deps), ...messageHandlers(deps) };
   for (const [event, fn] of Object.entries(all)) {
     socket.on(event as 'presence:subscribe', fn as never);
   }

@@ -1,0 +1,236 @@
+import { getDb } from '../../db';
+import * as cq from '../../db/queries/conversations';
+import * as mq from '../../db/queries/messages';
+import { getUserById, getUsersByIds } from '../../db/queries/users';
+import type { Conversation, MemberRole } from '../../db/schema';
+import type { Actor } from '../auth/actor';
+import { AppError } from '../errors';
+import { newId } from '../ids';
+import { getOnlineUserIds } from '../realtime/presence';
+import { joinConversationRoom, leaveConversationRoom, publishToConversation, publishToUsers } from '../realtime/publish';
+import { iso, type ConversationDto, type MemberDto } from '../validation/dto';
+import type { CreateConversationInput } from '../validation/conversations';
+import { hydrateMessages, postSystemMessage, requireMembership } from './messages';
+import { toUserRef } from './users';
+
+/** Channels can be large: their DTO lists at most this many members (memberCount has the total). */
+const CHANNEL_MEMBER_PREVIEW = 50;
+
+async function buildDtos(userId: string, rows: cq.ConversationSummaryRow[]): Promise<ConversationDto[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.conversation.id);
+  const [members, counts, lastRows] = await Promise.all([
+    cq.listMembers({ conversationIds: ids }),
+    cq.countMembers({ conversationIds: ids }),
+    mq.getMessagesByIds({ ids: rows.map((r) => r.lastMessageId).filter((x): x is string => !!x) }),
+  ]);
+  const online = await getOnlineUserIds([...new Set(members.map((m) => m.userId))]);
+  const lastById = new Map((await hydrateMessages(lastRows)).map((m) => [m.id, m]));
+  const byConversation = new Map<string, MemberDto[]>();
+  for (const m of members) {
+    const list = byConversation.get(m.conversationId) ?? [];
+    list.push({
+      ...toUserRef(m.user),
+      role: m.role,
+      online: online.has(m.userId),
+      lastSeenAt: iso(m.user.lastSeenAt),
+      lastReadMessageId: m.lastReadMessageId,
+    });
+    byConversation.set(m.conversationId, list);
+  }
+  return rows.map((r) => {
+    const c = r.conversation;
+    let list = byConversation.get(c.id) ?? [];
+    if (c.kind === 'channel' && list.length > CHANNEL_MEMBER_PREVIEW) {
+      list = [...list.filter((m) => m.online), ...list.filter((m) => !m.online)].slice(0, CHANNEL_MEMBER_PREVIEW);
+    }
+    return {
+      id: c.id,
+      kind: c.kind,
+      title: c.title,
+      members: list,
+      memberCount: counts.get(c.id) ?? list.length,
+      lastMessage: (r.lastMessageId && lastById.get(r.lastMessageId)) || null,
+      unreadCount: r.unreadCount,
+      mentionCount: r.mentionCount,
+      muted: r.member.muted,
+      myRole: r.member.role,
+      updatedAt: iso(c.updatedAt)!,
+      createdAt: iso(c.createdAt)!,
+    };
+  });
+}
+
+export async function listConversations(actor: Actor): Promise<ConversationDto[]> {
+  return buildDtos(actor.id, await cq.listConversationSummaries({ userId: actor.id }));
+}
+
+export async function getConversation(actor: Pick<Actor, 'id'>, id: string): Promise<ConversationDto> {
+  const rows = await cq.listConversationSummaries({ userId: actor.id, conversationId: id });
+  if (rows.length === 0) throw new AppError('not_found', 'No such conversation');
+  return (await buildDtos(actor.id, rows))[0]!;
+}
+
+/** Tells every member (and their sockets on every node) that the conversation changed. */
+async function announceUpdate(conversationId: string, viewerId: string): Promise<ConversationDto> {
+  const dto = await getConversation({ id: viewerId }, conversationId);
+  // Viewer-specific fields (unreadCount, muted, myRole) are the viewer's; clients take the shared ones.
+  publishToConversation(conversationId, 'conversation:updated', { conversation: dto });
+  return dto;
+}
+
+async function announceCreated(conversationId: string, userIds: string[]): Promise<void> {
+  joinConversationRoom(userIds, conversationId);
+  await Promise.all(
+    userIds.map(async (uid) => publishToUsers([uid], 'conversation:created', { conversation: await getConversation({ id: uid }, conversationId) })),
+  );
+}
+
+function name(u: { displayName: string }): string {
+  return u.displayName;
+}
+
+export async function createConversation(
+  actor: Actor,
+  input: CreateConversationInput,
+): Promise<{ conversation: ConversationDto; created: boolean }> {
+  const me = await getUserById({ id: actor.id });
+  if (!me) throw new AppError('unauthorized', 'This account no longer exists');
+
+  if (input.kind === 'direct') {
+    if (input.userId === actor.id) {
+      throw new AppError('bad_request', 'You cannot start a direct conversation with yourself', { issues: [{ path: ['userId'], message: 'That is you' }] });
+    }
+    const other = await getUserById({ id: input.userId });
+    if (!other) throw new AppError('not_found', 'No such user');
+    const directKey = [actor.id, other.id].sort().join(':');
+    const existing = await cq.getConversationByDirectKey({ directKey });
+    if (existing) return { conversation: await getConversation(actor, existing.id), created: false };
+    const created = await getDb().transaction(async (tx) => {
+      const conv = await cq.insertConversation({ conversation: { id: newId(), kind: 'direct', directKey, createdById: actor.id } }, tx);
+      if (!conv) return undefined; // the same pair, created a moment ago by the other side
+      await cq.insertMembers(
+        {
+          members: [
+            { conversationId: conv.id, userId: actor.id, role: 'member' },
+            { conversationId: conv.id, userId: other.id, role: 'member' },
+          ],
+        },
+        tx,
+      );
+      return conv;
+    });
+    if (!created) {
+      const again = await cq.getConversationByDirectKey({ directKey });
+      if (!again) throw new AppError('internal', 'Direct conversation vanished');
+      return { conversation: await getConversation(actor, again.id), created: false };
+    }
+    await announceCreated(created.id, [actor.id, other.id]);
+    return { conversation: await getConversation(actor, created.id), created: true };
+  }
+
+  const memberIds = [...new Set(input.memberIds.filter((id) => id !== actor.id))];
+  const found = await getUsersByIds({ ids: memberIds });
+  if (found.length !== memberIds.length) {
+    throw new AppError('bad_request', 'Some members do not exist', { issues: [{ path: ['memberIds'], message: 'Unknown user' }] });
+  }
+  const conv = await getDb().transaction(async (tx) => {
+    const c = await cq.insertConversation({ conversation: { id: newId(), kind: 'group', title: input.title, createdById: actor.id } }, tx);
+    await cq.insertMembers(
+      {
+        members: [
+          { conversationId: c!.id, userId: actor.id, role: 'owner' as const },
+          ...memberIds.map((userId) => ({ conversationId: c!.id, userId, role: 'member' as const })),
+        ],
+      },
+      tx,
+    );
+    return c!;
+  });
+  await postSystemMessage(conv.id, actor.id, `${name(me)} created the group “${input.title}”`);
+  await announceCreated(conv.id, [actor.id, ...memberIds]);
+  return { conversation: await getConversation(actor, conv.id), created: true };
+}
+
+function canManage(role: MemberRole): boolean {
+  return role === 'owner' || role === 'admin';
+}
+
+function requireGroup(c: Conversation): void {
+  if (c.kind !== 'group') throw new AppError('bad_request', 'Only groups have members to manage and a title to change');
+}
+
+export async function updateConversation(actor: Actor, id: string, patch: { title?: string; muted?: boolean }): Promise<ConversationDto> {
+  const { member, conversation } = await requireMembership(actor, id);
+  if (patch.muted !== undefined) await cq.setMemberMuted({ conversationId: id, userId: actor.id, muted: patch.muted });
+  if (patch.title !== undefined && patch.title !== conversation.title) {
+    requireGroup(conversation);
+    if (!canManage(member.role) && !actor.isAdmin) throw new AppError('forbidden', 'Only owners and admins can rename the group');
+    await cq.updateConversation({ id, patch: { title: patch.title } });
+    const me = await getUserById({ id: actor.id });
+    await postSystemMessage(id, actor.id, `${me ? name(me) : 'Someone'} renamed the group to “${patch.title}”`);
+    return announceUpdate(id, actor.id);
+  }
+  return getConversation(actor, id);
+}
+
+export async function addMember(actor: Actor, id: string, userId: string): Promise<ConversationDto> {
+  const { member, conversation } = await requireMembership(actor, id);
+  requireGroup(conversation);
+  if (!canManage(member.role)) throw new AppError('forbidden', 'Only owners and admins can add members');
+  const user = await getUserById({ id: userId });
+  if (!user) throw new AppError('not_found', 'No such user');
+  const inserted = await cq.insertMembers({
+    members: [{ conversationId: id, userId, role: 'member', visibleFromSeq: conversation.historyVisible ? 0 : conversation.lastSeq + 1 }],
+  });
+  if (inserted.length === 0) throw new AppError('conflict', `${name(user)} is already a member`);
+  const me = await getUserById({ id: actor.id });
+  await postSystemMessage(id, actor.id, `${me ? name(me) : 'Someone'} added ${name(user)}`);
+  await announceCreated(id, [userId]);
+  return announceUpdate(id, actor.id);
+}
+
+/** Removes a member (owners/admins) or leaves (anyone, userId = self). The last owner leaving hands ownership on. */
+export async function removeMember(actor: Actor, id: string, userId: string): Promise<void> {
+  const { member, conversation } = await requireMembership(actor, id);
+  requireGroup(conversation);
+  const leaving = userId === actor.id;
+  const target = leaving ? member : (await cq.getMembership({ conversationId: id, userId }))?.member;
+  if (!target) throw new AppError('not_found', 'Not a member of this group');
+  if (!leaving) {
+    if (!canManage(member.role)) throw new AppError('forbidden', 'Only owners and admins can remove members');
+    if (member.role === 'admin' && target.role !== 'member') throw new AppError('forbidden', 'Admins can remove members only');
+  }
+  const [me, them] = await Promise.all([getUserById({ id: actor.id }), getUserById({ id: userId })]);
+  // The system line goes out while the removed member is still in the room, so they see why.
+  await postSystemMessage(
+    id,
+    actor.id,
+    leaving ? `${me ? name(me) : 'Someone'} left` : `${me ? name(me) : 'Someone'} removed ${them ? name(them) : 'a member'}`,
+  );
+  // Leave the room at once, on every node: no event of this conversation reaches them any more.
+  leaveConversationRoom([userId], id);
+  await getDb().transaction(async (tx) => {
+    await cq.deleteMember({ conversationId: id, userId }, tx);
+    if (target.role === 'owner') {
+      const rest = await cq.listMembers({ conversationIds: [id] }, tx);
+      if (rest.length > 0 && !rest.some((m) => m.role === 'owner')) {
+        const heir = rest.find((m) => m.role === 'admin') ?? rest[0]!;
+        await cq.setMemberRole({ conversationId: id, userId: heir.userId, role: 'owner' }, tx);
+      }
+    }
+  });
+  publishToUsers([userId], 'conversation:removed', { conversationId: id });
+  const remaining = await cq.listMemberIds({ conversationId: id });
+  if (remaining.length > 0) await announceUpdate(id, remaining.includes(actor.id) ? actor.id : remaining[0]!);
+}
+
+export async function setMemberRole(actor: Actor, id: string, userId: string, role: MemberRole): Promise<ConversationDto> {
+  const { member, conversation } = await requireMembership(actor, id);
+  requireGroup(conversation);
+  if (member.role !== 'owner') throw new AppError('forbidden', 'Only owners can change roles');
+  const target = await cq.getMembership({ conversationId: id, userId });
+  if (!target) throw new AppError('not_found', 'Not a member of this group');
+  await cq.setMemberRole({ conversationId: id, userId, role });
+  return announceUpdate(id, actor.id);
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { idSchema, limitParam } from './common';
+
+export const MAX_BODY = 4000;
+
+/** 1–4000 characters after trimming. */
+export const bodySchema = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(z.string().min(1, 'Message is empty').max(MAX_BODY, `Message is longer than ${MAX_BODY} characters`));
+
+export const clientIdSchema = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'clientId must be a UUID or similar token');
+
+export const sendMessageSchema = z.strictObject({
+  body: bodySchema,
+  clientId: clientIdSchema.optional(),
+  replyToId: idSchema.optional(),
+  attachmentIds: z.array(idSchema).max(10).optional(),
+});
+export type SendMessageInput = z.infer<typeof sendMessageSchema>;
+
+export const socketSendSchema = sendMessageSchema.extend({ conversationId: idSchema, clientId: clientIdSchema });
+
+export const editMessageSchema = z.strictObject({ body: bodySchema });
+
+export const listMessagesQuery = z.strictObject({
+  before: idSchema.optional(),
+  after: idSchema.optional(),
+  limit: limitParam(100, 50),
+});
+
+export const readSchema = z.strictObject({ messageId: idSchema });
