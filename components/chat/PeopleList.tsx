@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Avatar } from '@/components/ui/Avatar';
 import { api } from '@/lib/client/api';
 import type { PublicUser } from '@/lib/validation/users';
+import { relativeTime } from './format';
 import { useRealtime } from './Realtime';
 
 /** The people directory: everyone on the server, who is online, live. */
@@ -91,14 +92,4 @@ export function PeopleList({ meId, onOpen }: { meId: string; onOpen?: (user: Pub
       </ul>
     </section>
   );
-}
-
-export function relativeTime(isoTime: string, now = Date.now()): string {
-  const diff = Math.max(0, now - new Date(isoTime).getTime());
-  const min = Math.round(diff / 60_000);
-  if (min < 1) return 'just now';
-  if (min < 60) return `${min} min ago`;
-  const h = Math.round(min / 60);
-  if (h < 24) return `${h} h ago`;
-  return new Date(isoTime).toLocaleDateString();
 }

@@ -23,12 +23,20 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     const s: ChatSocket = io({ path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'] });
     setSocket(s);
     s.on('connect', () => setState('connected'));
-    s.on('disconnect', () => setState(navigator.onLine ? 'reconnecting' : 'offline'));
+    s.on('disconnect', (reason) => {
+      setState(navigator.onLine ? 'reconnecting' : 'offline');
+      // A server-side kick (e.g. a restart) does not reconnect by itself.
+      if (reason === 'io server disconnect' && navigator.onLine) setTimeout(() => s.connect(), 1000);
+    });
     s.on('connect_error', (err) => {
       if (err.message === 'unauthorized') window.location.assign('/login');
       else setState(navigator.onLine ? 'reconnecting' : 'offline');
     });
-    const onOffline = () => setState('offline');
+    // The browser knows before a ping times out: drop the connection at once, and come back when the network does.
+    const onOffline = () => {
+      setState('offline');
+      s.disconnect();
+    };
     const onOnline = () => {
       setState('reconnecting');
       if (!s.connected) s.connect();

@@ -1,0 +1,397 @@
+'use client';
+
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from 'react';
+import { AppError } from '@/lib/errors';
+import { api } from '@/lib/client/api';
+import { mergeMessages, sortConversations, Store, type ChatState, type OutboxItem } from '@/lib/client/store';
+import type { ConversationDto, MessageDto } from '@/lib/validation/dto';
+import type { Me } from '@/lib/validation/users';
+import { useRealtime } from './Realtime';
+
+interface ChatActions {
+  store: Store;
+  loadConversations: () => Promise<void>;
+  openConversation: (id: string) => Promise<void>;
+  loadOlder: (id: string) => Promise<void>;
+  send: (conversationId: string, body: string, opts?: { replyToId?: string }) => void;
+  retry: (clientId: string) => void;
+  discard: (clientId: string) => void;
+  markRead: (conversationId: string, messageId: string) => void;
+  upsertConversation: (c: ConversationDto) => void;
+}
+
+const ChatContext = createContext<ChatActions | null>(null);
+
+const PAGE = 50;
+const PERMANENT = new Set(['bad_request', 'not_found', 'forbidden', 'unauthorized', 'payload_too_large', 'unsupported_media_type']);
+
+function outboxKey(userId: string) {
+  return `chattrix-outbox:${userId}`;
+}
+
+function newClientId(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
+}
+
+/**
+ * The chat's client brain: the store, live events, catch-up after every reconnect, and the outbox that sends what
+ * you wrote exactly once, in order, with its clientId, retrying until the server acknowledges it.
+ */
+export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) {
+  const { socket, state: connection } = useRealtime();
+  const storeRef = useRef<Store | null>(null);
+  storeRef.current ??= new Store(me);
+  const store = storeRef.current;
+  const flushing = useRef(false);
+  const retryTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const saveOutbox = useCallback(
+    (outbox: OutboxItem[]) => {
+      try {
+        localStorage.setItem(outboxKey(me.id), JSON.stringify(outbox));
+      } catch {
+        /* storage full or disabled: the outbox still lives in memory */
+      }
+    },
+    [me.id],
+  );
+
+  const setOutbox = useCallback(
+    (fn: (o: OutboxItem[]) => OutboxItem[]) => {
+      store.set((s) => {
+        const outbox = fn(s.outbox);
+        saveOutbox(outbox);
+        return { outbox };
+      });
+    },
+    [store, saveOutbox],
+  );
+
+  const upsertConversation = useCallback(
+    (c: ConversationDto) => {
+      store.set((s) => {
+        const list = s.conversations ?? [];
+        const i = list.findIndex((x) => x.id === c.id);
+        const next = i >= 0 ? list.map((x) => (x.id === c.id ? { ...x, ...c } : x)) : [...list, c];
+        return { conversations: sortConversations(next) };
+      });
+    },
+    [store],
+  );
+
+  /** A stored message arrived (live event, ack or catch-up). */
+  const receive = useCallback(
+    (incoming: MessageDto[], opts: { live?: boolean } = {}) => {
+      if (incoming.length === 0) return;
+      store.set((s) => {
+        const messages = { ...s.messages };
+        const byConversation = new Map<string, MessageDto[]>();
+        for (const m of incoming) byConversation.set(m.conversationId, [...(byConversation.get(m.conversationId) ?? []), m]);
+        let conversations = s.conversations;
+        for (const [cid, list] of byConversation) {
+          const cur = messages[cid];
+          // Kept even before the first page arrives (openConversation merges them), so nothing is dropped.
+          messages[cid] = cur
+            ? { ...cur, items: mergeMessages(cur.items, list) }
+            : { items: mergeMessages([], list), hasMore: true, loaded: false, loadingOlder: false };
+          if (conversations) {
+            const newest = list.reduce((a, b) => (b.seq > a.seq ? b : a));
+            conversations = conversations.map((c) => {
+              if (c.id !== cid) return c;
+              const isNewer = !c.lastMessage || newest.seq >= c.lastMessage.seq;
+              const unseen = opts.live
+                ? list.filter((m) => m.kind === 'user' && m.sender?.id !== s.me.id && (!c.lastMessage || m.seq > c.lastMessage.seq)).length
+                : 0;
+              const viewing = s.activeId === cid && typeof document !== 'undefined' && document.visibilityState === 'visible' && document.hasFocus();
+              return {
+                ...c,
+                lastMessage: isNewer ? newest : c.lastMessage,
+                updatedAt: isNewer ? newest.createdAt : c.updatedAt,
+                unreadCount: viewing ? c.unreadCount : c.unreadCount + unseen,
+              };
+            });
+          }
+        }
+        const sentIds = new Set(incoming.filter((m) => m.sender?.id === s.me.id && m.clientId).map((m) => m.clientId));
+        const outbox = sentIds.size ? s.outbox.filter((o) => !sentIds.has(o.clientId)) : s.outbox;
+        if (outbox !== s.outbox) saveOutbox(outbox);
+        return { messages, outbox, conversations: conversations ? sortConversations(conversations) : conversations };
+      });
+    },
+    [store, saveOutbox],
+  );
+
+  const loadConversations = useCallback(async () => {
+    const { conversations } = await api<{ conversations: ConversationDto[] }>('/conversations');
+    store.set((s) => {
+      // Drop messages of conversations we are no longer in.
+      const keep = new Set(conversations.map((c) => c.id));
+      const messages = Object.fromEntries(Object.entries(s.messages).filter(([id]) => keep.has(id)));
+      return { conversations: sortConversations(conversations), messages };
+    });
+  }, [store]);
+
+  const openConversation = useCallback(
+    async (id: string) => {
+      store.set({ activeId: id });
+      const cur = store.get().messages[id];
+      if (cur?.loaded) return;
+      const page = await api<{ messages: MessageDto[]; hasMore: boolean }>(`/conversations/${id}/messages?limit=${PAGE}`);
+      store.set((s) => ({
+        messages: {
+          ...s.messages,
+          // Live messages that arrived before this page are kept, but never older than it (no gap in between).
+          [id]: {
+            items: mergeMessages(
+              (s.messages[id]?.items ?? []).filter((m) => !page.hasMore || !page.messages[0] || m.seq >= page.messages[0].seq),
+              page.messages,
+            ),
+            hasMore: page.hasMore,
+            loaded: true,
+            loadingOlder: false,
+          },
+        },
+      }));
+    },
+    [store],
+  );
+
+  const loadOlder = useCallback(
+    async (id: string) => {
+      const cur = store.get().messages[id];
+      if (!cur?.loaded || !cur.hasMore || cur.loadingOlder) return;
+      const oldest = cur.items[0];
+      store.set((s) => ({ messages: { ...s.messages, [id]: { ...s.messages[id]!, loadingOlder: true } } }));
+      try {
+        const page = await api<{ messages: MessageDto[]; hasMore: boolean }>(
+          `/conversations/${id}/messages?limit=${PAGE}${oldest ? `&before=${oldest.id}` : ''}`,
+        );
+        store.set((s) => ({
+          messages: { ...s.messages, [id]: { ...s.messages[id]!, items: mergeMessages(s.messages[id]!.items, page.messages), hasMore: page.hasMore, loadingOlder: false } },
+        }));
+      } catch (e) {
+        store.set((s) => ({ messages: { ...s.messages, [id]: { ...s.messages[id]!, loadingOlder: false } } }));
+        throw e;
+      }
+    },
+    [store],
+  );
+
+  /** After any (re)connect: fetch what came after the newest message we hold, for every loaded conversation. */
+  const catchUp = useCallback(async () => {
+    await loadConversations();
+    const loaded = Object.entries(store.get().messages).filter(([, v]) => v.loaded);
+    await Promise.all(
+      loaded.map(async ([id]) => {
+        for (let i = 0; i < 50; i++) {
+          const items = store.get().messages[id]?.items ?? [];
+          const newest = items[items.length - 1];
+          const page = await api<{ messages: MessageDto[]; hasMore: boolean }>(
+            `/conversations/${id}/messages?limit=100${newest ? `&after=${newest.id}` : ''}`,
+          ).catch((e: unknown) => {
+            if (e instanceof AppError && e.code === 'not_found') return { messages: [], hasMore: false };
+            throw e;
+          });
+          receive(page.messages);
+          if (!page.hasMore) break;
+        }
+      }),
+    );
+  }, [loadConversations, receive, store]);
+
+  const flush = useCallback(async () => {
+    if (flushing.current || !socket?.connected || !store.get().synced) return;
+    flushing.current = true;
+    try {
+      for (;;) {
+        const item = store.get().outbox.find((o) => o.status === 'pending');
+        if (!item || !socket.connected) break;
+        let res;
+        try {
+          res = await socket.timeout(10_000).emitWithAck('message:send', {
+            conversationId: item.conversationId,
+            body: item.body,
+            clientId: item.clientId,
+            ...(item.replyToId ? { replyToId: item.replyToId } : {}),
+          });
+        } catch {
+          // No ack in time (connection lost?): keep it pending; the same clientId makes the retry safe.
+          setOutbox((o) => o.map((x) => (x.clientId === item.clientId ? { ...x, attempts: x.attempts + 1 } : x)));
+          const delay = Math.min(30_000, 1000 * 2 ** Math.min(item.attempts, 5));
+          if (retryTimer.current) clearTimeout(retryTimer.current);
+          retryTimer.current = setTimeout(() => void flush(), delay);
+          break;
+        }
+        if (res.ok) {
+          receive([res.data.message]);
+        } else if (PERMANENT.has(res.error.code)) {
+          setOutbox((o) => o.map((x) => (x.clientId === item.clientId ? { ...x, status: 'failed', error: res.error.message } : x)));
+        } else {
+          setOutbox((o) => o.map((x) => (x.clientId === item.clientId ? { ...x, attempts: x.attempts + 1 } : x)));
+          const delay = Math.min(30_000, 1000 * 2 ** Math.min(item.attempts, 5));
+          if (retryTimer.current) clearTimeout(retryTimer.current);
+          retryTimer.current = setTimeout(() => void flush(), delay);
+          break;
+        }
+      }
+    } finally {
+      flushing.current = false;
+    }
+  }, [socket, store, receive, setOutbox]);
+
+  const send = useCallback(
+    (conversationId: string, body: string, opts: { replyToId?: string } = {}) => {
+      const item: OutboxItem = {
+        clientId: newClientId(),
+        conversationId,
+        body,
+        replyToId: opts.replyToId,
+        createdAt: new Date().toISOString(),
+        status: 'pending',
+        attempts: 0,
+      };
+      setOutbox((o) => [...o, item]);
+      void flush();
+    },
+    [setOutbox, flush],
+  );
+
+  const retry = useCallback(
+    (clientId: string) => {
+      setOutbox((o) => o.map((x) => (x.clientId === clientId ? { ...x, status: 'pending', error: undefined, attempts: 0 } : x)));
+      void flush();
+    },
+    [setOutbox, flush],
+  );
+
+  const discard = useCallback((clientId: string) => setOutbox((o) => o.filter((x) => x.clientId !== clientId)), [setOutbox]);
+
+  const lastReadSent = useRef(new Map<string, string>());
+  const markRead = useCallback(
+    (conversationId: string, messageId: string) => {
+      if (lastReadSent.current.get(conversationId) === messageId) return;
+      lastReadSent.current.set(conversationId, messageId);
+      store.set((s) => ({
+        conversations: s.conversations?.map((c) => (c.id === conversationId ? { ...c, unreadCount: 0, mentionCount: 0 } : c)) ?? null,
+      }));
+      socket?.emit('conversation:read', { conversationId, messageId }, () => {});
+    },
+    [socket, store],
+  );
+
+  // Restore the outbox written before a reload.
+  useEffect(() => {
+    try {
+      const saved = JSON.parse(localStorage.getItem(outboxKey(me.id)) ?? '[]') as OutboxItem[];
+      if (Array.isArray(saved) && saved.length) store.set({ outbox: saved });
+    } catch {
+      /* ignore */
+    }
+  }, [me.id, store]);
+
+  // Live events.
+  useEffect(() => {
+    if (!socket) return;
+    const onCreated = ({ message }: { message: MessageDto }) => receive([message], { live: true });
+    const onUpdated = ({ message }: { message: MessageDto }) => receive([message]);
+    const onConvCreated = ({ conversation }: { conversation: ConversationDto }) => upsertConversation(conversation);
+    const onConvUpdated = ({ conversation }: { conversation: ConversationDto }) => {
+      // Only the shared fields: unreadCount, muted and myRole in a broadcast are another viewer's.
+      const mine = conversation.members.find((m) => m.id === me.id);
+      store.set((s) => ({
+        conversations:
+          s.conversations?.map((c) =>
+            c.id === conversation.id
+              ? { ...c, title: conversation.title, members: conversation.members, memberCount: conversation.memberCount, myRole: mine?.role ?? c.myRole }
+              : c,
+          ) ?? null,
+      }));
+    };
+    const onRemoved = ({ conversationId }: { conversationId: string }) =>
+      store.set((s) => {
+        const messages = { ...s.messages };
+        delete messages[conversationId];
+        return { conversations: s.conversations?.filter((c) => c.id !== conversationId) ?? null, messages };
+      });
+    const onRead = ({ conversationId, userId, messageId }: { conversationId: string; userId: string; messageId: string }) =>
+      store.set((s) => ({
+        conversations:
+          s.conversations?.map((c) =>
+            c.id === conversationId
+              ? { ...c, members: c.members.map((m) => (m.id === userId ? { ...m, lastReadMessageId: messageId } : m)), ...(userId === me.id ? { unreadCount: 0, mentionCount: 0 } : {}) }
+              : c,
+          ) ?? null,
+      }));
+    const onPresence = (p: { userId: string; online: boolean; lastSeenAt: string | null }) =>
+      store.set((s) => ({
+        conversations:
+          s.conversations?.map((c) =>
+            c.members.some((m) => m.id === p.userId)
+              ? { ...c, members: c.members.map((m) => (m.id === p.userId ? { ...m, online: p.online, lastSeenAt: p.lastSeenAt } : m)) }
+              : c,
+          ) ?? null,
+      }));
+    const onConnect = () => {
+      store.set({ synced: false });
+      catchUp()
+        .then(() => {
+          store.set({ synced: true });
+          void flush();
+        })
+        .catch(() => {
+          // Catch-up failed (server restarting?): try again shortly.
+          setTimeout(() => socket.connected && onConnect(), 2000);
+        });
+    };
+    const onDisconnect = () => store.set({ synced: false });
+    socket.on('message:created', onCreated);
+    socket.on('message:updated', onUpdated);
+    socket.on('conversation:created', onConvCreated);
+    socket.on('conversation:updated', onConvUpdated);
+    socket.on('conversation:removed', onRemoved);
+    socket.on('conversation:read', onRead);
+    socket.on('presence', onPresence);
+    socket.on('connect', onConnect);
+    socket.on('disconnect', onDisconnect);
+    if (socket.connected) onConnect();
+    return () => {
+      socket.off('message:created', onCreated);
+      socket.off('message:updated', onUpdated);
+      socket.off('conversation:created', onConvCreated);
+      socket.off('conversation:updated', onConvUpdated);
+      socket.off('conversation:removed', onRemoved);
+      socket.off('conversation:read', onRead);
+      socket.off('presence', onPresence);
+      socket.off('connect', onConnect);
+      socket.off('disconnect', onDisconnect);
+    };
+  }, [socket, store, receive, upsertConversation, catchUp, flush, me.id]);
+
+  // First load even before the socket is up (and when it cannot connect at all).
+  useEffect(() => {
+    void loadConversations().catch(() => {});
+  }, [loadConversations]);
+
+  useEffect(() => {
+    if (connection === 'offline') store.set({ synced: false });
+  }, [connection, store]);
+
+  const actions = useMemo<ChatActions>(
+    () => ({ store, loadConversations, openConversation, loadOlder, send, retry, discard, markRead, upsertConversation }),
+    [store, loadConversations, openConversation, loadOlder, send, retry, discard, markRead, upsertConversation],
+  );
+  return <ChatContext.Provider value={actions}>{children}</ChatContext.Provider>;
+}
+
+export function useChatActions(): ChatActions {
+  const ctx = useContext(ChatContext);
+  if (!ctx) throw new Error('useChatActions outside ChatProvider');
+  return ctx;
+}
+
+export function useChat<T>(select: (s: ChatState) => T): T {
+  const { store } = useChatActions();
+  return useSyncExternalStore(store.subscribe, () => select(store.get()), () => select(store.get()));
+}

@@ -1,0 +1,198 @@
+'use client';
+
+import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { Avatar } from '@/components/ui/Avatar';
+import type { OutboxItem } from '@/lib/client/store';
+import type { MemberDto, MessageDto } from '@/lib/validation/dto';
+import { clockTime, dayLabel, exactTime, sameDay } from './format';
+import { Linkify } from './Linkify';
+
+const GROUP_GAP_MS = 5 * 60_000;
+
+interface Props {
+  meId: string;
+  kind: 'direct' | 'group' | 'channel';
+  messages: MessageDto[];
+  pending: OutboxItem[];
+  hasMore: boolean;
+  loadingOlder: boolean;
+  members: MemberDto[];
+  onLoadOlder: () => void;
+  onRetry: (clientId: string) => void;
+  onDiscard: (clientId: string) => void;
+  onAtBottomChange: (atBottom: boolean) => void;
+  scrollToBottomSignal: number;
+}
+
+export function MessageList(p: Props) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [atBottom, setAtBottom] = useState(true);
+  const prev = useRef<{ firstId?: string; lastId?: string; height: number; pendingCount: number }>({ height: 0, pendingCount: 0 });
+  const [newBelow, setNewBelow] = useState(0);
+
+  const first = p.messages[0];
+  const last = p.messages[p.messages.length - 1];
+
+  // Keep the view where it should be: at the bottom for new messages (when already there or when it is ours),
+  // and in place when older messages are added on top.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const before = prev.current;
+    const addedOnTop = before.firstId !== undefined && first?.id !== before.firstId && before.lastId === last?.id;
+    if (addedOnTop) {
+      el.scrollTop += el.scrollHeight - before.height;
+    } else if (before.lastId === undefined) {
+      el.scrollTop = el.scrollHeight;
+    } else if (last?.id !== before.lastId || p.pending.length > before.pendingCount) {
+      const mine = last?.sender?.id === p.meId || p.pending.length > before.pendingCount;
+      if (atBottom || mine) el.scrollTop = el.scrollHeight;
+      else setNewBelow((n) => n + 1);
+    }
+    prev.current = { firstId: first?.id, lastId: last?.id, height: el.scrollHeight, pendingCount: p.pending.length };
+  }, [first?.id, last?.id, p.pending.length, p.meId, atBottom, last?.sender?.id]);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (el && p.scrollToBottomSignal > 0) el.scrollTop = el.scrollHeight;
+  }, [p.scrollToBottomSignal]);
+
+  const onScroll = useCallback(() => {
+    const el = ref.current;
+    if (!el) return;
+    const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    if (bottom !== atBottom) {
+      setAtBottom(bottom);
+      p.onAtBottomChange(bottom);
+    }
+    if (bottom) setNewBelow(0);
+    if (el.scrollTop < 120 && p.hasMore && !p.loadingOlder) p.onLoadOlder();
+  }, [atBottom, p]);
+
+  // If the first page does not fill the screen, load more right away.
+  useEffect(() => {
+    const el = ref.current;
+    if (el && p.hasMore && !p.loadingOlder && el.scrollHeight <= el.clientHeight + 10) p.onLoadOlder();
+  }, [p.hasMore, p.loadingOlder, p.messages.length, p]);
+
+  const readers = (m: MessageDto) => p.members.filter((x) => x.id !== p.meId && x.lastReadMessageId === m.id);
+
+  let prevMsg: MessageDto | undefined;
+  return (
+    <div className="messages-wrap">
+      <div ref={ref} className="messages" onScroll={onScroll} role="log" aria-live="polite" aria-relevant="additions" aria-label="Conversation history" tabIndex={0}>
+        {p.hasMore ? (
+          <div className="load-older" role="status">
+            {p.loadingOlder ? 'Loading older messages…' : <button type="button" className="btn btn-ghost btn-sm" onClick={p.onLoadOlder}>Load older messages</button>}
+          </div>
+        ) : (
+          p.messages.length > 0 && <div className="history-start">This is the beginning of the conversation.</div>
+        )}
+        {p.messages.map((m) => {
+          const d = new Date(m.createdAt);
+          const newDay = !prevMsg || !sameDay(new Date(prevMsg.createdAt), d);
+          const grouped =
+            !newDay &&
+            prevMsg &&
+            prevMsg.kind === 'user' &&
+            m.kind === 'user' &&
+            prevMsg.sender?.id === m.sender?.id &&
+            d.getTime() - new Date(prevMsg.createdAt).getTime() < GROUP_GAP_MS;
+          prevMsg = m;
+          const mine = m.sender?.id === p.meId;
+          const seenBy = mine ? readers(m) : [];
+          return (
+            <Fragment key={m.id}>
+              {newDay && (
+                <div className="day-sep" role="separator">
+                  <span>{dayLabel(d)}</span>
+                </div>
+              )}
+              {m.kind === 'system' ? (
+                <div className="system-line" data-testid="system-message">
+                  {m.body} · <time dateTime={m.createdAt} title={exactTime(m.createdAt)}>{clockTime(d)}</time>
+                </div>
+              ) : (
+                <article
+                  className={`msg${mine ? ' mine' : ''}${grouped ? ' grouped' : ''}`}
+                  data-testid="message"
+                  data-message-id={m.id}
+                  data-seq={m.seq}
+                  aria-label={`${m.sender?.displayName ?? 'Someone'} at ${clockTime(d)}`}
+                >
+                  {!mine && !grouped && m.sender && <Avatar user={m.sender} size="sm" />}
+                  <div className="msg-col">
+                    {!grouped && !mine && p.kind !== 'direct' && <div className="msg-author">{m.sender?.displayName ?? 'Deleted account'}</div>}
+                    <div className={`bubble${m.deletedAt ? ' deleted' : ''}`}>
+                      {m.deletedAt ? <em>Message deleted</em> : <div className="msg-body"><Linkify text={m.body} /></div>}
+                      <span className="msg-meta">
+                        {m.editedAt && !m.deletedAt && <span title={exactTime(m.editedAt)}>edited · </span>}
+                        <time dateTime={m.createdAt} title={exactTime(m.createdAt)}>
+                          {clockTime(d)}
+                        </time>
+                        {mine && (
+                          <span className="tick" aria-label="Sent" title="Sent">
+                            ✓
+                          </span>
+                        )}
+                      </span>
+                    </div>
+                    {seenBy.length > 0 && (
+                      <div className="seen" title={seenBy.map((r) => r.displayName).join(', ')} data-testid="seen">
+                        {p.kind === 'direct' ? 'Seen' : `Seen by ${seenBy.length}`}
+                      </div>
+                    )}
+                  </div>
+                </article>
+              )}
+            </Fragment>
+          );
+        })}
+        {p.pending.map((o) => (
+          <article key={o.clientId} className="msg mine" data-testid="pending-message" data-status={o.status}>
+            <div className="msg-col">
+              <div className={`bubble pending${o.status === 'failed' ? ' failed' : ''}`}>
+                <div className="msg-body">
+                  <Linkify text={o.body} />
+                </div>
+                <span className="msg-meta">
+                  {o.status === 'pending' ? (
+                    <span aria-label="Sending" title="Waiting to send">
+                      🕓
+                    </span>
+                  ) : (
+                    <span className="failed-text">Not sent</span>
+                  )}
+                </span>
+              </div>
+              {o.status === 'failed' && (
+                <div className="failed-actions" role="alert">
+                  {o.error ?? 'Could not send.'}{' '}
+                  <button type="button" className="linklike" onClick={() => p.onRetry(o.clientId)}>
+                    Retry
+                  </button>{' '}
+                  <button type="button" className="linklike" onClick={() => p.onDiscard(o.clientId)}>
+                    Discard
+                  </button>
+                </div>
+              )}
+            </div>
+          </article>
+        ))}
+      </div>
+      {newBelow > 0 && !atBottom && (
+        <button
+          type="button"
+          className="new-below btn"
+          onClick={() => {
+            const el = ref.current;
+            if (el) el.scrollTop = el.scrollHeight;
+            setNewBelow(0);
+          }}
+        >
+          {newBelow} new message{newBelow > 1 ? 's' : ''} ↓
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+'use client';
+
+import type { ConversationDto, MessageDto } from '../validation/dto';
+import type { Me } from '../validation/users';
+
+/** Client-side state of the chat: a tiny external store (useSyncExternalStore), no framework. */
+export interface OutboxItem {
+  clientId: string;
+  conversationId: string;
+  body: string;
+  replyToId?: string;
+  createdAt: string;
+  status: 'pending' | 'failed';
+  error?: string;
+  attempts: number;
+}
+
+export interface ConversationMessages {
+  items: MessageDto[];
+  hasMore: boolean;
+  loaded: boolean;
+  loadingOlder: boolean;
+}
+
+export interface ChatState {
+  me: Me;
+  conversations: ConversationDto[] | null;
+  messages: Record<string, ConversationMessages>;
+  outbox: OutboxItem[];
+  typing: Record<string, { userId: string; displayName: string; until: number }[]>;
+  /** true once, after each (re)connect, every loaded conversation caught up. */
+  synced: boolean;
+  activeId: string | null;
+}
+
+type Listener = () => void;
+
+export class Store {
+  private state: ChatState;
+  private listeners = new Set<Listener>();
+
+  constructor(me: Me) {
+    this.state = { me, conversations: null, messages: {}, outbox: [], typing: {}, synced: false, activeId: null };
+  }
+
+  get = (): ChatState => this.state;
+
+  subscribe = (l: Listener): (() => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+
+  set(update: Partial<ChatState> | ((s: ChatState) => Partial<ChatState>)): void {
+    const patch = typeof update === 'function' ? update(this.state) : update;
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l();
+  }
+}
+
+export function sortConversations(list: ConversationDto[]): ConversationDto[] {
+  return [...list].sort((a, b) => {
+    const ta = a.lastMessage?.createdAt ?? a.updatedAt;
+    const tb = b.lastMessage?.createdAt ?? b.updatedAt;
+    return tb.localeCompare(ta) || a.id.localeCompare(b.id);
+  });
+}
+
+/** Inserts messages by seq, replacing ones with the same id (an edit or a re-fetch); never duplicates. */
+export function mergeMessages(current: MessageDto[], incoming: MessageDto[]): MessageDto[] {
+  if (incoming.length === 0) return current;
+  const byId = new Map(current.map((m) => [m.id, m]));
+  for (const m of incoming) byId.set(m.id, m);
+  return [...byId.values()].sort((a, b) => a.seq - b.seq);
+}
+
+export function conversationTitle(c: ConversationDto, meId: string): string {
+  if (c.kind === 'direct') {
+    const other = c.members.find((m) => m.id !== meId);
+    return other?.displayName ?? 'Direct message';
+  }
+  if (c.kind === 'channel') return `# ${c.title ?? 'channel'}`;
+  return c.title ?? 'Group';
+}
