@@ -1,7 +1,8 @@
 'use client';
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from 'react';
-import { AppError } from '@/lib/errors';
+import { AppError, type ErrorBody } from '@/lib/errors';
+import type { ClientToServerEvents } from '@/lib/realtime/contract';
 import { api } from '@/lib/client/api';
 import { mergeMessages, sortConversations, Store, type ChatState, type OutboxItem } from '@/lib/client/store';
 import type { ConversationDto, MessageDto } from '@/lib/validation/dto';
@@ -18,6 +19,13 @@ interface ChatActions {
   discard: (clientId: string) => void;
   markRead: (conversationId: string, messageId: string) => void;
   upsertConversation: (c: ConversationDto) => void;
+  editMessage: (messageId: string, body: string) => Promise<void>;
+  deleteMessage: (messageId: string) => Promise<void>;
+  toggleReaction: (messageId: string, emoji: string, on: boolean) => Promise<void>;
+  setPinned: (messageId: string, pinned: boolean) => Promise<void>;
+  typing: (conversationId: string, isTyping: boolean) => void;
+  /** Loads older pages until the message is in memory (to jump to a reply's original or a search hit). */
+  ensureLoaded: (conversationId: string, messageId: string) => Promise<boolean>;
 }
 
 const ChatContext = createContext<ChatActions | null>(null);
@@ -281,6 +289,67 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
     [socket, store],
   );
 
+  /** A socket request with the contract's ack; errors come back as AppError. */
+  const request = useCallback(
+    async <E extends 'message:edit' | 'message:delete' | 'reaction:add' | 'reaction:remove'>(event: E, payload: Parameters<ClientToServerEvents[E]>[0]) => {
+      if (!socket?.connected) throw new AppError('internal', 'You are offline');
+      const res = (await (socket.timeout(10_000).emitWithAck as (e: E, p: unknown) => Promise<{ ok: boolean; data?: unknown; error?: ErrorBody }>)(event, payload));
+      if (!res.ok) throw AppError.fromBody(res.error!);
+      return res.data;
+    },
+    [socket],
+  );
+
+  const editMessage = useCallback(
+    async (messageId: string, body: string) => {
+      const data = (await request('message:edit', { messageId, body })) as { message: MessageDto };
+      receive([data.message]);
+    },
+    [request, receive],
+  );
+  const deleteMessage = useCallback(async (messageId: string) => void (await request('message:delete', { messageId })), [request]);
+  const toggleReaction = useCallback(
+    async (messageId: string, emoji: string, on: boolean) => void (await request(on ? 'reaction:add' : 'reaction:remove', { messageId, emoji })),
+    [request],
+  );
+  const setPinned = useCallback(
+    async (messageId: string, pinned: boolean) => {
+      const { message } = await api<{ message: MessageDto }>(`/messages/${messageId}/pin`, { method: pinned ? 'PUT' : 'DELETE' });
+      receive([message]);
+    },
+    [receive],
+  );
+  const typingState = useRef(new Map<string, number>());
+  const typing = useCallback(
+    (conversationId: string, isTyping: boolean) => {
+      if (!socket?.connected) return;
+      const last = typingState.current.get(conversationId);
+      if (isTyping) {
+        // At most one event per 2 s while typing.
+        if (last && Date.now() - last < 2000) return;
+        typingState.current.set(conversationId, Date.now());
+        socket.emit('typing:start', { conversationId }, () => {});
+      } else if (last) {
+        typingState.current.delete(conversationId);
+        socket.emit('typing:stop', { conversationId }, () => {});
+      }
+    },
+    [socket],
+  );
+  const ensureLoaded = useCallback(
+    async (conversationId: string, messageId: string) => {
+      await openConversation(conversationId);
+      for (let i = 0; i < 40; i++) {
+        const cur = store.get().messages[conversationId];
+        if (cur?.items.some((m) => m.id === messageId)) return true;
+        if (!cur?.hasMore) return false;
+        await loadOlder(conversationId);
+      }
+      return false;
+    },
+    [openConversation, loadOlder, store],
+  );
+
   // Restore the outbox written before a reload.
   useEffect(() => {
     try {
@@ -296,6 +365,40 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
     if (!socket) return;
     const onCreated = ({ message }: { message: MessageDto }) => receive([message], { live: true });
     const onUpdated = ({ message }: { message: MessageDto }) => receive([message]);
+    const patchMessage = (conversationId: string, messageId: string, patch: (m: MessageDto) => MessageDto) =>
+      store.set((s) => {
+        const cur = s.messages[conversationId];
+        const conversations = s.conversations?.map((c) =>
+          c.id === conversationId && c.lastMessage?.id === messageId ? { ...c, lastMessage: patch(c.lastMessage) } : c,
+        ) ?? null;
+        if (!cur) return { conversations };
+        return {
+          conversations,
+          messages: { ...s.messages, [conversationId]: { ...cur, items: cur.items.map((m) => (m.id === messageId ? patch(m) : m)) } },
+        };
+      });
+    const onDeleted = ({ conversationId, messageId }: { conversationId: string; messageId: string }) =>
+      patchMessage(conversationId, messageId, (m) => ({
+        ...m,
+        body: '',
+        attachments: [],
+        reactions: [],
+        mentions: [],
+        replyTo: null,
+        pinnedAt: null,
+        deletedAt: new Date().toISOString(),
+      }));
+    const onReactions = ({ conversationId, messageId, reactions }: { conversationId: string; messageId: string; reactions: MessageDto['reactions'] }) =>
+      patchMessage(conversationId, messageId, (m) => ({ ...m, reactions }));
+    const onTyping = ({ conversationId, userId, displayName, isTyping }: { conversationId: string; userId: string; displayName: string; isTyping: boolean }) => {
+      if (userId === me.id) return;
+      store.set((s) => {
+        const now = Date.now();
+        const list = (s.typing[conversationId] ?? []).filter((t) => t.userId !== userId && t.until > now);
+        if (isTyping) list.push({ userId, displayName, until: now + 6000 });
+        return { typing: { ...s.typing, [conversationId]: list } };
+      });
+    };
     const onConvCreated = ({ conversation }: { conversation: ConversationDto }) => upsertConversation(conversation);
     const onConvUpdated = ({ conversation }: { conversation: ConversationDto }) => {
       // Only the shared fields: unreadCount, muted and myRole in a broadcast are another viewer's.
@@ -315,12 +418,16 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
         delete messages[conversationId];
         return { conversations: s.conversations?.filter((c) => c.id !== conversationId) ?? null, messages };
       });
-    const onRead = ({ conversationId, userId, messageId }: { conversationId: string; userId: string; messageId: string }) =>
+    const onRead = ({ conversationId, userId, messageId, seq }: { conversationId: string; userId: string; messageId: string; seq: number }) =>
       store.set((s) => ({
         conversations:
           s.conversations?.map((c) =>
             c.id === conversationId
-              ? { ...c, members: c.members.map((m) => (m.id === userId ? { ...m, lastReadMessageId: messageId } : m)), ...(userId === me.id ? { unreadCount: 0, mentionCount: 0 } : {}) }
+              ? {
+                  ...c,
+                  members: c.members.map((m) => (m.id === userId ? { ...m, lastReadMessageId: messageId, lastReadSeq: Math.max(m.lastReadSeq, seq) } : m)),
+                  ...(userId === me.id ? { unreadCount: 0, mentionCount: 0 } : {}),
+                }
               : c,
           ) ?? null,
       }));
@@ -348,6 +455,9 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
     const onDisconnect = () => store.set({ synced: false });
     socket.on('message:created', onCreated);
     socket.on('message:updated', onUpdated);
+    socket.on('message:deleted', onDeleted);
+    socket.on('reaction:updated', onReactions);
+    socket.on('typing', onTyping);
     socket.on('conversation:created', onConvCreated);
     socket.on('conversation:updated', onConvUpdated);
     socket.on('conversation:removed', onRemoved);
@@ -359,6 +469,9 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
     return () => {
       socket.off('message:created', onCreated);
       socket.off('message:updated', onUpdated);
+      socket.off('message:deleted', onDeleted);
+      socket.off('reaction:updated', onReactions);
+      socket.off('typing', onTyping);
       socket.off('conversation:created', onConvCreated);
       socket.off('conversation:updated', onConvUpdated);
       socket.off('conversation:removed', onRemoved);
@@ -379,8 +492,24 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
   }, [connection, store]);
 
   const actions = useMemo<ChatActions>(
-    () => ({ store, loadConversations, openConversation, loadOlder, send, retry, discard, markRead, upsertConversation }),
-    [store, loadConversations, openConversation, loadOlder, send, retry, discard, markRead, upsertConversation],
+    () => ({
+      store,
+      loadConversations,
+      openConversation,
+      loadOlder,
+      send,
+      retry,
+      discard,
+      markRead,
+      upsertConversation,
+      editMessage,
+      deleteMessage,
+      toggleReaction,
+      setPinned,
+      typing,
+      ensureLoaded,
+    }),
+    [store, loadConversations, openConversation, loadOlder, send, retry, discard, markRead, upsertConversation, editMessage, deleteMessage, toggleReaction, setPinned, typing, ensureLoaded],
   );
   return <ChatContext.Provider value={actions}>{children}</ChatContext.Provider>;
 }

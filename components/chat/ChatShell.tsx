@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { signOut } from 'next-auth/react';
 import { useParams, useRouter, useSelectedLayoutSegment } from 'next/navigation';
 import { useState, type ReactNode } from 'react';
@@ -72,6 +73,9 @@ function Shell({ me, children }: { me: Me; children: ReactNode }) {
             </span>
             <span style={{ color: 'var(--text)' }}>Chattrix</span>
           </a>
+          <Link className="icon-btn" href="/search" aria-label="Search messages" title="Search messages">
+            🔍
+          </Link>
           <ThemeSelect />
         </div>
         <ConnectionBanner />
@@ -85,9 +89,9 @@ function Shell({ me, children }: { me: Me; children: ReactNode }) {
             <div className="row-title">{me.displayName}</div>
             <div className="row-sub">@{me.username}</div>
           </div>
-          <a className="icon-btn" href="/settings" aria-label="Settings" title="Settings">
+          <Link className="icon-btn" href="/settings" aria-label="Settings" title="Settings">
             ⚙
-          </a>
+          </Link>
           <button
             type="button"
             className="btn btn-ghost"

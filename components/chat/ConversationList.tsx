@@ -62,6 +62,11 @@ export function ConversationList({ activeId, onNewGroup }: { activeId: string | 
                   </span>
                   <span className="row-sub row-flex">
                     <span className="ellipsis">{preview}</span>
+                    {c.mentionCount > 0 && (
+                      <span className="badge mention-badge" aria-label={`${c.mentionCount} mentions`} data-testid="mentions">
+                        @
+                      </span>
+                    )}
                     {c.unreadCount > 0 && (
                       <span className={`badge${c.muted ? ' muted' : ''}`} data-testid="unread">
                         {c.unreadCount > 99 ? '99+' : c.unreadCount}

@@ -61,6 +61,21 @@ export function MembersPanel({ conversation, meId, onClose }: { conversation: Co
           </div>
         </form>
       )}
+      <div className="pad">
+        <label className="switch">
+          <input
+            type="checkbox"
+            checked={conversation.muted}
+            onChange={(e) =>
+              void run(async () => {
+                const r = await api<{ conversation: ConversationDto }>(`/conversations/${conversation.id}`, { method: 'PATCH', body: { muted: e.target.checked } });
+                upsertConversation(r.conversation);
+              })
+            }
+          />{' '}
+          Mute notifications
+        </label>
+      </div>
       <h3 className="section-title">
         {conversation.memberCount} member{conversation.memberCount === 1 ? '' : 's'}
       </h3>

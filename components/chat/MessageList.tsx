@@ -1,11 +1,11 @@
 'use client';
 
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { Avatar } from '@/components/ui/Avatar';
 import type { OutboxItem } from '@/lib/client/store';
 import type { MemberDto, MessageDto } from '@/lib/validation/dto';
 import { clockTime, dayLabel, exactTime, sameDay } from './format';
 import { Linkify } from './Linkify';
+import { MessageItem, type MessageActions } from './MessageItem';
 
 const GROUP_GAP_MS = 5 * 60_000;
 
@@ -22,6 +22,12 @@ interface Props {
   onDiscard: (clientId: string) => void;
   onAtBottomChange: (atBottom: boolean) => void;
   scrollToBottomSignal: number;
+  meUsername: string;
+  canModerate: boolean;
+  canPin: boolean;
+  editingId: string | null;
+  highlightId: string | null;
+  actions: MessageActions;
 }
 
 export function MessageList(p: Props) {
@@ -75,7 +81,22 @@ export function MessageList(p: Props) {
     if (el && p.hasMore && !p.loadingOlder && el.scrollHeight <= el.clientHeight + 10) p.onLoadOlder();
   }, [p.hasMore, p.loadingOlder, p.messages.length, p]);
 
-  const readers = (m: MessageDto) => p.members.filter((x) => x.id !== p.meId && x.lastReadMessageId === m.id);
+  // Read receipts: in a DM, "Seen" under my newest message the other person has read; in a group, "Seen by N"
+  // under my newest message.
+  const seenFor = new Map<string, { label: string; names: string }>();
+  const others = p.members.filter((x) => x.id !== p.meId);
+  const mineMsgs = p.messages.filter((m) => m.sender?.id === p.meId && m.kind === 'user' && !m.deletedAt);
+  if (p.kind === 'direct') {
+    const other = others[0];
+    const seenMsg = other ? [...mineMsgs].reverse().find((m) => m.seq <= other.lastReadSeq) : undefined;
+    if (seenMsg) seenFor.set(seenMsg.id, { label: 'Seen', names: other!.displayName });
+  } else {
+    const newestMine = mineMsgs[mineMsgs.length - 1];
+    if (newestMine) {
+      const readers = others.filter((x) => x.lastReadSeq >= newestMine.seq);
+      if (readers.length) seenFor.set(newestMine.id, { label: `Seen by ${readers.length}`, names: readers.map((r) => r.displayName).join(', ') });
+    }
+  }
 
   let prevMsg: MessageDto | undefined;
   return (
@@ -93,14 +114,14 @@ export function MessageList(p: Props) {
           const newDay = !prevMsg || !sameDay(new Date(prevMsg.createdAt), d);
           const grouped =
             !newDay &&
-            prevMsg &&
+            !!prevMsg &&
             prevMsg.kind === 'user' &&
             m.kind === 'user' &&
+            !m.replyTo &&
             prevMsg.sender?.id === m.sender?.id &&
             d.getTime() - new Date(prevMsg.createdAt).getTime() < GROUP_GAP_MS;
           prevMsg = m;
           const mine = m.sender?.id === p.meId;
-          const seenBy = mine ? readers(m) : [];
           return (
             <Fragment key={m.id}>
               {newDay && (
@@ -113,37 +134,20 @@ export function MessageList(p: Props) {
                   {m.body} · <time dateTime={m.createdAt} title={exactTime(m.createdAt)}>{clockTime(d)}</time>
                 </div>
               ) : (
-                <article
-                  className={`msg${mine ? ' mine' : ''}${grouped ? ' grouped' : ''}`}
-                  data-testid="message"
-                  data-message-id={m.id}
-                  data-seq={m.seq}
-                  aria-label={`${m.sender?.displayName ?? 'Someone'} at ${clockTime(d)}`}
-                >
-                  {!mine && !grouped && m.sender && <Avatar user={m.sender} size="sm" />}
-                  <div className="msg-col">
-                    {!grouped && !mine && p.kind !== 'direct' && <div className="msg-author">{m.sender?.displayName ?? 'Deleted account'}</div>}
-                    <div className={`bubble${m.deletedAt ? ' deleted' : ''}`}>
-                      {m.deletedAt ? <em>Message deleted</em> : <div className="msg-body"><Linkify text={m.body} /></div>}
-                      <span className="msg-meta">
-                        {m.editedAt && !m.deletedAt && <span title={exactTime(m.editedAt)}>edited · </span>}
-                        <time dateTime={m.createdAt} title={exactTime(m.createdAt)}>
-                          {clockTime(d)}
-                        </time>
-                        {mine && (
-                          <span className="tick" aria-label="Sent" title="Sent">
-                            ✓
-                          </span>
-                        )}
-                      </span>
-                    </div>
-                    {seenBy.length > 0 && (
-                      <div className="seen" title={seenBy.map((r) => r.displayName).join(', ')} data-testid="seen">
-                        {p.kind === 'direct' ? 'Seen' : `Seen by ${seenBy.length}`}
-                      </div>
-                    )}
-                  </div>
-                </article>
+                <MessageItem
+                  m={m}
+                  meId={p.meId}
+                  meUsername={p.meUsername}
+                  grouped={grouped}
+                  showAuthor={!grouped && !mine && p.kind !== 'direct'}
+                  canModerate={p.canModerate}
+                  canPin={p.canPin}
+                  editing={p.editingId === m.id}
+                  highlighted={p.highlightId === m.id}
+                  seen={seenFor.get(m.id) ?? null}
+                  members={p.members}
+                  actions={p.actions}
+                />
               )}
             </Fragment>
           );

@@ -176,3 +176,27 @@ export async function updateReadPosition(
     .returning({ userId: conversationMembers.userId });
   return rows.length > 0;
 }
+
+/** Members of a conversation among these usernames (case-insensitive): who an `@username` mentions. */
+export async function findMembersByUsernames(
+  { conversationId, usernames }: { conversationId: string; usernames: string[] },
+  ex: Executor = getDb(),
+): Promise<string[]> {
+  if (usernames.length === 0) return [];
+  const rows = await ex
+    .select({ id: users.id })
+    .from(users)
+    .innerJoin(conversationMembers, and(eq(conversationMembers.userId, users.id), eq(conversationMembers.conversationId, conversationId)))
+    .where(inArray(sql`lower(${users.username})`, usernames.map((u) => u.toLowerCase())));
+  return rows.map((r) => r.id);
+}
+
+/** The other member of a direct conversation. */
+export async function otherDirectMember({ conversationId, userId }: { conversationId: string; userId: string }, ex: Executor = getDb()) {
+  const rows = await ex
+    .select({ id: conversationMembers.userId })
+    .from(conversationMembers)
+    .where(and(eq(conversationMembers.conversationId, conversationId), sql`${conversationMembers.userId} <> ${userId}`))
+    .limit(1);
+  return rows[0]?.id;
+}

@@ -240,3 +240,128 @@ export async function loadMessageExtras({ rows }: { rows: Message[] }, ex: Execu
     replies: new Map(replies.map((m) => [m.id, m])),
   };
 }
+
+export async function updateMessageBody(
+  { id, body, mentionUserIds }: { id: string; body: string; mentionUserIds: string[] },
+  ex: Executor = getDb(),
+): Promise<Message | undefined> {
+  return ex.transaction(async (tx) => {
+    const [row] = await tx
+      .update(messages)
+      .set({ body, editedAt: new Date() })
+      .where(and(eq(messages.id, id), isNull(messages.deletedAt)))
+      .returning();
+    if (!row) return undefined;
+    await tx.delete(mentions).where(eq(mentions.messageId, id));
+    if (mentionUserIds.length) await tx.insert(mentions).values(mentionUserIds.map((userId) => ({ messageId: id, userId }))).onConflictDoNothing();
+    return row;
+  });
+}
+
+/**
+ * Tombstones a message: its text is erased (and so leaves the search index), reactions, mentions and pin go, and
+ * its attachment rows are removed. Returns the attachments whose files must now be deleted from storage.
+ */
+export async function tombstoneMessage({ id }: { id: string }, ex: Executor = getDb()): Promise<{ message?: Message; removed: Attachment[] }> {
+  return ex.transaction(async (tx) => {
+    const [row] = await tx
+      .update(messages)
+      .set({ body: '', deletedAt: new Date(), pinnedAt: null, pinnedById: null })
+      .where(and(eq(messages.id, id), isNull(messages.deletedAt)))
+      .returning();
+    if (!row) return { removed: [] };
+    await tx.delete(reactions).where(eq(reactions.messageId, id));
+    await tx.delete(mentions).where(eq(mentions.messageId, id));
+    const removed = await tx.delete(attachments).where(eq(attachments.messageId, id)).returning();
+    return { message: row, removed };
+  });
+}
+
+export async function setPinned({ id, byId }: { id: string; byId: string | null }, ex: Executor = getDb()): Promise<Message | undefined> {
+  const [row] = await ex
+    .update(messages)
+    .set(byId ? { pinnedAt: new Date(), pinnedById: byId } : { pinnedAt: null, pinnedById: null })
+    .where(and(eq(messages.id, id), isNull(messages.deletedAt)))
+    .returning();
+  return row;
+}
+
+export async function listPinned({ conversationId, fromSeq }: { conversationId: string; fromSeq: number }, ex: Executor = getDb()) {
+  return ex
+    .select()
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), gte(messages.seq, fromSeq), isNull(messages.deletedAt), sql`${messages.pinnedAt} is not null`))
+    .orderBy(desc(messages.pinnedAt))
+    .limit(100);
+}
+
+export async function addReaction({ messageId, userId, emoji }: { messageId: string; userId: string; emoji: string }, ex: Executor = getDb()) {
+  const rows = await ex.insert(reactions).values({ messageId, userId, emoji }).onConflictDoNothing().returning();
+  return rows.length > 0;
+}
+
+export async function removeReaction({ messageId, userId, emoji }: { messageId: string; userId: string; emoji: string }, ex: Executor = getDb()) {
+  const rows = await ex
+    .delete(reactions)
+    .where(and(eq(reactions.messageId, messageId), eq(reactions.userId, userId), eq(reactions.emoji, emoji)))
+    .returning();
+  return rows.length > 0;
+}
+
+export async function countDistinctEmojis({ messageId }: { messageId: string }, ex: Executor = getDb()): Promise<number> {
+  const [row] = await ex.select({ n: sql<number>`count(distinct ${reactions.emoji})::int` }).from(reactions).where(eq(reactions.messageId, messageId));
+  return Number(row?.n ?? 0);
+}
+
+export async function listReactions({ messageId }: { messageId: string }, ex: Executor = getDb()) {
+  return ex
+    .select({ emoji: reactions.emoji, userId: reactions.userId })
+    .from(reactions)
+    .where(eq(reactions.messageId, messageId))
+    .orderBy(asc(reactions.createdAt));
+}
+
+export interface SearchRow {
+  message: Message;
+  rank: number;
+  snippet: string;
+}
+
+/** Marks around hits in snippets: control characters that never appear in stored text (the client splits on them). */
+export const HIT_START = '\u0002';
+export const HIT_END = '\u0003';
+
+/**
+ * Full text over the caller's conversations (tsvector + GIN, ranked, with highlighted snippets). Never a
+ * conversation they are not in, a deleted message, or one from before they could see the history.
+ */
+export async function searchMessages(
+  { userId, tsquery, conversationId, senderId, limit }: { userId: string; tsquery: string; conversationId?: string; senderId?: string; limit: number },
+  ex: Executor = getDb(),
+): Promise<SearchRow[]> {
+  const q = sql`to_tsquery('simple', ${tsquery})`;
+  const rows = await ex
+    .select({
+      message: messages,
+      rank: sql<number>`ts_rank(${messages.search}, ${q})`,
+      snippet: sql<string>`ts_headline('simple', ${messages.body}, ${q}, ${`StartSel=${HIT_START}, StopSel=${HIT_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`})`,
+    })
+    .from(messages)
+    .innerJoin(
+      conversationMembers,
+      and(eq(conversationMembers.conversationId, messages.conversationId), eq(conversationMembers.userId, userId)),
+    )
+    .where(
+      and(
+        sql`${messages.search} @@ ${q}`,
+        isNull(messages.deletedAt),
+        eq(messages.kind, 'user'),
+        sql`${messages.seq} >= ${conversationMembers.visibleFromSeq}`,
+        conversationId ? eq(messages.conversationId, conversationId) : undefined,
+        senderId ? eq(messages.senderId, senderId) : undefined,
+      ),
+    )
+    .orderBy(desc(sql`ts_rank(${messages.search}, ${q})`), desc(messages.createdAt))
+    .limit(limit);
+  return rows.map((r) => ({ ...r, rank: Number(r.rank) }));
+}

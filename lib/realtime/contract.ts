@@ -32,7 +32,7 @@ export interface ServerToClientEvents {
   'message:deleted': (p: { conversationId: string; messageId: string }) => void;
   'reaction:updated': (p: { conversationId: string; messageId: string; reactions: ReactionDto[] }) => void;
   typing: (p: { conversationId: string; userId: string; displayName: string; isTyping: boolean }) => void;
-  'conversation:read': (p: { conversationId: string; userId: string; messageId: string }) => void;
+  'conversation:read': (p: { conversationId: string; userId: string; messageId: string; seq: number }) => void;
   'conversation:created': (p: { conversation: ConversationDto }) => void;
   'conversation:updated': (p: { conversation: ConversationDto }) => void;
   'conversation:removed': (p: { conversationId: string }) => void;

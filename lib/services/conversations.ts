@@ -2,6 +2,7 @@ import { getDb } from '../../db';
 import * as cq from '../../db/queries/conversations';
 import * as mq from '../../db/queries/messages';
 import { getUserById, getUsersByIds } from '../../db/queries/users';
+import { isBlockedBetween } from '../../db/queries/blocks';
 import type { Conversation, MemberRole } from '../../db/schema';
 import type { Actor } from '../auth/actor';
 import { AppError } from '../errors';
@@ -35,6 +36,7 @@ async function buildDtos(userId: string, rows: cq.ConversationSummaryRow[]): Pro
       online: online.has(m.userId),
       lastSeenAt: iso(m.user.lastSeenAt),
       lastReadMessageId: m.lastReadMessageId,
+      lastReadSeq: m.lastReadSeq,
     });
     byConversation.set(m.conversationId, list);
   }
@@ -106,6 +108,7 @@ export async function createConversation(
     const directKey = [actor.id, other.id].sort().join(':');
     const existing = await cq.getConversationByDirectKey({ directKey });
     if (existing) return { conversation: await getConversation(actor, existing.id), created: false };
+    if (await isBlockedBetween({ a: actor.id, b: other.id })) throw new AppError('forbidden', 'You cannot message this person');
     const created = await getDb().transaction(async (tx) => {
       const conv = await cq.insertConversation({ conversation: { id: newId(), kind: 'direct', directKey, createdById: actor.id } }, tx);
       if (!conv) return undefined; // the same pair, created a moment ago by the other side

@@ -8,6 +8,9 @@ import { publishToConversation } from '../realtime/publish';
 import { iso, type MessageDto, type ReactionDto } from '../validation/dto';
 import type { SendMessageInput } from '../validation/messages';
 import { attachmentDto } from './attachments-dto';
+import { isBlockedBetween } from '../../db/queries/blocks';
+import type { Conversation } from '../../db/schema';
+import { removeFiles } from '../storage';
 import { toUserRef } from './users';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -135,7 +138,7 @@ export async function sendMessage(
   input: SendMessageInput,
   hooks: { onStored?: (message: MessageDto, duplicate: boolean) => void } = {},
 ): Promise<{ message: MessageDto; duplicate: boolean }> {
-  const { member } = await requireMembership(actor, conversationId);
+  const { member, conversation } = await requireMembership(actor, conversationId);
   if (input.replyToId) {
     const target = await mq.getMessageById({ id: input.replyToId });
     if (!target || target.conversationId !== conversationId || target.seq < member.visibleFromSeq) {
@@ -144,6 +147,7 @@ export async function sendMessage(
       });
     }
   }
+  await assertNotBlocked(actor, conversation);
   const attachmentIds = [...new Set(input.attachmentIds ?? [])];
   if (attachmentIds.length > 0) {
     const { assertAttachable } = await import('./attachments-dto');
@@ -159,7 +163,7 @@ export async function sendMessage(
       clientId: input.clientId ?? null,
       replyToId: input.replyToId ?? null,
       attachmentIds,
-      mentionUserIds: [],
+      mentionUserIds: await resolveMentions(conversationId, input.body, actor.id),
     },
     hooks.onStored,
   );
@@ -220,5 +224,84 @@ export async function markRead(actor: Actor, conversationId: string, messageId: 
   await requireMembership(actor, conversationId);
   const seq = await seqOf(conversationId, messageId, 'messageId');
   const moved = await cq.updateReadPosition({ conversationId, userId: actor.id, seq, messageId });
-  if (moved) publishToConversation(conversationId, 'conversation:read', { conversationId, userId: actor.id, messageId });
+  if (moved) publishToConversation(conversationId, 'conversation:read', { conversationId, userId: actor.id, messageId, seq });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Mentions, blocks
+
+const MENTION_RE = /(^|[^A-Za-z0-9_.@])@([A-Za-z0-9_.]{3,32})/g;
+
+/** `@username` tokens that name members of the conversation (never the author). */
+export async function resolveMentions(conversationId: string, body: string, authorId: string): Promise<string[]> {
+  const names = new Set<string>();
+  for (const m of body.matchAll(MENTION_RE)) names.add(m[2]!.replace(/\.+$/, '').toLowerCase());
+  if (names.size === 0) return [];
+  const ids = await cq.findMembersByUsernames({ conversationId, usernames: [...names].slice(0, 50) });
+  return ids.filter((id) => id !== authorId);
+}
+
+/** In a direct conversation, a block either way stops messages. */
+async function assertNotBlocked(actor: Actor, conversation: Conversation): Promise<void> {
+  if (conversation.kind !== 'direct') return;
+  const other = await cq.otherDirectMember({ conversationId: conversation.id, userId: actor.id });
+  if (other && (await isBlockedBetween({ a: actor.id, b: other }))) {
+    throw new AppError('forbidden', 'You cannot message this person');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Edit, delete, pin
+
+async function loadForAction(actor: Actor, messageId: string) {
+  const m = await mq.getMessageById({ id: messageId });
+  if (!m) throw new AppError('not_found', 'No such message');
+  const membership = await cq.getMembership({ conversationId: m.conversationId, userId: actor.id });
+  if (!membership || m.seq < membership.member.visibleFromSeq) throw new AppError('not_found', 'No such message');
+  return { message: m, ...membership };
+}
+
+export async function editMessage(actor: Actor, messageId: string, body: string): Promise<MessageDto> {
+  const { message } = await loadForAction(actor, messageId);
+  if (message.senderId !== actor.id || message.kind !== 'user') throw new AppError('forbidden', 'You can edit only your own messages');
+  if (message.deletedAt) throw new AppError('conflict', 'This message was deleted');
+  if (body === message.body) return (await hydrateMessages([message]))[0]!;
+  const updated = await mq.updateMessageBody({ id: messageId, body, mentionUserIds: await resolveMentions(message.conversationId, body, actor.id) });
+  if (!updated) throw new AppError('conflict', 'This message was deleted');
+  const dto = (await hydrateMessages([updated]))[0]!;
+  publishToConversation(dto.conversationId, 'message:updated', { message: dto });
+  return dto;
+}
+
+/** Your own message, or any as a group owner/admin or a site admin: it becomes a tombstone for everyone. */
+export async function deleteMessage(actor: Actor, messageId: string): Promise<void> {
+  const { message, member, conversation } = await loadForAction(actor, messageId);
+  if (message.deletedAt) return;
+  const own = message.senderId === actor.id && message.kind === 'user';
+  const moderator = actor.isAdmin || (conversation.kind === 'group' && (member.role === 'owner' || member.role === 'admin'));
+  if (!own && !moderator) throw new AppError('forbidden', 'You can delete only your own messages');
+  const { message: row, removed } = await mq.tombstoneMessage({ id: messageId });
+  if (!row) return;
+  await removeFiles(removed.flatMap((a) => [a.storageKey, a.thumbnailKey]));
+  publishToConversation(message.conversationId, 'message:deleted', { conversationId: message.conversationId, messageId });
+}
+
+export async function setMessagePinned(actor: Actor, messageId: string, pinned: boolean): Promise<MessageDto> {
+  const { message, member, conversation } = await loadForAction(actor, messageId);
+  if (message.deletedAt) throw new AppError('conflict', 'This message was deleted');
+  const allowed =
+    actor.isAdmin ||
+    conversation.kind === 'direct' ||
+    (conversation.kind === 'group' && (member.role === 'owner' || member.role === 'admin'));
+  if (!allowed) throw new AppError('forbidden', 'Only owners and admins can pin messages');
+  const row = await mq.setPinned({ id: messageId, byId: pinned ? actor.id : null });
+  if (!row) throw new AppError('conflict', 'This message was deleted');
+  const dto = (await hydrateMessages([row]))[0]!;
+  publishToConversation(dto.conversationId, 'message:updated', { message: dto });
+  return dto;
+}
+
+export async function listPins(actor: Actor, conversationId: string): Promise<MessageDto[]> {
+  const { member } = await requireMembership(actor, conversationId);
+  return hydrateMessages(await mq.listPinned({ conversationId, fromSeq: member.visibleFromSeq }));
 }

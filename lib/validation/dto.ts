@@ -55,6 +55,7 @@ export const memberSchema = userRefSchema.extend({
   online: z.boolean(),
   lastSeenAt: z.string().nullable(),
   lastReadMessageId: z.string().nullable(),
+  lastReadSeq: z.number().int(),
 });
 export type MemberDto = z.infer<typeof memberSchema>;
 

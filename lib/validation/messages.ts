@@ -30,3 +30,20 @@ export const listMessagesQuery = z.strictObject({
 });
 
 export const readSchema = z.strictObject({ messageId: idSchema });
+
+/** One emoji (with skin tones, ZWJ sequences, flags); nothing else. */
+export const emojiSchema = z
+  .string()
+  .min(1)
+  .max(32)
+  .regex(/^(?:\p{Extended_Pictographic}|\p{Regional_Indicator}|\p{Emoji_Modifier}|\u200d|\ufe0f|\u20e3|[#*0-9])+$/u, 'Not an emoji')
+  .refine((s) => /\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(s), 'Not an emoji');
+
+export const reactionSocketSchema = z.object({ messageId: idSchema, emoji: emojiSchema });
+
+export const searchQuery = z.strictObject({
+  q: z.string().trim().min(1, 'Type something to search for').max(200),
+  conversationId: idSchema.optional(),
+  senderId: idSchema.optional(),
+  limit: limitParam(50, 20),
+});

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { AppError, toAck } from '../../errors';
 import { checkRate, rules } from '../../rate-limit';
-import { markRead, sendMessage } from '../../services/messages';
+import { deleteMessage, editMessage, markRead, sendMessage } from '../../services/messages';
+import { addReaction, removeReaction } from '../../services/reactions';
 import { idSchema } from '../../validation/common';
-import { socketSendSchema } from '../../validation/messages';
+import { bodySchema, reactionSocketSchema, socketSendSchema } from '../../validation/messages';
 import { zodIssues } from '../../validation/zod';
 import type { Ack } from '../contract';
 import type { MessageDto } from '../../validation/dto';
@@ -24,6 +25,21 @@ export function messageHandlers({ actor }: HandlerDeps) {
         reply(toAck(e));
       }
     },
+    'message:edit': handler(z.object({ messageId: idSchema, body: bodySchema }), async ({ messageId, body }) => ({
+      message: await editMessage(actor, messageId, body),
+    })),
+    'message:delete': handler(z.object({ messageId: idSchema }), async ({ messageId }) => {
+      await deleteMessage(actor, messageId);
+      return {};
+    }),
+    'reaction:add': handler(reactionSocketSchema, async ({ messageId, emoji }) => {
+      await addReaction(actor, messageId, emoji);
+      return {};
+    }),
+    'reaction:remove': handler(reactionSocketSchema, async ({ messageId, emoji }) => {
+      await removeReaction(actor, messageId, emoji);
+      return {};
+    }),
     'conversation:read': handler(z.object({ conversationId: idSchema, messageId: idSchema }), async ({ conversationId, messageId }) => {
       await markRead(actor, conversationId, messageId);
       return {};

@@ -1,0 +1,255 @@
+'use client';
+
+import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { Avatar } from '@/components/ui/Avatar';
+import type { MessageDto, MemberDto } from '@/lib/validation/dto';
+import { EMOJI, QUICK_REACTIONS } from './emoji';
+import { clockTime, exactTime } from './format';
+import { RichText } from './RichText';
+
+export interface MessageActions {
+  onReply: (m: MessageDto) => void;
+  onEdit: (id: string, body: string) => Promise<void>;
+  onDelete: (id: string) => Promise<void>;
+  onReact: (id: string, emoji: string, on: boolean) => Promise<void>;
+  onPin: (id: string, pinned: boolean) => Promise<void>;
+  onJump: (id: string) => void;
+  onProfile: (userId: string) => void;
+  onStartEdit: (id: string) => void;
+  onStopEditing: () => void;
+}
+
+interface Props {
+  m: MessageDto;
+  meId: string;
+  meUsername: string;
+  grouped: boolean;
+  showAuthor: boolean;
+  canModerate: boolean;
+  canPin: boolean;
+  editing: boolean;
+  highlighted: boolean;
+  seen: { label: string; names: string } | null;
+  members: MemberDto[];
+  actions: MessageActions;
+}
+
+function EmojiPicker({ onPick, onClose }: { onPick: (e: string) => void; onClose: () => void }) {
+  const [q, setQ] = useState('');
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  const shown = EMOJI.filter(([, names]) => !q || names.includes(q.toLowerCase())).slice(0, 64);
+  return (
+    <div className="emoji-picker" role="dialog" aria-label="Pick a reaction" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <label className="sr-only" htmlFor="emoji-search">
+        Search emoji
+      </label>
+      <input id="emoji-search" ref={ref} type="search" placeholder="Search emoji" value={q} onChange={(e) => setQ(e.target.value)} />
+      <div className="emoji-grid">
+        {shown.map(([e, names]) => (
+          <button key={e} type="button" className="emoji-btn" title={names} aria-label={`React ${names.split(' ')[0]}`} onClick={() => onPick(e)}>
+            {e}
+          </button>
+        ))}
+        {shown.length === 0 && <span className="row-sub">No emoji found</span>}
+      </div>
+    </div>
+  );
+}
+
+function MessageItemInner(p: Props) {
+  const { m, meId, actions } = p;
+  const mine = m.sender?.id === meId;
+  const [menu, setMenu] = useState<'none' | 'react' | 'picker'>('none');
+  const [draft, setDraft] = useState(m.body);
+  const [error, setError] = useState<string | null>(null);
+  const d = new Date(m.createdAt);
+  const deleted = m.deletedAt !== null;
+  const nameOf = (id: string) => p.members.find((x) => x.id === id)?.displayName ?? (id === meId ? 'You' : 'Someone');
+
+  useEffect(() => {
+    if (p.editing) setDraft(m.body);
+  }, [p.editing, m.body]);
+
+  async function run(fn: () => Promise<void>) {
+    setError(null);
+    try {
+      await fn();
+    } catch (e) {
+      setError((e as Error).message || 'Something went wrong');
+    }
+  }
+
+  function onEditKey(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (e.key === 'Escape') actions.onStopEditing();
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      const body = draft.trim();
+      if (!body) return setError('A message cannot be empty. Delete it instead.');
+      void run(async () => {
+        await actions.onEdit(m.id, body);
+        actions.onStopEditing();
+      });
+    }
+  }
+
+  const react = (emoji: string) => {
+    const mineAlready = m.reactions.some((r) => r.emoji === emoji && r.userIds.includes(meId));
+    setMenu('none');
+    void run(() => actions.onReact(m.id, emoji, !mineAlready));
+  };
+
+  return (
+    <article
+      className={`msg${mine ? ' mine' : ''}${p.grouped ? ' grouped' : ''}${p.highlighted ? ' highlighted' : ''}${m.mentions.includes(meId) ? ' mentions-me' : ''}`}
+      data-testid="message"
+      data-message-id={m.id}
+      data-seq={m.seq}
+      id={`m-${m.id}`}
+      tabIndex={0}
+      aria-label={`${m.sender?.displayName ?? 'Someone'} at ${clockTime(d)}`}
+    >
+      {!mine && !p.grouped && m.sender && (
+        <button type="button" className="avatar-btn" onClick={() => actions.onProfile(m.sender!.id)} aria-label={`Profile of ${m.sender.displayName}`}>
+          <Avatar user={m.sender} size="sm" />
+        </button>
+      )}
+      <div className="msg-col">
+        {p.showAuthor && (
+          <button type="button" className="msg-author linkish" onClick={() => m.sender && actions.onProfile(m.sender.id)}>
+            {m.sender?.displayName ?? 'Deleted account'}
+          </button>
+        )}
+        {m.replyTo && !deleted && (
+          <button type="button" className="reply-quote" onClick={() => actions.onJump(m.replyTo!.id)} aria-label={`Reply to ${m.replyTo.sender?.displayName ?? 'a message'}: go to the original`}>
+            <strong>{m.replyTo.sender?.displayName ?? 'Someone'}</strong>
+            <span>{m.replyTo.deleted ? 'Message deleted' : m.replyTo.body}</span>
+          </button>
+        )}
+        {p.editing ? (
+          <div className="edit-box">
+            <label htmlFor={`edit-${m.id}`} className="sr-only">
+              Edit message
+            </label>
+            <textarea id={`edit-${m.id}`} value={draft} autoFocus onChange={(e) => setDraft(e.target.value)} onKeyDown={onEditKey} rows={2} />
+            <div className="edit-hint">
+              Enter to save · Esc to cancel{' '}
+              <button type="button" className="linklike" onClick={() => actions.onStopEditing()}>
+                Cancel
+              </button>
+            </div>
+          </div>
+        ) : (
+          <div className={`bubble${deleted ? ' deleted' : ''}`}>
+            {deleted ? (
+              <em>Message deleted</em>
+            ) : (
+              <div className="msg-body">
+                <RichText text={m.body} meUsername={p.meUsername} />
+              </div>
+            )}
+            <span className="msg-meta">
+              {m.pinnedAt && !deleted && (
+                <span title="Pinned" aria-label="Pinned">
+                  📌{' '}
+                </span>
+              )}
+              {m.editedAt && !deleted && <span title={`Edited ${exactTime(m.editedAt)}`}>edited · </span>}
+              <time dateTime={m.createdAt} title={exactTime(m.createdAt)}>
+                {clockTime(d)}
+              </time>
+              {mine && (
+                <span className="tick" aria-label="Sent" title="Sent">
+                  ✓
+                </span>
+              )}
+            </span>
+          </div>
+        )}
+        {m.reactions.length > 0 && (
+          <div className="reactions" aria-label="Reactions">
+            {m.reactions.map((r) => {
+              const on = r.userIds.includes(meId);
+              return (
+                <button
+                  key={r.emoji}
+                  type="button"
+                  className={`reaction${on ? ' on' : ''}`}
+                  aria-pressed={on}
+                  title={r.userIds.map(nameOf).join(', ')}
+                  aria-label={`${r.emoji} ${r.count}, by ${r.userIds.map(nameOf).join(', ')}`}
+                  onClick={() => react(r.emoji)}
+                >
+                  {r.emoji} <span>{r.count}</span>
+                </button>
+              );
+            })}
+          </div>
+        )}
+        {p.seen && (
+          <div className="seen" title={p.seen.names} data-testid="seen">
+            {p.seen.label}
+          </div>
+        )}
+        {error && (
+          <div className="failed-actions" role="alert">
+            {error}
+          </div>
+        )}
+      </div>
+      {!deleted && !p.editing && (
+        <div className="msg-tools" role="toolbar" aria-label="Message actions">
+          <button type="button" className="tool" aria-label="React" title="React" aria-expanded={menu !== 'none'} onClick={() => setMenu(menu === 'none' ? 'react' : 'none')}>
+            😊
+          </button>
+          <button type="button" className="tool" aria-label="Reply" title="Reply" onClick={() => actions.onReply(m)}>
+            ↩
+          </button>
+          {mine && (
+            <button type="button" className="tool" aria-label="Edit" title="Edit" onClick={() => actions.onStartEdit(m.id)}>
+              ✎
+            </button>
+          )}
+          {p.canPin && (
+            <button type="button" className="tool" aria-label={m.pinnedAt ? 'Unpin' : 'Pin'} title={m.pinnedAt ? 'Unpin' : 'Pin'} onClick={() => void run(() => actions.onPin(m.id, !m.pinnedAt))}>
+              📌
+            </button>
+          )}
+          {(mine || p.canModerate) && (
+            <button
+              type="button"
+              className="tool"
+              aria-label="Delete"
+              title="Delete"
+              onClick={() => {
+                if (window.confirm('Delete this message for everyone?')) void run(() => actions.onDelete(m.id));
+              }}
+            >
+              🗑
+            </button>
+          )}
+          {menu !== 'none' && (
+            <div className="react-menu">
+              {menu === 'react' ? (
+                <div className="quick-reactions">
+                  {QUICK_REACTIONS.map((e) => (
+                    <button key={e} type="button" className="emoji-btn" aria-label={`React ${e}`} onClick={() => react(e)}>
+                      {e}
+                    </button>
+                  ))}
+                  <button type="button" className="emoji-btn" aria-label="More reactions" onClick={() => setMenu('picker')}>
+                    ＋
+                  </button>
+                </div>
+              ) : (
+                <EmojiPicker onPick={react} onClose={() => setMenu('none')} />
+              )}
+            </div>
+          )}
+        </div>
+      )}
+    </article>
+  );
+}
+
+export const MessageItem = memo(MessageItemInner);

@@ -1,0 +1,105 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useEffect, useRef, useState } from 'react';
+import { Avatar } from '@/components/ui/Avatar';
+import { api } from '@/lib/client/api';
+import { AppError } from '@/lib/errors';
+import type { ConversationDto } from '@/lib/validation/dto';
+import type { PublicUser } from '@/lib/validation/users';
+import { useChatActions } from './ChatProvider';
+import { relativeTime } from './format';
+
+/** A person's card: who they are, whether they are around, and what you can do. */
+export function ProfileCard({ userId, meId, onClose }: { userId: string; meId: string; onClose: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const router = useRouter();
+  const { upsertConversation } = useChatActions();
+  const [user, setUser] = useState<PublicUser | null>(null);
+  const [blocked, setBlocked] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    ref.current?.showModal();
+    api<{ user: PublicUser }>(`/users/${userId}`)
+      .then((r) => setUser(r.user))
+      .catch(() => setError('Could not load this profile'));
+    api<{ blocks: { user: { id: string } }[] }>('/me/blocks')
+      .then((r) => setBlocked(r.blocks.some((b) => b.user.id === userId)))
+      .catch(() => {});
+  }, [userId]);
+
+  async function run(fn: () => Promise<void>) {
+    setError(null);
+    try {
+      await fn();
+    } catch (e) {
+      setError(e instanceof AppError ? e.message : 'Something went wrong');
+    }
+  }
+
+  return (
+    <dialog ref={ref} className="dialog profile-card" aria-label={user ? `Profile of ${user.displayName}` : 'Profile'} onClose={onClose}>
+      {user ? (
+        <>
+          <div className="profile-top">
+            <span className="avatar-lg">
+              <Avatar user={user} online={user.online} />
+            </span>
+            <div>
+              <h2>{user.displayName}</h2>
+              <div className="row-sub">@{user.username}</div>
+              <div className="row-sub">{user.online ? 'online' : user.lastSeenAt ? `last seen ${relativeTime(user.lastSeenAt)}` : 'offline'}</div>
+            </div>
+          </div>
+          {user.bio && <p className="bio">{user.bio}</p>}
+          {error && (
+            <p className="field-error" role="alert">
+              {error}
+            </p>
+          )}
+          <div className="dialog-actions">
+            {user.id !== meId && (
+              <>
+                <button
+                  type="button"
+                  className="btn btn-ghost"
+                  onClick={() =>
+                    void run(async () => {
+                      if (blocked) await api(`/users/${user.id}/block`, { method: 'DELETE' });
+                      else if (window.confirm(`Block ${user.displayName}? They will not be able to message you directly.`)) await api(`/users/${user.id}/block`, { method: 'PUT' });
+                      else return;
+                      setBlocked(!blocked);
+                    })
+                  }
+                >
+                  {blocked ? 'Unblock' : 'Block'}
+                </button>
+                <button
+                  type="button"
+                  className="btn"
+                  disabled={blocked}
+                  onClick={() =>
+                    void run(async () => {
+                      const { conversation } = await api<{ conversation: ConversationDto }>('/conversations', { method: 'POST', body: { kind: 'direct', userId: user.id } });
+                      upsertConversation(conversation);
+                      ref.current?.close();
+                      router.push(`/c/${conversation.id}`);
+                    })
+                  }
+                >
+                  Message
+                </button>
+              </>
+            )}
+            <button type="button" className="btn btn-ghost" onClick={() => ref.current?.close()}>
+              Close
+            </button>
+          </div>
+        </>
+      ) : (
+        <p role="status">{error ?? 'Loading…'}</p>
+      )}
+    </dialog>
+  );
+}

@@ -1,0 +1,124 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter, useSearchParams } from 'next/navigation';
+import { useEffect, useState } from 'react';
+import { api } from '@/lib/client/api';
+import { conversationTitle } from '@/lib/client/store';
+import type { MessageDto } from '@/lib/validation/dto';
+import { useChat } from './ChatProvider';
+import { shortTime } from './format';
+
+interface Result {
+  message: MessageDto;
+  conversationId: string;
+  snippet: { text: string; hit: boolean }[];
+}
+
+/** Full-text search over every conversation you are in; a result opens the conversation at that message. */
+export function SearchView() {
+  const params = useSearchParams();
+  const router = useRouter();
+  const me = useChat((s) => s.me);
+  const conversations = useChat((s) => s.conversations);
+  const [q, setQ] = useState(params.get('q') ?? '');
+  const [conversationId, setConversationId] = useState(params.get('conversationId') ?? '');
+  const [senderId, setSenderId] = useState(params.get('senderId') ?? '');
+  const [results, setResults] = useState<Result[] | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const people = new Map<string, string>();
+  for (const c of conversations ?? []) for (const m of c.members) people.set(m.id, m.displayName);
+
+  useEffect(() => {
+    const query = q.trim();
+    if (!query) {
+      setResults(null);
+      return;
+    }
+    const ctrl = new AbortController();
+    const t = setTimeout(() => {
+      setBusy(true);
+      const sp = new URLSearchParams({ q: query });
+      if (conversationId) sp.set('conversationId', conversationId);
+      if (senderId) sp.set('senderId', senderId);
+      router.replace(`/search?${sp.toString()}`, { scroll: false });
+      api<{ results: Result[] }>(`/search?${sp.toString()}`, { signal: ctrl.signal })
+        .then((r) => setResults(r.results))
+        .catch(() => {})
+        .finally(() => setBusy(false));
+    }, 250);
+    return () => {
+      clearTimeout(t);
+      ctrl.abort();
+    };
+  }, [q, conversationId, senderId, router]);
+
+  const titleOf = (id: string) => {
+    const c = conversations?.find((x) => x.id === id);
+    return c ? conversationTitle(c, me.id) : 'Conversation';
+  };
+
+  return (
+    <>
+      <header className="pane-head">
+        <a className="icon-btn back-btn" href="/" aria-label="Back">
+          ←
+        </a>
+        <h1>Search</h1>
+      </header>
+      <div className="search-page">
+        <form className="search-form" role="search" onSubmit={(e) => e.preventDefault()}>
+          <div className="field grow">
+            <label htmlFor="search-q">Search messages</label>
+            <input id="search-q" type="search" autoFocus value={q} onChange={(e) => setQ(e.target.value)} placeholder="Words to find" />
+          </div>
+          <div className="field">
+            <label htmlFor="search-conv">In</label>
+            <select id="search-conv" value={conversationId} onChange={(e) => setConversationId(e.target.value)}>
+              <option value="">All conversations</option>
+              {(conversations ?? []).map((c) => (
+                <option key={c.id} value={c.id}>
+                  {conversationTitle(c, me.id)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="search-from">From</label>
+            <select id="search-from" value={senderId} onChange={(e) => setSenderId(e.target.value)}>
+              <option value="">Anyone</option>
+              {[...people].map(([id, name]) => (
+                <option key={id} value={id}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </div>
+        </form>
+        <div role="status" className="row-sub">
+          {busy ? 'Searching…' : results ? `${results.length} result${results.length === 1 ? '' : 's'}` : ''}
+        </div>
+        <ul className="list search-results" aria-label="Search results">
+          {results?.map((r) => (
+            <li key={r.message.id}>
+              <Link className="row" href={`/c/${r.conversationId}?m=${r.message.id}`} data-testid="search-result">
+                <span className="row-main">
+                  <span className="row-title">
+                    <span className="ellipsis">
+                      {r.message.sender?.displayName ?? 'Someone'} · {titleOf(r.conversationId)}
+                    </span>
+                    <span className="row-time">{shortTime(r.message.createdAt)}</span>
+                  </span>
+                  <span className="snippet">
+                    {r.snippet.map((s, i) => (s.hit ? <mark key={i}>{s.text}</mark> : <span key={i}>{s.text}</span>))}
+                  </span>
+                </span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,29 @@
+import { and, eq, or } from 'drizzle-orm';
+import { getDb, type Executor } from '../index';
+import { blocks, users } from '../schema';
+
+export async function insertBlock({ blockerId, blockedId }: { blockerId: string; blockedId: string }, ex: Executor = getDb()) {
+  await ex.insert(blocks).values({ blockerId, blockedId }).onConflictDoNothing();
+}
+
+export async function deleteBlock({ blockerId, blockedId }: { blockerId: string; blockedId: string }, ex: Executor = getDb()) {
+  await ex.delete(blocks).where(and(eq(blocks.blockerId, blockerId), eq(blocks.blockedId, blockedId)));
+}
+
+/** Whether either of the two blocked the other. */
+export async function isBlockedBetween({ a, b }: { a: string; b: string }, ex: Executor = getDb()): Promise<boolean> {
+  const rows = await ex
+    .select({ x: blocks.blockerId })
+    .from(blocks)
+    .where(or(and(eq(blocks.blockerId, a), eq(blocks.blockedId, b)), and(eq(blocks.blockerId, b), eq(blocks.blockedId, a))))
+    .limit(1);
+  return rows.length > 0;
+}
+
+export async function listBlocked({ blockerId }: { blockerId: string }, ex: Executor = getDb()) {
+  return ex
+    .select({ user: users, createdAt: blocks.createdAt })
+    .from(blocks)
+    .innerJoin(users, eq(users.id, blocks.blockedId))
+    .where(eq(blocks.blockerId, blockerId));
+}
