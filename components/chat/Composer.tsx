@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { MemberDto, MessageDto } from '@/lib/validation/dto';
 import { MAX_BODY } from '@/lib/validation/messages';
+import { plainExcerpt } from './MessageItem';
 
 interface Props {
   placeholder: string;
@@ -119,7 +120,7 @@ export function Composer(p: Props) {
       {p.replyTo && (
         <div className="reply-bar" role="status">
           <span>
-            Replying to <strong>{p.replyTo.sender?.displayName ?? 'Someone'}</strong>: <span className="ellipsis">{p.replyTo.body.slice(0, 120)}</span>
+            Replying to <strong>{p.replyTo.sender?.displayName ?? 'Someone'}</strong>: <span className="ellipsis">{plainExcerpt(p.replyTo.body)}</span>
           </span>
           <button type="button" className="icon-btn sm" aria-label="Cancel reply" onClick={p.onCancelReply}>
             ✕

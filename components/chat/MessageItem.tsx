@@ -34,6 +34,11 @@ interface Props {
   actions: MessageActions;
 }
 
+/** A quote's excerpt without markdown markers. */
+export function plainExcerpt(body: string): string {
+  return body.replace(/```/g, ' ').replace(/[*_`]+/g, '').replace(/\s+/g, ' ').trim().slice(0, 140);
+}
+
 function EmojiPicker({ onPick, onClose }: { onPick: (e: string) => void; onClose: () => void }) {
   const [q, setQ] = useState('');
   const ref = useRef<HTMLInputElement>(null);
@@ -123,7 +128,7 @@ function MessageItemInner(p: Props) {
         {m.replyTo && !deleted && (
           <button type="button" className="reply-quote" onClick={() => actions.onJump(m.replyTo!.id)} aria-label={`Reply to ${m.replyTo.sender?.displayName ?? 'a message'}: go to the original`}>
             <strong>{m.replyTo.sender?.displayName ?? 'Someone'}</strong>
-            <span>{m.replyTo.deleted ? 'Message deleted' : m.replyTo.body}</span>
+            <span>{m.replyTo.deleted ? 'Message deleted' : plainExcerpt(m.replyTo.body)}</span>
           </button>
         )}
         {p.editing ? (
@@ -196,58 +201,58 @@ function MessageItemInner(p: Props) {
             {error}
           </div>
         )}
-      </div>
-      {!deleted && !p.editing && (
-        <div className="msg-tools" role="toolbar" aria-label="Message actions">
-          <button type="button" className="tool" aria-label="React" title="React" aria-expanded={menu !== 'none'} onClick={() => setMenu(menu === 'none' ? 'react' : 'none')}>
-            😊
-          </button>
-          <button type="button" className="tool" aria-label="Reply" title="Reply" onClick={() => actions.onReply(m)}>
-            ↩
-          </button>
-          {mine && (
-            <button type="button" className="tool" aria-label="Edit" title="Edit" onClick={() => actions.onStartEdit(m.id)}>
-              ✎
+        {!deleted && !p.editing && (
+          <div className="msg-tools" role="toolbar" aria-label="Message actions">
+            <button type="button" className="tool" aria-label="React" title="React" aria-expanded={menu !== 'none'} onClick={() => setMenu(menu === 'none' ? 'react' : 'none')}>
+              😊
             </button>
-          )}
-          {p.canPin && (
-            <button type="button" className="tool" aria-label={m.pinnedAt ? 'Unpin' : 'Pin'} title={m.pinnedAt ? 'Unpin' : 'Pin'} onClick={() => void run(() => actions.onPin(m.id, !m.pinnedAt))}>
-              📌
+            <button type="button" className="tool" aria-label="Reply" title="Reply" onClick={() => actions.onReply(m)}>
+              ↩
             </button>
-          )}
-          {(mine || p.canModerate) && (
-            <button
-              type="button"
-              className="tool"
-              aria-label="Delete"
-              title="Delete"
-              onClick={() => {
-                if (window.confirm('Delete this message for everyone?')) void run(() => actions.onDelete(m.id));
-              }}
-            >
-              🗑
-            </button>
-          )}
-          {menu !== 'none' && (
-            <div className="react-menu">
-              {menu === 'react' ? (
-                <div className="quick-reactions">
-                  {QUICK_REACTIONS.map((e) => (
-                    <button key={e} type="button" className="emoji-btn" aria-label={`React ${e}`} onClick={() => react(e)}>
-                      {e}
+            {mine && (
+              <button type="button" className="tool" aria-label="Edit" title="Edit" onClick={() => actions.onStartEdit(m.id)}>
+                ✎
+              </button>
+            )}
+            {p.canPin && (
+              <button type="button" className="tool" aria-label={m.pinnedAt ? 'Unpin' : 'Pin'} title={m.pinnedAt ? 'Unpin' : 'Pin'} onClick={() => void run(() => actions.onPin(m.id, !m.pinnedAt))}>
+                📌
+              </button>
+            )}
+            {(mine || p.canModerate) && (
+              <button
+                type="button"
+                className="tool"
+                aria-label="Delete"
+                title="Delete"
+                onClick={() => {
+                  if (window.confirm('Delete this message for everyone?')) void run(() => actions.onDelete(m.id));
+                }}
+              >
+                🗑
+              </button>
+            )}
+            {menu !== 'none' && (
+              <div className="react-menu">
+                {menu === 'react' ? (
+                  <div className="quick-reactions">
+                    {QUICK_REACTIONS.map((e) => (
+                      <button key={e} type="button" className="emoji-btn" aria-label={`React ${e}`} onClick={() => react(e)}>
+                        {e}
+                      </button>
+                    ))}
+                    <button type="button" className="emoji-btn" aria-label="More reactions" onClick={() => setMenu('picker')}>
+                      ＋
                     </button>
-                  ))}
-                  <button type="button" className="emoji-btn" aria-label="More reactions" onClick={() => setMenu('picker')}>
-                    ＋
-                  </button>
-                </div>
-              ) : (
-                <EmojiPicker onPick={react} onClose={() => setMenu('none')} />
-              )}
-            </div>
-          )}
-        </div>
-      )}
+                  </div>
+                ) : (
+                  <EmojiPicker onPick={react} onClose={() => setMenu('none')} />
+                )}
+              </div>
+            )}
+          </div>
+        )}
+      </div>
     </article>
   );
 }

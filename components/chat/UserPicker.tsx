@@ -29,7 +29,7 @@ export function UserPicker({ excludeIds, onPick, label }: { excludeIds: string[]
     <div className="field">
       <label htmlFor={id}>{label}</label>
       <input id={id} type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Search by name or username" autoComplete="off" />
-      <ul className="list picker" aria-label={`${label}: results`}>
+      <ul className="list picker" aria-label="Matching people">
         {shown.map((u) => (
           <li key={u.id}>
             <button type="button" className="row" onClick={() => onPick(u)}>
