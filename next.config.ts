@@ -12,6 +12,9 @@ const nextConfig: NextConfig = {
     '@socket.io/redis-adapter',
     'redis',
     'web-push',
+    'sharp',
+    'file-type',
+    'busboy',
   ],
   experimental: {
     serverActions: { bodySizeLimit: '1mb' },

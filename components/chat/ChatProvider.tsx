@@ -5,7 +5,7 @@ import { AppError, type ErrorBody } from '@/lib/errors';
 import type { ClientToServerEvents } from '@/lib/realtime/contract';
 import { api } from '@/lib/client/api';
 import { mergeMessages, sortConversations, Store, type ChatState, type OutboxItem } from '@/lib/client/store';
-import type { ConversationDto, MessageDto } from '@/lib/validation/dto';
+import type { AttachmentDto, ConversationDto, MessageDto } from '@/lib/validation/dto';
 import type { Me } from '@/lib/validation/users';
 import { useRealtime } from './Realtime';
 
@@ -14,7 +14,7 @@ interface ChatActions {
   loadConversations: () => Promise<void>;
   openConversation: (id: string) => Promise<void>;
   loadOlder: (id: string) => Promise<void>;
-  send: (conversationId: string, body: string, opts?: { replyToId?: string }) => void;
+  send: (conversationId: string, body: string, opts?: { replyToId?: string; attachments?: AttachmentDto[] }) => void;
   retry: (clientId: string) => void;
   discard: (clientId: string) => void;
   markRead: (conversationId: string, messageId: string) => void;
@@ -223,6 +223,7 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
             body: item.body,
             clientId: item.clientId,
             ...(item.replyToId ? { replyToId: item.replyToId } : {}),
+            ...(item.attachmentIds?.length ? { attachmentIds: item.attachmentIds } : {}),
           });
         } catch {
           // No ack in time (connection lost?): keep it pending; the same clientId makes the retry safe.
@@ -250,12 +251,14 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
   }, [socket, store, receive, setOutbox]);
 
   const send = useCallback(
-    (conversationId: string, body: string, opts: { replyToId?: string } = {}) => {
+    (conversationId: string, body: string, opts: { replyToId?: string; attachments?: AttachmentDto[] } = {}) => {
       const item: OutboxItem = {
         clientId: newClientId(),
         conversationId,
         body,
         replyToId: opts.replyToId,
+        attachmentIds: opts.attachments?.map((a) => a.id),
+        attachments: opts.attachments,
         createdAt: new Date().toISOString(),
         status: 'pending',
         attempts: 0,

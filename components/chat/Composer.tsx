@@ -1,7 +1,10 @@
 'use client';
 
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { MemberDto, MessageDto } from '@/lib/validation/dto';
+import { uploadFile } from '@/lib/client/upload';
+import { AppError } from '@/lib/errors';
+import type { AttachmentDto, MemberDto, MessageDto } from '@/lib/validation/dto';
+import { formatBytes } from './Attachments';
 import { MAX_BODY } from '@/lib/validation/messages';
 import { plainExcerpt } from './MessageItem';
 
@@ -11,13 +14,34 @@ interface Props {
   meId: string;
   replyTo: MessageDto | null;
   onCancelReply: () => void;
-  onSend: (body: string) => void;
+  onSend: (body: string, attachments: AttachmentDto[]) => void;
   onTyping: (isTyping: boolean) => void;
   /** Up arrow in an empty composer edits your last message. */
   onEditLast: () => void;
 }
 
 const IDLE_MS = 5000;
+const MAX_FILE = 16 * 1024 * 1024;
+
+interface Upload {
+  key: string;
+  name: string;
+  size: number;
+  progress: number;
+  status: 'uploading' | 'done' | 'error';
+  attachment?: AttachmentDto;
+  error?: string;
+  cancel?: () => void;
+}
+
+function uploadError(e: unknown): string {
+  if (e instanceof AppError) {
+    if (e.code === 'payload_too_large') return e.message || 'Too large (16 MB at most)';
+    if (e.code === 'unsupported_media_type') return e.message || 'This type of file is not allowed';
+    return e.message;
+  }
+  return 'Upload failed';
+}
 
 /** Enter sends, Shift+Enter adds a line; `@` suggests members; typing is announced (throttled by the provider). */
 export function Composer(p: Props) {
@@ -28,6 +52,31 @@ export function Composer(p: Props) {
   const idle = useRef<ReturnType<typeof setTimeout> | null>(null);
   const trimmed = text.trim();
   const tooLong = trimmed.length > MAX_BODY;
+  const [uploads, setUploads] = useState<Upload[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const uploading = uploads.some((u) => u.status === 'uploading');
+  const ready = uploads.filter((u) => u.status === 'done' && u.attachment).map((u) => u.attachment!);
+  const canSend = (trimmed.length > 0 || ready.length > 0) && !tooLong && !uploading;
+
+  function addFiles(files: FileList | File[]) {
+    for (const file of Array.from(files).slice(0, 10)) {
+      const key = `${Date.now()}-${Math.random()}`;
+      if (file.size > MAX_FILE) {
+        setUploads((u) => [...u, { key, name: file.name, size: file.size, progress: 0, status: 'error', error: 'Too large: 16 MB at most' }]);
+        continue;
+      }
+      const { promise, cancel } = uploadFile(file, (f) => setUploads((u) => u.map((x) => (x.key === key ? { ...x, progress: f } : x))));
+      setUploads((u) => [...u, { key, name: file.name || 'pasted image', size: file.size, progress: 0, status: 'uploading', cancel }]);
+      promise.then(
+        (attachment) => setUploads((u) => u.map((x) => (x.key === key ? { ...x, status: 'done', progress: 1, attachment } : x))),
+        (e: unknown) =>
+          setUploads((u) =>
+            e instanceof AppError && e.message === 'Cancelled' ? u.filter((x) => x.key !== key) : u.map((x) => (x.key === key ? { ...x, status: 'error', error: uploadError(e) } : x)),
+          ),
+      );
+    }
+  }
 
   useEffect(() => {
     if (p.replyTo) ref.current?.focus();
@@ -63,8 +112,9 @@ export function Composer(p: Props) {
   }
 
   function submit() {
-    if (!trimmed || tooLong) return;
-    p.onSend(trimmed);
+    if (!canSend) return;
+    p.onSend(trimmed, ready);
+    setUploads([]);
     setText('');
     stopTyping();
     ref.current?.focus();
@@ -111,12 +161,73 @@ export function Composer(p: Props) {
 
   return (
     <form
-      className="composer"
+      className={`composer${dragging ? ' dragging' : ''}`}
       onSubmit={(e) => {
         e.preventDefault();
         submit();
       }}
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes('Files')) {
+          e.preventDefault();
+          setDragging(true);
+        }
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => {
+        if (e.dataTransfer.files.length) {
+          e.preventDefault();
+          addFiles(e.dataTransfer.files);
+        }
+        setDragging(false);
+      }}
     >
+      {uploads.length > 0 && (
+        <ul className="uploads" aria-label="Attachments">
+          {uploads.map((u) => (
+            <li key={u.key} className={`upload ${u.status}`} data-testid="upload">
+              <span className="ellipsis upload-name">{u.name}</span>
+              <span className="row-sub">{formatBytes(u.size)}</span>
+              {u.status === 'uploading' && (
+                <progress max={1} value={u.progress} aria-label={`Uploading ${u.name}`}>
+                  {Math.round(u.progress * 100)}%
+                </progress>
+              )}
+              {u.status === 'done' && <span aria-label="Uploaded">✓</span>}
+              {u.status === 'error' && (
+                <span className="field-error" role="alert">
+                  {u.error}
+                </span>
+              )}
+              <button
+                type="button"
+                className="icon-btn sm"
+                aria-label={u.status === 'uploading' ? `Cancel ${u.name}` : `Remove ${u.name}`}
+                onClick={() => {
+                  u.cancel?.();
+                  setUploads((list) => list.filter((x) => x.key !== u.key));
+                }}
+              >
+                ✕
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <input
+        ref={fileInput}
+        type="file"
+        multiple
+        hidden
+        accept="image/jpeg,image/png,image/gif,image/webp,.pdf,.doc,.docx,.txt,.zip,.rar,.7z"
+        onChange={(e) => {
+          if (e.target.files) addFiles(e.target.files);
+          e.target.value = '';
+        }}
+        data-testid="file-input"
+      />
+      <button type="button" className="icon-btn attach-btn" aria-label="Attach files" title="Attach files" onClick={() => fileInput.current?.click()}>
+        📎
+      </button>
       {p.replyTo && (
         <div className="reply-bar" role="status">
           <span>
@@ -166,6 +277,12 @@ export function Composer(p: Props) {
         }}
         onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
         onBlur={stopTyping}
+        onPaste={(e) => {
+          if (e.clipboardData.files.length) {
+            e.preventDefault();
+            addFiles(e.clipboardData.files);
+          }
+        }}
         onKeyDown={onKeyDown}
         aria-invalid={tooLong || undefined}
         aria-describedby={tooLong ? 'composer-error' : undefined}
@@ -176,7 +293,7 @@ export function Composer(p: Props) {
           {trimmed.length - MAX_BODY} characters too long
         </p>
       )}
-      <button type="submit" className="btn send-btn" disabled={!trimmed || tooLong} aria-label="Send">
+      <button type="submit" className="btn send-btn" disabled={!canSend} aria-label="Send">
         ➤
       </button>
     </form>

@@ -230,8 +230,8 @@ export function ConversationView({ id }: { id: string }) {
             const lastMine = [...(page?.items ?? [])].reverse().find((m) => m.sender?.id === me.id && m.kind === 'user' && !m.deletedAt);
             if (lastMine) setEditingId(lastMine.id);
           }}
-          onSend={(body) => {
-            send(id, body, replyTo ? { replyToId: replyTo.id } : {});
+          onSend={(body, attachments) => {
+            send(id, body, { ...(replyTo ? { replyToId: replyTo.id } : {}), attachments });
             setReplyTo(null);
             setJump((n) => n + 1);
           }}

@@ -3,6 +3,7 @@
 import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { Avatar } from '@/components/ui/Avatar';
 import type { MessageDto, MemberDto } from '@/lib/validation/dto';
+import { Attachments } from './Attachments';
 import { EMOJI, QUICK_REACTIONS } from './emoji';
 import { clockTime, exactTime } from './format';
 import { RichText } from './RichText';
@@ -149,9 +150,14 @@ function MessageItemInner(p: Props) {
             {deleted ? (
               <em>Message deleted</em>
             ) : (
-              <div className="msg-body">
-                <RichText text={m.body} meUsername={p.meUsername} />
-              </div>
+              <>
+                <Attachments items={m.attachments} />
+                {m.body && (
+                  <div className="msg-body">
+                    <RichText text={m.body} meUsername={p.meUsername} />
+                  </div>
+                )}
+              </>
             )}
             <span className="msg-meta">
               {m.pinnedAt && !deleted && (

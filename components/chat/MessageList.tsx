@@ -4,6 +4,7 @@ import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } f
 import type { OutboxItem } from '@/lib/client/store';
 import type { MemberDto, MessageDto } from '@/lib/validation/dto';
 import { clockTime, dayLabel, exactTime, sameDay } from './format';
+import { Attachments } from './Attachments';
 import { Linkify } from './Linkify';
 import { MessageItem, type MessageActions } from './MessageItem';
 
@@ -156,9 +157,12 @@ export function MessageList(p: Props) {
           <article key={o.clientId} className="msg mine" data-testid="pending-message" data-status={o.status}>
             <div className="msg-col">
               <div className={`bubble pending${o.status === 'failed' ? ' failed' : ''}`}>
-                <div className="msg-body">
-                  <Linkify text={o.body} />
-                </div>
+                {o.attachments && <Attachments items={o.attachments} />}
+                {o.body && (
+                  <div className="msg-body">
+                    <Linkify text={o.body} />
+                  </div>
+                )}
                 <span className="msg-meta">
                   {o.status === 'pending' ? (
                     <span aria-label="Sending" title="Waiting to send">

@@ -47,6 +47,46 @@ function Profile() {
         <div>
           <strong>@{me.username}</strong>
           <div className="row-sub">{me.email ?? 'No e-mail'}</div>
+          <div className="inline avatar-actions">
+            <label className="btn btn-ghost btn-sm" htmlFor="s-avatar">
+              Change photo
+            </label>
+            <input
+              id="s-avatar"
+              type="file"
+              accept="image/jpeg,image/png,image/gif,image/webp"
+              hidden
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                e.target.value = '';
+                if (!file) return;
+                void run(async () => {
+                  const form = new FormData();
+                  form.append('file', file, file.name);
+                  const res = await fetch('/api/v1/me/avatar', { method: 'PUT', body: form });
+                  const body = (await res.json()) as { user?: Me; error?: { code: string; message: string } };
+                  if (!res.ok || !body.user) throw new AppError((body.error?.code as 'bad_request') ?? 'internal', body.error?.message ?? 'Upload failed');
+                  store.set({ me: body.user });
+                  return 'Photo updated.';
+                });
+              }}
+            />
+            {me.avatarUrl && (
+              <button
+                type="button"
+                className="btn btn-ghost btn-sm"
+                onClick={() =>
+                  void run(async () => {
+                    const { user } = await api<{ user: Me }>('/me/avatar', { method: 'DELETE' });
+                    store.set({ me: user });
+                    return 'Photo removed.';
+                  })
+                }
+              >
+                Remove photo
+              </button>
+            )}
+          </div>
         </div>
       </div>
       <form

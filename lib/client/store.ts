@@ -1,6 +1,6 @@
 'use client';
 
-import type { ConversationDto, MessageDto } from '../validation/dto';
+import type { AttachmentDto, ConversationDto, MessageDto } from '../validation/dto';
 import type { Me } from '../validation/users';
 
 /** Client-side state of the chat: a tiny external store (useSyncExternalStore), no framework. */
@@ -9,6 +9,9 @@ export interface OutboxItem {
   conversationId: string;
   body: string;
   replyToId?: string;
+  attachmentIds?: string[];
+  /** Shown while pending: the attachments already uploaded for this message. */
+  attachments?: AttachmentDto[];
   createdAt: string;
   status: 'pending' | 'failed';
   error?: string;

@@ -1,6 +1,5 @@
-import { inArray } from 'drizzle-orm';
-import { getDb } from '../../db';
-import { attachments, type Attachment } from '../../db/schema';
+import { getAttachmentsByIds } from '../../db/queries/attachments';
+import type { Attachment } from '../../db/schema';
 import type { Actor } from '../auth/actor';
 import { AppError } from '../errors';
 import type { AttachmentDto } from '../validation/dto';
@@ -20,7 +19,7 @@ export function attachmentDto(a: Attachment): AttachmentDto {
 
 /** Attachments may go on a message only by their uploader, once. */
 export async function assertAttachable(actor: Actor, ids: string[]): Promise<void> {
-  const rows = await getDb().select().from(attachments).where(inArray(attachments.id, ids));
+  const rows = await getAttachmentsByIds({ ids });
   const ok = rows.filter((a) => a.uploaderId === actor.id && a.messageId === null);
   if (ok.length !== ids.length) {
     throw new AppError('bad_request', 'Unknown or already used attachment', { issues: [{ path: ['attachmentIds'], message: 'Unknown or already used attachment' }] });

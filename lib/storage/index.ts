@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -19,7 +20,8 @@ class LocalStorage implements Storage {
 
   private file(key: string): string {
     if (!KEY_RE.test(key)) throw new Error(`invalid storage key: ${key}`);
-    return path.join(this.root, key.slice(0, 2), key);
+    // Spread over 256 folders by a hash of the key (ids start with a timestamp, so their prefix is not spread).
+    return path.join(this.root, createHash('sha1').update(key).digest('hex').slice(0, 2), key);
   }
 
   async write(key: string, data: Readable | Buffer): Promise<void> {

@@ -11,15 +11,27 @@ export const bodySchema = z
 
 export const clientIdSchema = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'clientId must be a UUID or similar token');
 
-export const sendMessageSchema = z.strictObject({
-  body: bodySchema,
+/** A caption may be empty when files go with it. */
+const captionSchema = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(z.string().max(MAX_BODY, `Message is longer than ${MAX_BODY} characters`));
+
+const sendBase = z.strictObject({
+  body: captionSchema.default(''),
   clientId: clientIdSchema.optional(),
   replyToId: idSchema.optional(),
   attachmentIds: z.array(idSchema).max(10).optional(),
 });
+
+const notEmpty = (v: { body: string; attachmentIds?: string[] }, ctx: z.RefinementCtx) => {
+  if (!v.body && !v.attachmentIds?.length) ctx.addIssue({ code: 'custom', path: ['body'], message: 'Message is empty' });
+};
+
+export const sendMessageSchema = sendBase.superRefine(notEmpty);
 export type SendMessageInput = z.infer<typeof sendMessageSchema>;
 
-export const socketSendSchema = sendMessageSchema.extend({ conversationId: idSchema, clientId: clientIdSchema });
+export const socketSendSchema = sendBase.extend({ conversationId: idSchema, clientId: clientIdSchema }).superRefine(notEmpty);
 
 export const editMessageSchema = z.strictObject({ body: bodySchema });
 
