@@ -6,6 +6,9 @@ export const metadata: Metadata = {
   title: { default: 'Chattrix', template: '%s · Chattrix' },
   description: 'Self-hosted, real-time messaging',
   applicationName: 'Chattrix',
+  manifest: '/manifest.webmanifest',
+  appleWebApp: { capable: true, title: 'Chattrix', statusBarStyle: 'default' },
+  icons: { apple: '/icons/apple-touch-icon.png' },
 };
 
 export const viewport: Viewport = {

@@ -1,9 +1,10 @@
 'use client';
 
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { AppError, type ErrorBody } from '@/lib/errors';
 import type { ClientToServerEvents } from '@/lib/realtime/contract';
 import { api } from '@/lib/client/api';
+import { idbGet, idbSet, keepPageOffline, userDataErased } from '@/lib/client/idb';
 import { mergeMessages, sortConversations, Store, type ChatState, type OutboxItem } from '@/lib/client/store';
 import type { AttachmentDto, ConversationDto, MessageDto } from '@/lib/validation/dto';
 import type { Me } from '@/lib/validation/users';
@@ -30,11 +31,13 @@ interface ChatActions {
 
 const ChatContext = createContext<ChatActions | null>(null);
 
+/** The first page of a conversation; the same URL the offline cache is warmed with. */
+export const FIRST_PAGE = 100;
 const PAGE = 50;
 const PERMANENT = new Set(['bad_request', 'not_found', 'forbidden', 'unauthorized', 'payload_too_large', 'unsupported_media_type']);
 
 function outboxKey(userId: string) {
-  return `chattrix-outbox:${userId}`;
+  return `outbox:${userId}`;
 }
 
 function newClientId(): string {
@@ -55,15 +58,17 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
   const flushing = useRef(false);
   const retryTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
+  // Writes are chained so the stored outbox is always the newest one.
+  const saving = useRef<Promise<void>>(Promise.resolve());
   const saveOutbox = useCallback(
-    (outbox: OutboxItem[]) => {
-      try {
-        localStorage.setItem(outboxKey(me.id), JSON.stringify(outbox));
-      } catch {
-        /* storage full or disabled: the outbox still lives in memory */
-      }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    (_outbox: OutboxItem[]) => {
+      // Writes whatever the outbox is when the write runs (after the saved one was restored).
+      saving.current = saving.current.then(() => idbSet(outboxKey(me.id), store.get().outbox)).catch(() => {
+        /* storage disabled: the outbox still lives in memory */
+      });
     },
-    [me.id],
+    [me.id, store],
   );
 
   const setOutbox = useCallback(
@@ -144,9 +149,10 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
   const openConversation = useCallback(
     async (id: string) => {
       store.set({ activeId: id });
+      void keepPageOffline(`/c/${id}`);
       const cur = store.get().messages[id];
       if (cur?.loaded) return;
-      const page = await api<{ messages: MessageDto[]; hasMore: boolean }>(`/conversations/${id}/messages?limit=${PAGE}`);
+      const page = await api<{ messages: MessageDto[]; hasMore: boolean }>(`/conversations/${id}/messages?limit=${FIRST_PAGE}`);
       store.set((s) => ({
         messages: {
           ...s.messages,
@@ -353,20 +359,83 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
     [openConversation, loadOlder, store],
   );
 
-  // Restore the outbox written before a reload.
+  // Restore the outbox written before a reload (even one made offline), then try to send it.
+  const [outboxLoaded, setOutboxLoaded] = useState(false);
   useEffect(() => {
-    try {
-      const saved = JSON.parse(localStorage.getItem(outboxKey(me.id)) ?? '[]') as OutboxItem[];
-      if (Array.isArray(saved) && saved.length) store.set({ outbox: saved });
-    } catch {
-      /* ignore */
-    }
+    const restore = idbGet<OutboxItem[]>(outboxKey(me.id))
+      .then((saved) => {
+        if (Array.isArray(saved) && saved.length) {
+          const known = new Set(store.get().outbox.map((o) => o.clientId));
+          store.set((s) => ({ outbox: [...saved.filter((o) => !known.has(o.clientId)), ...s.outbox] }));
+        }
+      })
+      .catch(() => {})
+      .finally(() => setOutboxLoaded(true));
+    saving.current = restore;
   }, [me.id, store]);
+
+  // Keep this device's offline copy warm: the conversation list and the newest messages of the 20 most recent
+  // conversations, fetched with the very URLs the app reads (the service worker caches them, network first).
+  const warmTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const warmCache = useCallback(async () => {
+    if (!('serviceWorker' in navigator) || !navigator.serviceWorker.controller || !navigator.onLine) return;
+    const top = (store.get().conversations ?? []).slice(0, 20);
+    for (const c of top) {
+      if (store.get().messages[c.id]?.loaded) {
+        await keepPageOffline(`/c/${c.id}`);
+        continue; // the snapshot above keeps its messages
+      }
+      await fetch(`/api/v1/conversations/${c.id}/messages?limit=${FIRST_PAGE}`, { credentials: 'same-origin' }).catch(() => undefined);
+      await keepPageOffline(`/c/${c.id}`);
+    }
+  }, [store]);
+  // What the user last saw is what they read offline: the store's newest state is written into the same cache
+  // entries the service worker answers from (a second after it changes).
+  useEffect(() => {
+    if (typeof caches === 'undefined') return;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let last: { conversations: ChatState['conversations']; messages: ChatState['messages'] } | null = null;
+    const write = async () => {
+      const s = store.get();
+      if (!s.conversations || userDataErased()) return;
+      const cache = await caches.open('chattrix-api');
+      const json = (data: unknown) => new Response(JSON.stringify(data), { headers: { 'content-type': 'application/json; charset=utf-8' } });
+      await cache.put('/api/v1/conversations', json({ conversations: s.conversations }));
+      for (const c of s.conversations.slice(0, 20)) {
+        const m = s.messages[c.id];
+        if (!m?.loaded) continue;
+        const items = m.items.slice(-FIRST_PAGE);
+        await cache.put(`/api/v1/conversations/${c.id}/messages?limit=${FIRST_PAGE}`, json({ messages: items, hasMore: m.hasMore || m.items.length > FIRST_PAGE }));
+      }
+    };
+    const unsubscribe = store.subscribe(() => {
+      const s = store.get();
+      if (last && last.conversations === s.conversations && last.messages === s.messages) return;
+      last = { conversations: s.conversations, messages: s.messages };
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => void write().catch(() => {}), 1000);
+    });
+    return () => {
+      unsubscribe();
+      if (timer) clearTimeout(timer);
+    };
+  }, [store]);
+
+  const scheduleWarm = useCallback(() => {
+    if (warmTimer.current) clearTimeout(warmTimer.current);
+    warmTimer.current = setTimeout(() => void warmCache(), 15_000);
+  }, [warmCache]);
+  useEffect(() => {
+    if (outboxLoaded) void flush();
+  }, [outboxLoaded, flush]);
 
   // Live events.
   useEffect(() => {
     if (!socket) return;
-    const onCreated = ({ message }: { message: MessageDto }) => receive([message], { live: true });
+    const onCreated = ({ message }: { message: MessageDto }) => {
+      receive([message], { live: true });
+      scheduleWarm();
+    };
     const onUpdated = ({ message }: { message: MessageDto }) => receive([message]);
     const patchMessage = (conversationId: string, messageId: string, patch: (m: MessageDto) => MessageDto) =>
       store.set((s) => {
@@ -449,6 +518,7 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
         .then(() => {
           store.set({ synced: true });
           void flush();
+          scheduleWarm();
         })
         .catch(() => {
           // Catch-up failed (server restarting?): try again shortly.
@@ -483,7 +553,7 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
       socket.off('connect', onConnect);
       socket.off('disconnect', onDisconnect);
     };
-  }, [socket, store, receive, upsertConversation, catchUp, flush, me.id]);
+  }, [socket, store, receive, upsertConversation, catchUp, flush, me.id, scheduleWarm]);
 
   // First load even before the socket is up (and when it cannot connect at all).
   useEffect(() => {

@@ -14,6 +14,9 @@ import { ConversationList } from './ConversationList';
 import { NewGroupDialog } from './NewGroupDialog';
 import { PeopleList } from './PeopleList';
 import { RealtimeProvider, useRealtime } from './Realtime';
+import { ServiceWorker } from './ServiceWorker';
+import { eraseUserData } from '@/lib/client/idb';
+import { unsubscribePush } from '@/lib/client/push';
 
 function ConnectionBanner() {
   const { state } = useRealtime();
@@ -98,11 +101,9 @@ function Shell({ me, children }: { me: Me; children: ReactNode }) {
             disabled={signingOut}
             onClick={async () => {
               setSigningOut(true);
-              try {
-                localStorage.removeItem(`chattrix-outbox:${me.id}`);
-              } catch {
-                /* ignore */
-              }
+              // This device forgets the user: push for this device, cached conversations, the outbox.
+              await unsubscribePush().catch(() => {});
+              await eraseUserData(me.id);
               await signOut({ redirect: false });
               window.location.assign('/login');
             }}
@@ -115,6 +116,7 @@ function Shell({ me, children }: { me: Me; children: ReactNode }) {
         {children}
       </main>
       <NewGroupDialog open={newGroup} onClose={() => setNewGroup(false)} meId={me.id} />
+      <ServiceWorker />
     </div>
   );
 }

@@ -14,6 +14,7 @@ import { MembersPanel } from './MembersPanel';
 import type { MessageActions } from './MessageItem';
 import { MessageList } from './MessageList';
 import { ProfileCard } from './ProfileCard';
+import { PushPrompt } from './PushPrompt';
 import { RichText } from './RichText';
 
 export function typingText(names: string[]): string {
@@ -47,6 +48,7 @@ export function ConversationView({ id }: { id: string }) {
   const [profileId, setProfileId] = useState<string | null>(null);
   const [pins, setPins] = useState<MessageDto[] | null>(null);
   const [now, setNow] = useState(() => Date.now());
+  const [sentHere, setSentHere] = useState(0);
 
   useEffect(() => {
     setMissing(false);
@@ -216,6 +218,7 @@ export function ConversationView({ id }: { id: string }) {
             actions={actions}
           />
         )}
+        <PushPrompt sentCount={sentHere} />
         <div className="typing" aria-live="polite" data-testid="typing">
           {typingText(typers)}
         </div>
@@ -234,6 +237,7 @@ export function ConversationView({ id }: { id: string }) {
             send(id, body, { ...(replyTo ? { replyToId: replyTo.id } : {}), attachments });
             setReplyTo(null);
             setJump((n) => n + 1);
+            setSentHere((n) => n + 1);
           }}
         />
       </div>

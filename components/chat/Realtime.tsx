@@ -22,7 +22,15 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     const s: ChatSocket = io({ path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'] });
     setSocket(s);
-    s.on('connect', () => setState('connected'));
+    // The server sends web push only to users with no visible Chattrix tab.
+    const reportVisibility = () => {
+      if (s.connected) s.emit('client:visibility', { visible: document.visibilityState === 'visible' }, () => {});
+    };
+    s.on('connect', () => {
+      setState('connected');
+      reportVisibility();
+    });
+    document.addEventListener('visibilitychange', reportVisibility);
     s.on('disconnect', (reason) => {
       setState(navigator.onLine ? 'reconnecting' : 'offline');
       // A server-side kick (e.g. a restart) does not reconnect by itself.
@@ -46,6 +54,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     return () => {
       window.removeEventListener('offline', onOffline);
       window.removeEventListener('online', onOnline);
+      document.removeEventListener('visibilitychange', reportVisibility);
       s.close();
     };
   }, []);

@@ -5,6 +5,7 @@ import { Avatar } from '@/components/ui/Avatar';
 import { ThemeSelect } from '@/components/ui/ThemeSelect';
 import { useChat, useChatActions } from '@/components/chat/ChatProvider';
 import { api } from '@/lib/client/api';
+import { currentSubscription, pushSupported, subscribePush, unsubscribePush } from '@/lib/client/push';
 import { AppError } from '@/lib/errors';
 import type { Me } from '@/lib/validation/users';
 
@@ -120,6 +121,47 @@ function Profile() {
           Save profile
         </button>
       </form>
+    </section>
+  );
+}
+
+function Notifications() {
+  const [on, setOn] = useState<boolean | null>(null);
+  const { error, notice, run } = useAsync();
+  useEffect(() => {
+    if (!pushSupported()) return setOn(false);
+    void currentSubscription().then((s) => setOn(!!s));
+  }, []);
+  return (
+    <section className="card" aria-labelledby="push-title">
+      <h2 id="push-title">Notifications on this device</h2>
+      {!pushSupported() ? (
+        <p className="row-sub">This browser cannot receive web push. Install Chattrix as an app, or use a current browser over https.</p>
+      ) : (
+        <label className="switch">
+          <input
+            type="checkbox"
+            checked={!!on}
+            disabled={on === null}
+            onChange={(e) => {
+              const want = e.target.checked;
+              void run(async () => {
+                if (want) await subscribePush();
+                else await unsubscribePush();
+                setOn(want);
+                return want ? 'Notifications are on for this device.' : 'Notifications are off for this device.';
+              });
+            }}
+          />
+          Notify me of new messages when Chattrix is not on screen
+        </label>
+      )}
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      {notice && <p role="status">{notice}</p>}
     </section>
   );
 }
@@ -262,6 +304,7 @@ export function SettingsView() {
             </div>
           </div>
         </section>
+        <Notifications />
         <Tokens />
         <Blocks />
       </div>

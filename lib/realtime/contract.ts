@@ -24,6 +24,8 @@ export interface ClientToServerEvents {
   'typing:stop': Req<{ conversationId: string }, Record<string, never>>;
   'conversation:read': Req<{ conversationId: string; messageId: string }, Record<string, never>>;
   'presence:subscribe': Req<{ userIds: string[] }, { presence: PresenceDto[] }>;
+  /** Whether this tab is visible: a user with a visible tab gets no web push. */
+  'client:visibility': Req<{ visible: boolean }, Record<string, never>>;
 }
 
 export interface ServerToClientEvents {
@@ -48,4 +50,5 @@ export interface SocketData {
   username: string;
   displayName: string;
   isAdmin: boolean;
+  visible?: boolean;
 }

@@ -11,6 +11,7 @@ import { attachmentDto } from './attachments-dto';
 import { isBlockedBetween } from '../../db/queries/blocks';
 import type { Conversation } from '../../db/schema';
 import { removeFiles } from '../storage';
+import { notifyNewMessage } from './push';
 import { toUserRef } from './users';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -114,7 +115,10 @@ class WriteBatcher {
           } catch (e) {
             console.error('[chattrix] ack failed:', e);
           }
-          if (!duplicate) publishToConversation(message.conversationId, 'message:created', { message });
+          if (!duplicate) {
+            publishToConversation(message.conversationId, 'message:created', { message });
+            void notifyNewMessage(message).catch((e) => console.error('[chattrix] push failed:', e));
+          }
           p.resolve({ message, duplicate });
         });
       } catch (e) {

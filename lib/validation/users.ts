@@ -63,3 +63,11 @@ export const meSchema = publicUserSchema.extend({ email: z.string().nullable(), 
 export type Me = z.infer<typeof meSchema>;
 
 export const tokenSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable() });
+
+export const pushSubscriptionSchema = z.strictObject({
+  endpoint: z.string().min(1).max(2048),
+  expirationTime: z.number().nullable().optional(),
+  keys: z.strictObject({ p256dh: z.string().min(1).max(256), auth: z.string().min(1).max(256) }),
+});
+
+export const pushUnsubscribeSchema = z.strictObject({ endpoint: z.string().min(1).max(2048) });

@@ -30,6 +30,10 @@ const subscribeSchema = z.object({ userIds: z.array(idSchema).max(MAX_PRESENCE_S
 export function presenceHandlers({ socket }: HandlerDeps) {
   let subscribed: string[] = [];
   return {
+    'client:visibility': handler(z.object({ visible: z.boolean() }), async ({ visible }) => {
+      socket.data.visible = visible;
+      return {};
+    }),
     'presence:subscribe': handler(subscribeSchema, async ({ userIds }) => {
       const unique = [...new Set(userIds)];
       // Replace the previous set.

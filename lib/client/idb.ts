@@ -1,0 +1,74 @@
+/** A tiny IndexedDB key-value store (the offline outbox lives here, so it survives reloads and restarts). */
+const DB = 'chattrix';
+const STORE = 'kv';
+
+function openDb(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+let dbPromise: Promise<IDBDatabase> | undefined;
+function db(): Promise<IDBDatabase> {
+  return (dbPromise ??= openDb().catch((e) => {
+    dbPromise = undefined;
+    throw e;
+  }));
+}
+
+export async function idbGet<T>(key: string): Promise<T | undefined> {
+  const d = await db();
+  return new Promise((resolve, reject) => {
+    const req = d.transaction(STORE, 'readonly').objectStore(STORE).get(key);
+    req.onsuccess = () => resolve(req.result as T | undefined);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+export async function idbSet(key: string, value: unknown): Promise<void> {
+  const d = await db();
+  return new Promise((resolve, reject) => {
+    const tx = d.transaction(STORE, 'readwrite');
+    tx.objectStore(STORE).put(value, key);
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
+export async function idbDelete(key: string): Promise<void> {
+  const d = await db();
+  return new Promise((resolve, reject) => {
+    const tx = d.transaction(STORE, 'readwrite');
+    tx.objectStore(STORE).delete(key);
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
+/** Everything this device keeps for the signed-in user: erased on sign out. */
+export const USER_CACHES = ['chattrix-api', 'chattrix-pages', 'chattrix-media'];
+
+let erased = false;
+/** True once this tab erased the user's data (signing out): nothing may be written back after that. */
+export function userDataErased(): boolean {
+  return erased;
+}
+
+export async function eraseUserData(userId: string): Promise<void> {
+  erased = true;
+  await Promise.all([
+    idbDelete(`outbox:${userId}`).catch(() => {}),
+    ...('caches' in globalThis ? USER_CACHES.map((c) => caches.delete(c).catch(() => false)) : []),
+  ]);
+}
+
+const pagesWarmed = new Set<string>();
+/** Fetches a page's HTML once per session so the service worker keeps it for offline reloads. */
+export async function keepPageOffline(path: string): Promise<void> {
+  if (pagesWarmed.has(path) || typeof navigator === 'undefined' || !navigator.serviceWorker?.controller || !navigator.onLine) return;
+  pagesWarmed.add(path);
+  await fetch(path, { headers: { accept: 'text/html' }, credentials: 'same-origin' }).catch(() => pagesWarmed.delete(path));
+}
