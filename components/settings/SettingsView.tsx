@@ -284,6 +284,44 @@ function Blocks() {
   );
 }
 
+function Account() {
+  const [password, setPassword] = useState('');
+  const { error, run } = useAsync();
+  return (
+    <section className="card" aria-labelledby="account-title">
+      <h2 id="account-title">Your data</h2>
+      <p>
+        <a className="btn btn-ghost" href="/api/v1/me/export" download>
+          Export my data (ZIP)
+        </a>
+      </p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!window.confirm('Delete your account for good? Your messages will show as deleted.')) return;
+          void run(async () => {
+            await api('/me', { method: 'DELETE', body: { password } });
+            window.location.assign('/login');
+          });
+        }}
+      >
+        <div className="field">
+          <label htmlFor="del-pass">Password, to delete your account</label>
+          <input id="del-pass" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        </div>
+        {error && (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button className="btn btn-danger" type="submit" disabled={!password}>
+          Delete my account
+        </button>
+      </form>
+    </section>
+  );
+}
+
 export function SettingsView() {
   return (
     <>
@@ -307,6 +345,7 @@ export function SettingsView() {
         <Notifications />
         <Tokens />
         <Blocks />
+        <Account />
       </div>
     </>
   );

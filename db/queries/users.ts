@@ -1,6 +1,6 @@
-import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, isNull, or, sql } from 'drizzle-orm';
 import { getDb, type Executor } from '../index';
-import { accessTokens, users, type NewUser, type User } from '../schema';
+import { accessTokens, attachments, messages, users, type NewUser, type User } from '../schema';
 
 export async function insertUser({ user }: { user: NewUser }, ex: Executor = getDb()): Promise<User> {
   const [row] = await ex.insert(users).values(user).returning();
@@ -89,4 +89,20 @@ export async function deleteAccessToken({ id, userId }: { id: string; userId: st
     .where(and(eq(accessTokens.id, id), eq(accessTokens.userId, userId)))
     .returning({ id: accessTokens.id });
   return rows.length > 0;
+}
+
+/**
+ * Deletes an account: their messages become tombstones (text erased), their reactions, mentions, memberships,
+ * tokens, push subscriptions and blocks go (cascade), and the uploads they made are returned for file removal.
+ */
+export async function deleteUserCascade({ id }: { id: string }, ex: Executor = getDb()) {
+  return ex.transaction(async (tx) => {
+    await tx
+      .update(messages)
+      .set({ body: '', deletedAt: new Date(), pinnedAt: null, pinnedById: null })
+      .where(and(eq(messages.senderId, id), isNull(messages.deletedAt)));
+    const files = await tx.delete(attachments).where(eq(attachments.uploaderId, id)).returning();
+    const [user] = await tx.delete(users).where(eq(users.id, id)).returning();
+    return { user, files };
+  });
 }

@@ -1,7 +1,8 @@
 import { requireUser } from '@/lib/auth/request';
-import { json, readJson, route } from '@/lib/http';
+import { json, noContent, readJson, route } from '@/lib/http';
+import { deleteAccount } from '@/lib/services/account';
 import { getMe, updateMe } from '@/lib/services/users';
-import { updateMeSchema } from '@/lib/validation/users';
+import { deleteMeSchema, updateMeSchema } from '@/lib/validation/users';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,4 +15,11 @@ export const PATCH = route(async (req) => {
   const actor = await requireUser(req);
   const patch = await readJson(req, updateMeSchema);
   return json({ user: await updateMe(actor, patch) });
+});
+
+export const DELETE = route(async (req) => {
+  const actor = await requireUser(req);
+  const { password } = await readJson(req, deleteMeSchema);
+  await deleteAccount(actor, password);
+  return noContent();
 });
