@@ -8,6 +8,8 @@ import { startServer, type RunningServer } from './helpers/server';
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The shared server's ready line, e.g. `Chattrix listening on … (production, database: pglite, …)`. */
+    serverBanner: string;
   }
 }
 
@@ -16,6 +18,7 @@ let server: RunningServer | undefined;
 export async function setup(project: TestProject): Promise<void> {
   server = await startServer();
   project.provide('baseUrl', server.url);
+  project.provide('serverBanner', server.banner);
 }
 
 export async function teardown(): Promise<void> {

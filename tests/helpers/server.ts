@@ -24,6 +24,8 @@ export interface StartOptions {
   env?: Record<string, string | undefined>;
   /** Milliseconds to wait for the listening line. */
   timeoutMs?: number;
+  /** Use this DATA_DIR (kept on stop) instead of a fresh temporary one (removed on stop). */
+  dataDir?: string;
 }
 
 export interface RunningServer {
@@ -32,6 +34,10 @@ export interface RunningServer {
   dataDir: string;
   /** Everything the server printed so far (stdout and stderr). */
   logs: () => string;
+  /** The line the server printed when it was ready (names the database driver and the Redis adapter). */
+  banner: string;
+  /** Milliseconds from spawn to the listening line. */
+  startupMs: number;
   /** SIGTERM, wait for a clean exit (SIGKILL after 10 s), remove DATA_DIR. Resolves with the exit code. */
   stop: () => Promise<number | null>;
   /** SIGKILL at once (a crash), remove DATA_DIR. */
@@ -54,7 +60,8 @@ function baseEnv(): Record<string, string> {
 
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const rateLimits = opts.rateLimits ?? false;
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'chattrix-test-'));
+  const ownDir = !opts.dataDir;
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'chattrix-test-'));
   const env: Record<string, string> = {
     ...baseEnv(),
     NEXT_TELEMETRY_DISABLED: '1',
@@ -69,6 +76,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     else env[k] = v;
   }
 
+  const spawnedAt = performance.now();
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
     cwd: repoRoot,
     env: env as NodeJS.ProcessEnv,
@@ -88,9 +96,12 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   });
 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const cleanup = () => rmSync(dataDir, { recursive: true, force: true });
+  const cleanup = () => {
+    if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+  };
 
   let url: string;
+  let banner = '';
   try {
     url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(
@@ -100,6 +111,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       const onData = () => {
         const m = LISTENING.exec(output);
         if (m) {
+          banner = output.slice(m.index).split('\n')[0]!;
           clearTimeout(timer);
           child.stdout!.off('data', onData);
           resolve(m[1]!);
@@ -117,6 +129,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     throw e;
   }
 
+  const startupMs = performance.now() - spawnedAt;
   const port = Number(new URL(url).port);
   let stopped: Promise<number | null> | undefined;
   return {
@@ -124,6 +137,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     port,
     dataDir,
     child,
+    banner,
+    startupMs,
     logs: () => output,
     stop: () =>
       (stopped ??= (async () => {
