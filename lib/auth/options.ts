@@ -22,10 +22,18 @@ export function authOptions(): NextAuthOptions {
         },
         async authorize(raw, req) {
           const parsed = credentialsSchema.safeParse({ username: raw?.username, password: raw?.password });
-          if (!parsed.success) return null;
+          // A NUL can match no account (and PostgreSQL text cannot hold it): the same answer as a wrong password.
+          if (!parsed.success || parsed.data.username.includes('\0')) return null;
           const headers = (req?.headers ?? {}) as Record<string, string | undefined>;
           await limitLogin(parsed.data.username, headers);
-          const user = await verifyCredentials(parsed.data.username, parsed.data.password);
+          let user: Awaited<ReturnType<typeof verifyCredentials>>;
+          try {
+            user = await verifyCredentials(parsed.data.username, parsed.data.password);
+          } catch (e) {
+            // next-auth puts a thrown message into the error URL: never let an internal one (SQL text) out.
+            console.error('[chattrix] sign-in failed:', e);
+            throw new Error('internal');
+          }
           if (!user) return null;
           return { id: user.id, name: user.displayName, email: user.email ?? undefined };
         },
