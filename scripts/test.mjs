@@ -70,18 +70,23 @@ async function stage(name, fn) {
 
 await stage('typecheck (tsc --noEmit)', async () => {
   const code = await run([bin('typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json']);
-  return { ok: code === 0, note: code === 0 ? 'no errors' : `tsc exited ${code}` };
+  // The service worker has its own lib (WebWorker), so its own project.
+  const swCode = code === 0 ? await run([bin('typescript/bin/tsc'), '--noEmit', '-p', 'lib/sw/tsconfig.json']) : 1;
+  return { ok: code === 0 && swCode === 0, note: code === 0 && swCode === 0 ? 'no errors' : `tsc exited ${code || swCode}` };
 });
 
 if (process.env.CHATTRIX_SKIP_BUILD === '1') {
-  stages.push({ name: 'build (next build)', ms: 0, ok: true, stageSkipped: true, note: 'skipped (CHATTRIX_SKIP_BUILD=1)' });
+  stages.push({ name: 'build (next build + serwist build)', ms: 0, ok: true, stageSkipped: true, note: 'skipped (CHATTRIX_SKIP_BUILD=1)' });
   if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
     console.warn('CHATTRIX_SKIP_BUILD=1 but there is no .next/BUILD_ID: the end-to-end tests will fail.');
   }
 } else {
-  await stage('build (next build)', async () => {
+  await stage('build (next build + serwist build)', async () => {
     const code = await run([bin('next/dist/bin/next'), 'build'], { ...baseEnv, NODE_ENV: 'production' });
-    return { ok: code === 0, note: code === 0 ? 'built' : `next build exited ${code}` };
+    if (code !== 0) return { ok: false, note: `next build exited ${code}` };
+    // The service worker is built after Next (Serwist's configurator mode).
+    const sw = await run([bin('@serwist/cli/cli.js'), 'build'], { ...baseEnv, NODE_ENV: 'production' });
+    return { ok: sw === 0, note: sw === 0 ? 'built' : `serwist build exited ${sw}` };
   });
 }
 
