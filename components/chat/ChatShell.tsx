@@ -46,7 +46,9 @@ function ConnectionBanner() {
   return <span className="sr-only" role="status" data-testid="connection-state">{state === 'connected' ? 'Connected' : 'Connecting'}</span>;
 }
 
-function Shell({ me, children }: { me: Me; children: ReactNode }) {
+function Shell({ children }: { children: ReactNode }) {
+  // The live profile (the settings page updates it).
+  const me = useChat((s) => s.me);
   const segment = useSelectedLayoutSegment();
   const params = useParams<{ id?: string }>();
   const router = useRouter();
@@ -125,7 +127,7 @@ export function ChatShell({ me, children }: { me: Me; children: ReactNode }) {
   return (
     <RealtimeProvider>
       <ChatProvider me={me}>
-        <Shell me={me}>{children}</Shell>
+        <Shell>{children}</Shell>
       </ChatProvider>
     </RealtimeProvider>
   );

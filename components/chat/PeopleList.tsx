@@ -79,11 +79,14 @@ export function PeopleList({ meId, onOpen }: { meId: string; onOpen?: (user: Pub
               <Avatar user={u} online={u.online} size="sm" />
               <span className="row-main">
                 <span className="row-title">
-                  {u.displayName}
+                  <span className="ellipsis">{u.displayName}</span>
                   {u.id === meId && <span className="row-time">you</span>}
                 </span>
-                <span className="row-sub">
-                  @{u.username} · <span data-testid="presence">{u.online ? 'online' : u.lastSeenAt ? `last seen ${relativeTime(u.lastSeenAt)}` : 'offline'}</span>
+                <span className="row-sub row-flex">
+                  <span data-testid="presence" className="presence-text">
+                    {u.online ? 'online' : u.lastSeenAt ? `last seen ${relativeTime(u.lastSeenAt)}` : 'offline'}
+                  </span>
+                  <span className="ellipsis username">@{u.username}</span>
                 </span>
               </span>
             </button>

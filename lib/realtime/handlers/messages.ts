@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { AppError, toAck } from '../../errors';
+import { toAck } from '../../errors';
 import { checkRate, rules } from '../../rate-limit';
 import { deleteMessage, editMessage, markRead, sendMessage } from '../../services/messages';
 import { addReaction, removeReaction } from '../../services/reactions';
 import { idSchema } from '../../validation/common';
 import { bodySchema, reactionSocketSchema, socketSendSchema } from '../../validation/messages';
-import { zodIssues } from '../../validation/zod';
+import { parseWith } from '../../validation/parse';
 import type { Ack } from '../contract';
 import type { MessageDto } from '../../validation/dto';
 import { handler, type HandlerDeps } from './util';
@@ -16,10 +16,8 @@ export function messageHandlers({ actor }: HandlerDeps) {
     'message:send': async (payload: unknown, ack?: unknown) => {
       const reply = typeof ack === 'function' ? (ack as (r: Ack<{ message: MessageDto }>) => void) : () => {};
       try {
-        const parsed = socketSendSchema.safeParse(payload);
-        if (!parsed.success) throw new AppError('bad_request', 'Invalid payload', { issues: zodIssues(parsed.error) });
+        const { conversationId, ...input } = parseWith(socketSendSchema, payload, 'Payload');
         await checkRate(rules.send, `user:${actor.id}`);
-        const { conversationId, ...input } = parsed.data;
         await sendMessage(actor, conversationId, input, { onStored: (message) => reply({ ok: true, data: { message } }) });
       } catch (e) {
         reply(toAck(e));

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import type { Socket } from 'socket.io';
 import type { Actor } from '../../auth/actor';
-import { AppError, toAck } from '../../errors';
-import { zodIssues } from '../../validation/zod';
+import { toAck } from '../../errors';
+import { parseWith } from '../../validation/parse';
 import type { Ack, ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '../contract';
 import type { ChattrixServer } from '../io';
 
@@ -22,9 +22,7 @@ export function handler<S extends z.ZodType, T>(schema: S, run: (input: z.infer<
   return async (payload: unknown, ack?: unknown): Promise<void> => {
     const reply = typeof ack === 'function' ? (ack as (r: Ack<T>) => void) : () => {};
     try {
-      const parsed = schema.safeParse(payload);
-      if (!parsed.success) throw new AppError('bad_request', 'Invalid payload', { issues: zodIssues(parsed.error) });
-      const data = await run(parsed.data);
+      const data = await run(parseWith(schema, payload, 'Payload'));
       reply({ ok: true, data });
     } catch (e) {
       reply(toAck(e));
