@@ -35,6 +35,7 @@ async function main(): Promise<void> {
       res.end(JSON.stringify({ error: { code: 'internal', message: 'Starting up' } }));
       return;
     }
+    if (req.url?.startsWith('/api/v1')) answer405AsJson(req, res);
     handle(req, res).catch((e) => {
       console.error('[chattrix] request failed:', e);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
@@ -79,6 +80,42 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** Next answers a method a route does not export with an empty 405; the API answers in its error shape. */
+function answer405AsJson(req: IncomingMessage, res: ServerResponse): void {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  let replaced = false;
+  const replace = () => {
+    replaced = true;
+    const body = JSON.stringify({ error: { code: 'method_not_allowed', message: `${req.method} is not supported on this path` } });
+    res.removeHeader('transfer-encoding');
+    writeHead(405, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+    end(body);
+  };
+  res.writeHead = ((status: number, ...rest: unknown[]) => {
+    if (status === 405 && !res.headersSent) {
+      replace();
+      return res;
+    }
+    return writeHead(status, ...rest);
+  }) as ServerResponse['writeHead'];
+  res.write = ((...args: unknown[]) => {
+    if (!replaced && res.statusCode === 405 && !res.headersSent) replace();
+    if (replaced) return true;
+    return write(...args);
+  }) as ServerResponse['write'];
+  res.end = ((...args: unknown[]) => {
+    if (!replaced && res.statusCode === 405 && !res.headersSent) replace();
+    if (replaced) {
+      const cb = args.find((a) => typeof a === 'function') as (() => void) | undefined;
+      cb?.();
+      return res;
+    }
+    return end(...args);
+  }) as ServerResponse['end'];
 }
 
 main().catch((e) => {
