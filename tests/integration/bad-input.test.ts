@@ -247,3 +247,18 @@ describe('unknown paths under /api/v1', () => {
     expectError(await raw('POST', '/api/v1/nope', '{"x":', JSON_TYPE, false), 'not_found');
   });
 });
+
+describe('a method a known path does not support', () => {
+  const cases: [string, string][] = [
+    ['GET', '/api/v1/auth/register'],
+    ['DELETE', '/api/v1/users'],
+    ['PUT', '/api/v1/conversations'],
+    ['POST', '/api/v1/me/tokens'],
+  ];
+  for (const [method, path] of cases) {
+    it(`${method} ${path} → 405 method_not_allowed in the error shape`, async () => {
+      const res = await raw(method, path, undefined, {}, true);
+      expectError(res, 'method_not_allowed', { issues: false });
+    });
+  }
+});
