@@ -54,6 +54,8 @@ async function main(): Promise<void> {
   await app.prepare();
   const nextHandler = app.getRequestHandler();
   const realtime = await attachRealtime(httpServer);
+  const { startMaintenance } = await import('./lib/services/maintenance');
+  const stopMaintenance = startMaintenance();
   handle = (req, res) => nextHandler(req, res);
 
   const shown = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     try {
+      stopMaintenance();
       await realtime.close(); // disconnects sockets and closes the HTTP server
       httpServer.closeAllConnections?.();
       await closeDb();

@@ -1,0 +1,25 @@
+import { deleteOrphanAttachments } from '../../db/queries/attachments';
+import { removeFiles } from '../storage';
+
+/** Uploads never sent with a message are removed after a day (files and rows). */
+export async function sweepOrphanUploads(now = new Date()): Promise<number> {
+  const removed = await deleteOrphanAttachments({ before: new Date(now.getTime() - 24 * 3600_000) });
+  await removeFiles(removed.flatMap((a) => [a.storageKey, a.thumbnailKey]));
+  return removed.length;
+}
+
+/** Starts the hourly housekeeping; returns a stop function. */
+export function startMaintenance(): () => void {
+  const run = () =>
+    void sweepOrphanUploads()
+      .then((n) => n > 0 && console.log(`[chattrix] removed ${n} unsent upload(s)`))
+      .catch((e) => console.error('[chattrix] maintenance failed:', e));
+  const first = setTimeout(run, 60_000);
+  const timer = setInterval(run, 3600_000);
+  first.unref();
+  timer.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
+}
