@@ -76,8 +76,10 @@ export async function getConversation(actor: Pick<Actor, 'id'>, id: string): Pro
 /** Tells every member (and their sockets on every node) that the conversation changed. */
 async function announceUpdate(conversationId: string, viewerId: string): Promise<ConversationDto> {
   const dto = await getConversation({ id: viewerId }, conversationId);
-  // Viewer-specific fields (unreadCount, muted, myRole) are the viewer's; clients take the shared ones.
-  publishToConversation(conversationId, 'conversation:updated', { conversation: dto });
+  // The broadcast carries the shared fields only: nobody learns another member's unread count or mute.
+  publishToConversation(conversationId, 'conversation:updated', {
+    conversation: { ...dto, unreadCount: 0, mentionCount: 0, muted: false, myRole: 'member' },
+  });
   return dto;
 }
 
