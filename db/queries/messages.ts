@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { getDb, type Executor } from '../index';
 import { attachments, conversationMembers, conversations, mentions, messages, reactions, users, type Attachment, type Message, type User } from '../schema';
 
@@ -12,6 +13,24 @@ export interface NewMessageRow {
   replyToId: string | null;
   attachmentIds: string[];
   mentionUserIds: string[];
+}
+
+/** Rows of `execute`: postgres-js answers an array, PGlite `{ rows }`. */
+function rowsOf<T>(res: unknown): T[] {
+  return (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
+}
+
+/** `column in <ids>` as ONE jsonb parameter (constant statement text, cheap to build). */
+function inIds(column: AnyPgColumn, ids: string[]) {
+  return sql`${column} in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;
+}
+
+/**
+ * `(sender_id, client_id) in <pairs>` as ONE jsonb parameter: a constant-size statement whatever the batch size
+ * (a literal row list of a few hundred pairs overflows PGlite's stack and costs a parse per shape).
+ */
+function senderClientIn(pairs: { s: string; c: string }[]) {
+  return sql`(${messages.senderId}, ${messages.clientId}) in (select x.s, x.c from jsonb_to_recordset(${JSON.stringify(pairs)}::jsonb) as x(s text, c text))`;
 }
 
 /**
@@ -30,15 +49,7 @@ export async function insertMessageBatch(
     const keyed = rows.filter((r) => r.senderId && r.clientId);
     const existing = new Map<string, Message>();
     if (keyed.length > 0) {
-      const found = await tx
-        .select()
-        .from(messages)
-        .where(
-          sql`(${messages.senderId}, ${messages.clientId}) in (${sql.join(
-            keyed.map((r) => sql`(${r.senderId}, ${r.clientId})`),
-            sql`, `,
-          )})`,
-        );
+      const found = await tx.select().from(messages).where(senderClientIn(keyed.map((r) => ({ s: r.senderId!, c: r.clientId! }))));
       for (const m of found) existing.set(`${m.senderId}\u0000${m.clientId}`, m);
     }
     const fresh: number[] = [];
@@ -60,15 +71,25 @@ export async function insertMessageBatch(
       for (const i of fresh) perConversation.set(rows[i]!.conversationId, (perConversation.get(rows[i]!.conversationId) ?? 0) + 1);
       const now = new Date();
       const nextSeq = new Map<string, number>();
-      // Sorted, so two nodes' batches always lock conversations in the same order (no deadlock).
-      for (const [conversationId, n] of [...perConversation].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-        const [c] = await tx
-          .update(conversations)
-          .set({ lastSeq: sql`${conversations.lastSeq} + ${n}`, updatedAt: now })
-          .where(eq(conversations.id, conversationId))
-          .returning({ lastSeq: conversations.lastSeq });
-        nextSeq.set(conversationId, Number(c!.lastSeq) - n + 1);
+      // One statement for all counters. With several conversations, lock them first in sorted order, so two
+      // nodes' batches always lock conversations in the same order (no deadlock).
+      const counts = [...perConversation].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+      if (counts.length > 1) {
+        await tx
+          .select({ id: conversations.id })
+          .from(conversations)
+          .where(inArray(conversations.id, counts.map(([id]) => id)))
+          .orderBy(asc(conversations.id))
+          .for('update');
       }
+      const bumped = await tx
+        .update(conversations)
+        .set({ lastSeq: sql`${conversations.lastSeq} + x.n`, updatedAt: now })
+        .from(sql`jsonb_to_recordset(${JSON.stringify(counts.map(([id, n]) => ({ id, n })))}::jsonb) as x(id text, n bigint)`)
+        .where(sql`${conversations.id} = x.id`)
+        .returning({ id: conversations.id, lastSeq: conversations.lastSeq });
+      for (const c of bumped) nextSeq.set(c.id, Number(c.lastSeq) - perConversation.get(c.id)! + 1);
+      if (nextSeq.size !== counts.length) throw new Error('conversation of a message not found');
       const values = fresh.map((i) => {
         const r = rows[i]!;
         const seq = nextSeq.get(r.conversationId)!;
@@ -85,8 +106,20 @@ export async function insertMessageBatch(
           createdAt: now,
         };
       });
-      const inserted = await tx.insert(messages).values(values).onConflictDoNothing().returning();
-      const byId = new Map(inserted.map((m) => [m.id, m]));
+      // One constant-shape statement with the rows as one jsonb parameter: no per-row query building, one
+      // prepared statement whatever the batch size. Only the ids come back: the rows are the values we sent.
+      const res = await tx.execute<{ id: string }>(sql`
+        insert into messages (id, conversation_id, seq, sender_id, kind, body, client_id, reply_to_id, created_at)
+        select x.id, x."conversationId", x.seq, x."senderId", x.kind, x.body, x."clientId", x."replyToId", ${now.toISOString()}::timestamptz
+        from jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
+          as x(id text, "conversationId" text, seq bigint, "senderId" text, kind text, body text, "clientId" text, "replyToId" text)
+        on conflict do nothing
+        returning id`);
+      const insertedIds = new Set(rowsOf<{ id: string }>(res).map((r) => r.id));
+      const byId = new Map<string, Message>();
+      for (const v of values) {
+        if (insertedIds.has(v.id)) byId.set(v.id, { ...v, editedAt: null, deletedAt: null, pinnedAt: null, pinnedById: null, search: null });
+      }
       const lost: number[] = [];
       for (const i of fresh) {
         const m = byId.get(rows[i]!.id);
@@ -97,12 +130,7 @@ export async function insertMessageBatch(
         const again = await tx
           .select()
           .from(messages)
-          .where(
-            sql`(${messages.senderId}, ${messages.clientId}) in (${sql.join(
-              lost.map((i) => sql`(${rows[i]!.senderId}, ${rows[i]!.clientId})`),
-              sql`, `,
-            )})`,
-          );
+          .where(senderClientIn(lost.map((i) => ({ s: rows[i]!.senderId!, c: rows[i]!.clientId! }))));
         const map = new Map(again.map((m) => [`${m.senderId}\u0000${m.clientId}`, m]));
         for (const i of lost) {
           const m = map.get(`${rows[i]!.senderId}\u0000${rows[i]!.clientId}`);
@@ -136,16 +164,14 @@ export async function insertMessageBatch(
         const cur = readMax.get(key);
         if (!cur || cur.seq < stored.message.seq) readMax.set(key, { conversationId: r.conversationId, userId: r.senderId, seq: stored.message.seq, id: stored.message.id });
       }
-      for (const p of [...readMax.values()].sort((a, b) => (a.conversationId + a.userId < b.conversationId + b.userId ? -1 : 1))) {
+      if (readMax.size > 0) {
+        // One statement for every sender's read position (the conversations are locked above, so no deadlock).
         await tx
           .update(conversationMembers)
-          .set({ lastReadSeq: p.seq, lastReadMessageId: p.id })
+          .set({ lastReadSeq: sql`r.seq`, lastReadMessageId: sql`r.id` })
+          .from(sql`jsonb_to_recordset(${JSON.stringify([...readMax.values()])}::jsonb) as r("conversationId" text, "userId" text, seq bigint, id text)`)
           .where(
-            and(
-              eq(conversationMembers.conversationId, p.conversationId),
-              eq(conversationMembers.userId, p.userId),
-              lt(conversationMembers.lastReadSeq, p.seq),
-            ),
+            sql`${conversationMembers.conversationId} = r."conversationId" and ${conversationMembers.userId} = r."userId" and ${conversationMembers.lastReadSeq} < r.seq`,
           );
       }
     }
@@ -212,14 +238,14 @@ export async function loadMessageExtras({ rows }: { rows: Message[] }, ex: Execu
   const senderIds = [...new Set([...rows, ...replies].map((m) => m.senderId).filter((x): x is string => !!x))];
   const [senderRows, reactionRows, attachmentRows, mentionRows] = ids.length
     ? await Promise.all([
-        senderIds.length ? ex.select().from(users).where(inArray(users.id, senderIds)) : Promise.resolve([] as User[]),
+        senderIds.length ? ex.select().from(users).where(inIds(users.id, senderIds)) : Promise.resolve([] as User[]),
         ex
           .select({ messageId: reactions.messageId, emoji: reactions.emoji, userId: reactions.userId })
           .from(reactions)
-          .where(inArray(reactions.messageId, ids))
+          .where(inIds(reactions.messageId, ids))
           .orderBy(asc(reactions.createdAt)),
-        ex.select().from(attachments).where(inArray(attachments.messageId, ids)).orderBy(asc(attachments.createdAt)),
-        ex.select().from(mentions).where(inArray(mentions.messageId, ids)),
+        ex.select().from(attachments).where(inIds(attachments.messageId, ids)).orderBy(asc(attachments.createdAt)),
+        ex.select().from(mentions).where(inIds(mentions.messageId, ids)),
       ])
     : [[], [], [], []];
   const group = <T, K extends string>(list: T[], key: (t: T) => K) => {
