@@ -13,8 +13,10 @@
  * Knobs (environment):
  *   BENCH_ONLY=W1,W2,W3        which workloads (default all)
  *   BENCH_DURATION_S=10        length of the fixed-rate phases of W1 and W2
- *   BENCH_W1_MEMBERS=200       BENCH_W1_RATE=100 (messages/s from one sender)
- *   BENCH_W2_PAIRS=100         BENCH_W2_RATE=1000 (messages/s in total)
+ *   BENCH_W1_MEMBERS=200       BENCH_W1_RATE=100 (messages/s from one sender; PGlite default 50)
+ *   BENCH_W2_PAIRS=100         BENCH_W2_RATE=1000 (messages/s in total; PGlite default 500)
+ *   (The targets are set for PostgreSQL; PGlite's are half the rates, so with PGlite the fixed-rate phases run at
+ *   half rate unless the rates are given.)
  *   BENCH_W2_MAX_S=10          length of the sustained-maximum phase (0 skips it)
  *   BENCH_W2_WINDOW=8          messages in flight per sender in the sustained-maximum phase
  *   BENCH_W3_SOCKETS=5000      BENCH_W3_CONCURRENCY=100 (handshakes in flight)
@@ -45,9 +47,9 @@ const cfg = {
   only: new Set((process.env.BENCH_ONLY || 'W1,W2,W3').split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)),
   durationS: num('BENCH_DURATION_S', 10),
   w1Members: Math.max(2, Math.floor(num('BENCH_W1_MEMBERS', 200))),
-  w1Rate: num('BENCH_W1_RATE', 100),
+  w1Rate: -1, // set in main(): BENCH_W1_RATE, else 100/s (PostgreSQL target) or 50/s (PGlite: half)
   w2Pairs: Math.max(1, Math.floor(num('BENCH_W2_PAIRS', 100))),
-  w2Rate: num('BENCH_W2_RATE', 1000),
+  w2Rate: -1, // BENCH_W2_RATE, else 1,000/s (PostgreSQL target) or 500/s (PGlite: half)
   w2MaxS: num('BENCH_W2_MAX_S', 10),
   w2Window: Math.max(1, Math.floor(num('BENCH_W2_WINDOW', 8))),
   w3Sockets: Math.floor(num('BENCH_W3_SOCKETS', 5000)),
@@ -812,7 +814,10 @@ async function runW3(t: Target) {
 
 type Figures = Record<string, unknown>;
 
+let loadAtStart = 0;
+
 async function measure(fn: (t: Target) => Promise<Figures>): Promise<{ app: Figures; relay?: Figures }> {
+  loadAtStart = os.loadavg()[0]!;
   let relay: Figures | undefined;
   if (cfg.relay) {
     const p = await startRelay();
@@ -826,6 +831,7 @@ async function measure(fn: (t: Target) => Promise<Figures>): Promise<{ app: Figu
   const p = await startChattrix();
   try {
     const app = await fn({ kind: 'chattrix', proc: p });
+    await sleep(1_000); // the server handles the clients' disconnects before it is stopped
     return { app, relay };
   } finally {
     await p.stop();
@@ -841,7 +847,9 @@ const pg = () => dbPlan.kind === 'postgres';
 const scale = () => (pg() ? 1 : 0.5); // with PGlite, half the PostgreSQL rates
 
 function emit(line: Figures): void {
-  process.stdout.write(`${JSON.stringify(line)}\n`);
+  // Other processes on the machine skew every figure; the relay's, measured alongside, shows by how much.
+  const machine = { loadavg_1m_start: round(loadAtStart, 1), loadavg_1m_end: round(os.loadavg()[0]!, 1) };
+  process.stdout.write(`${JSON.stringify({ ...line, machine })}\n`);
 }
 
 async function main(): Promise<void> {
@@ -862,6 +870,8 @@ async function main(): Promise<void> {
     if (r.status !== 0) throw new Error('next build failed');
   }
   dbPlan = await prepareDatabase();
+  cfg.w1Rate = num('BENCH_W1_RATE', 100 * scale());
+  cfg.w2Rate = num('BENCH_W2_RATE', 1000 * scale());
   const common = { db: dbPlan.label, redis: !!cfg.redisUrl, cpus: os.cpus().length, node: process.version };
   const latKeys = ['p50_ms', 'p95_ms', 'p99_ms', 'max_ms', 'ack_p99_ms', 'throughput_msgs_s', 'deliveries_s', 'delivered', 'expected', 'lost', 'duplicated', 'out_of_order', 'server_rss_mb', 'server_cpu_pct'];
 

@@ -54,7 +54,9 @@ class MembershipLoader {
       w.callbacks.push((r, e) => (e ? reject(e) : resolve(r)));
       if (!this.busy) {
         this.busy = true;
-        queueMicrotask(() => void this.flush());
+        // After the poll phase: every packet read in this turn of the event loop joins the same query. (PGlite
+        // runs a query synchronously on this thread, so a microtask would send one query per packet.)
+        setImmediate(() => void this.flush());
       }
     });
   }
