@@ -815,9 +815,21 @@ async function runW3(t: Target) {
 type Figures = Record<string, unknown>;
 
 let loadAtStart = 0;
+let pressureAtStart: number | null = null;
+
+/** `some avg10` of /proc/pressure/cpu: % of the last 10 s in which runnable tasks waited for a CPU. */
+function cpuPressure(): number | null {
+  try {
+    const m = /some avg10=([\d.]+)/.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
 
 async function measure(fn: (t: Target) => Promise<Figures>): Promise<{ app: Figures; relay?: Figures }> {
   loadAtStart = os.loadavg()[0]!;
+  pressureAtStart = cpuPressure();
   let relay: Figures | undefined;
   if (cfg.relay) {
     const p = await startRelay();
@@ -848,7 +860,12 @@ const scale = () => (pg() ? 1 : 0.5); // with PGlite, half the PostgreSQL rates
 
 function emit(line: Figures): void {
   // Other processes on the machine skew every figure; the relay's, measured alongside, shows by how much.
-  const machine = { loadavg_1m_start: round(loadAtStart, 1), loadavg_1m_end: round(os.loadavg()[0]!, 1) };
+  const machine = {
+    loadavg_1m_start: round(loadAtStart, 1),
+    loadavg_1m_end: round(os.loadavg()[0]!, 1),
+    cpu_pressure_pct_start: pressureAtStart,
+    cpu_pressure_pct_end: cpuPressure(),
+  };
   process.stdout.write(`${JSON.stringify({ ...line, machine })}\n`);
 }
 
