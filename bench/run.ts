@@ -69,30 +69,22 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const round = (n: number, d = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** d) / 10 ** d : null);
 
 // ---------------------------------------------------------------------------------------------------------------
-// File descriptors: 5,000 client sockets here and as many on the server side. Node cannot raise its own limit,
-// so when the soft limit is too low and the hard one allows, re-run this script under `ulimit -n`.
+// File descriptors: 5,000 client sockets here and as many in the server. Node raises its own soft open-files
+// limit to the hard one at start-up (children inherit it), so only the hard limit can be too low: then W3 is capped.
 
-function fdLimits(): { soft: number; hard: number } {
-  const r = spawnSync('/bin/sh', ['-c', 'ulimit -Sn; ulimit -Hn'], { encoding: 'utf8' });
-  const [soft, hard] = (r.stdout ?? '').trim().split('\n').map((s) => (s === 'unlimited' ? Infinity : Number(s)));
-  return { soft: soft || 1024, hard: hard || 1024 };
+function fdLimit(): number {
+  const r = spawnSync('/bin/sh', ['-c', 'ulimit -Sn'], { encoding: 'utf8' });
+  const v = (r.stdout ?? '').trim();
+  return v === 'unlimited' ? Infinity : Number(v) || 1024;
 }
 
 function ensureFdLimit(): void {
   if (!cfg.only.has('W3')) return;
   const needed = cfg.w3Sockets + 1024;
-  const { soft, hard } = fdLimits();
-  if (soft >= needed) return;
-  if (hard >= needed && !process.env.BENCH_REEXEC) {
-    log(`raising the open-files limit from ${soft} to ${needed} (re-running under ulimit -n)`);
-    const r = spawnSync('/bin/sh', ['-c', `ulimit -n ${needed} && exec "$0" "$@"`, process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
-      stdio: 'inherit',
-      env: { ...process.env, BENCH_REEXEC: '1' },
-    });
-    process.exit(r.status ?? 1);
-  }
-  const capped = Math.max(100, soft - 1024);
-  log(`open-files limit is ${soft} (hard ${hard}): W3 capped at ${capped} sockets; raise it with \`ulimit -n ${needed}\``);
+  const limit = fdLimit();
+  if (limit >= needed) return;
+  const capped = Math.max(100, limit - 1024);
+  log(`open-files limit is ${limit}: W3 capped at ${capped} sockets; raise the hard limit (ulimit -Hn ${needed}) for more`);
   cfg.w3Sockets = capped;
 }
 
