@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { getDb, type Executor } from '../index';
-import { attachments, mentions, messages, reactions, users, type Attachment, type Message, type User } from '../schema';
+import { attachments, conversationMembers, conversations, mentions, messages, reactions, users, type Attachment, type Message, type User } from '../schema';
 
 export interface NewMessageRow {
   id: string;
