@@ -1,9 +1,22 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /**
  * Opaque, URL-safe ids that sort by creation time: 48-bit millisecond time + 80 random bits, base32 (Crockford).
  */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+
+// Random bytes drawn 4 KB at a time: one system call per 409 ids instead of one each (this is on the send path).
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+
+function random10(): Buffer {
+  if (poolOffset + 10 > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  poolOffset += 10;
+  return pool.subarray(poolOffset - 10, poolOffset);
+}
 
 export function newId(): string {
   let time = Date.now();
@@ -12,7 +25,7 @@ export function newId(): string {
     out = ALPHABET[time % 32]! + out;
     time = Math.floor(time / 32);
   }
-  const rand = randomBytes(10);
+  const rand = random10();
   let bits = 0;
   let value = 0;
   for (const byte of rand) {

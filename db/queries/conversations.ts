@@ -20,10 +20,19 @@ export async function getConversationByDirectKey({ directKey }: { directKey: str
   return row;
 }
 
+type MembershipRow = { member: ConversationMember; conversation: Conversation };
+
+/**
+ * A member and their conversation, or undefined. Lookups through the shared client are coalesced: every lookup
+ * asked for while one query is in flight goes out together in the next query (one round trip for hundreds of
+ * concurrent sends instead of one each). Each answer still comes from a query issued after it was asked for, so it
+ * is never staler than a lookup of its own would be. Inside a transaction (`ex` given) it is a plain query.
+ */
 export async function getMembership(
   { conversationId, userId }: { conversationId: string; userId: string },
-  ex: Executor = getDb(),
-): Promise<{ member: ConversationMember; conversation: Conversation } | undefined> {
+  ex?: Executor,
+): Promise<MembershipRow | undefined> {
+  if (!ex) return membershipLoader().load(conversationId, userId);
   const [row] = await ex
     .select({ member: conversationMembers, conversation: conversations })
     .from(conversationMembers)
@@ -31,6 +40,53 @@ export async function getMembership(
     .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId)))
     .limit(1);
   return row;
+}
+
+class MembershipLoader {
+  private waiting = new Map<string, { conversationId: string; userId: string; callbacks: ((r: MembershipRow | undefined, e?: unknown) => void)[] }>();
+  private busy = false;
+
+  load(conversationId: string, userId: string): Promise<MembershipRow | undefined> {
+    return new Promise((resolve, reject) => {
+      const key = `${conversationId}\u0000${userId}`;
+      let w = this.waiting.get(key);
+      if (!w) this.waiting.set(key, (w = { conversationId, userId, callbacks: [] }));
+      w.callbacks.push((r, e) => (e ? reject(e) : resolve(r)));
+      if (!this.busy) {
+        this.busy = true;
+        // After the poll phase: every packet read in this turn of the event loop joins the same query. (PGlite
+        // runs a query synchronously on this thread, so a microtask would send one query per packet.)
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.waiting.size > 0) {
+      const batch = [...this.waiting.values()].slice(0, 1000);
+      for (const w of batch) this.waiting.delete(`${w.conversationId}\u0000${w.userId}`);
+      try {
+        const pairs = JSON.stringify(batch.map((w) => ({ c: w.conversationId, u: w.userId })));
+        const rows = await getDb()
+          .select({ member: conversationMembers, conversation: conversations })
+          .from(conversationMembers)
+          .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
+          .where(
+            sql`(${conversationMembers.conversationId}, ${conversationMembers.userId}) in (select x.c, x.u from jsonb_to_recordset(${pairs}::jsonb) as x(c text, u text))`,
+          );
+        const found = new Map(rows.map((r) => [`${r.member.conversationId}\u0000${r.member.userId}`, r]));
+        for (const w of batch) for (const cb of w.callbacks) cb(found.get(`${w.conversationId}\u0000${w.userId}`));
+      } catch (e) {
+        for (const w of batch) for (const cb of w.callbacks) cb(undefined, e);
+      }
+    }
+    this.busy = false;
+  }
+}
+
+function membershipLoader(): MembershipLoader {
+  const g = globalThis as unknown as { __chattrixMembershipLoader?: MembershipLoader };
+  return (g.__chattrixMembershipLoader ??= new MembershipLoader());
 }
 
 /** Inserts a conversation; for a direct one, `on conflict do nothing` on its pair key (get-or-create). */

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { getDb, type Executor } from '../index';
 import { attachments, conversationMembers, conversations, mentions, messages, reactions, users, type Attachment, type Message, type User } from '../schema';
 
@@ -14,152 +15,175 @@ export interface NewMessageRow {
   mentionUserIds: string[];
 }
 
+/** Rows of `execute`: postgres-js answers an array, PGlite `{ rows }`. */
+function rowsOf<T>(res: unknown): T[] {
+  return (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
+}
+
+/** `column in <ids>` as ONE jsonb parameter (constant statement text, cheap to build). */
+function inIds(column: AnyPgColumn, ids: string[]) {
+  return sql`${column} in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;
+}
+
 /**
- * Stores a batch of messages in ONE transaction, preserving the given order inside each conversation: the
- * conversation's counter is advanced once per conversation and the seqs handed out in order. A (sender, clientId)
- * that already exists is not stored again: its existing row is returned instead (`duplicate: true`).
+ * `(sender_id, client_id) in <pairs>` as ONE jsonb parameter: a constant-size statement whatever the batch size
+ * (a literal row list of a few hundred pairs overflows PGlite's stack and costs a parse per shape).
+ */
+function senderClientIn(pairs: { s: string; c: string }[]) {
+  return sql`(${messages.senderId}, ${messages.clientId}) in (select x.s, x.c from jsonb_to_recordset(${JSON.stringify(pairs)}::jsonb) as x(s text, c text))`;
+}
+
+/**
+ * Rows insertMessageBatch has just stored, not yet announced to anyone: they have no reactions yet, and their
+ * attachments and mentions are the ones given. loadMessageExtras skips those queries for them (the write path
+ * hydrates every new message before its ack and broadcast).
+ */
+const justInserted = new WeakMap<Message, { attachments: boolean; mentions: string[] }>();
+
+/**
+ * The whole batch in ONE statement (an implicit transaction, a single round trip): skip the (sender, clientId)
+ * pairs already stored; lock the batch's conversations in sorted order (two nodes' batches never deadlock); bump
+ * each counter once and number the new rows in batch order; insert; move each sender's read position.
+ * Answers the stored rows' ids and seqs. Rows it did not store are duplicates (stored before, or by a concurrent
+ * node in the meantime: the unique index decides).
+ */
+const INSERT_BATCH = (rows: string, now: string) => sql`
+  with batch_in as materialized (
+    select * from jsonb_to_recordset(${rows}::jsonb)
+      as x(idx int, id text, "conversationId" text, "senderId" text, kind text, body text, "clientId" text, "replyToId" text)
+  ),
+  fresh as materialized (
+    select i.* from batch_in i
+    where i."clientId" is null or i."senderId" is null
+       or not exists (select 1 from messages m where m.sender_id = i."senderId" and m.client_id = i."clientId")
+  ),
+  counts as (select "conversationId" as cid, count(*)::bigint as n from fresh group by 1),
+  locked as materialized (
+    select c.id from conversations c where c.id in (select cid from counts) order by c.id for update
+  ),
+  bump as (
+    update conversations c set last_seq = c.last_seq + k.n, updated_at = ${now}::timestamptz
+    from counts k join locked l on l.id = k.cid
+    where c.id = k.cid
+    returning c.id, c.last_seq - k.n as base
+  ),
+  ins as (
+    insert into messages (id, conversation_id, seq, sender_id, kind, body, client_id, reply_to_id, created_at)
+    select f.id, f."conversationId", b.base + row_number() over (partition by f."conversationId" order by f.idx),
+           f."senderId", f.kind, f.body, f."clientId", f."replyToId", ${now}::timestamptz
+    from fresh f join bump b on b.id = f."conversationId"
+    order by f.idx
+    on conflict do nothing
+    returning id, seq, conversation_id, sender_id, kind
+  ),
+  reads as (
+    update conversation_members cm set last_read_seq = r.seq, last_read_message_id = r.id
+    from (
+      select distinct on (conversation_id, sender_id) conversation_id, sender_id, seq, id
+      from ins where kind = 'user' and sender_id is not null
+      order by conversation_id, sender_id, seq desc
+    ) r
+    where cm.conversation_id = r.conversation_id and cm.user_id = r.sender_id and cm.last_read_seq < r.seq
+  )
+  select id, seq from ins`;
+
+/**
+ * Stores a batch of messages atomically, preserving the given order inside each conversation: the conversation's
+ * counter is advanced once per conversation and the seqs handed out in order. A (sender, clientId) that already
+ * exists is not stored again: its existing row is returned instead (`duplicate: true`). A batch without
+ * attachments or mentions is one statement; with them, that statement and their links share a transaction.
  */
 export async function insertMessageBatch(
   { rows }: { rows: NewMessageRow[] },
   ex: Executor = getDb(),
 ): Promise<{ message: Message; duplicate: boolean }[]> {
-  return ex.transaction(async (tx) => {
-    const results: ({ message: Message; duplicate: boolean } | undefined)[] = new Array(rows.length);
+  const needsTransaction = rows.some((r) => r.attachmentIds.length > 0 || r.mentionUserIds.length > 0);
+  return needsTransaction ? ex.transaction((tx) => storeBatch(rows, tx)) : storeBatch(rows, ex);
+}
 
-    // 1. Existing (sender, clientId) pairs: answered with the stored row.
-    const keyed = rows.filter((r) => r.senderId && r.clientId);
-    const existing = new Map<string, Message>();
-    if (keyed.length > 0) {
-      const found = await tx
-        .select()
-        .from(messages)
-        .where(
-          sql`(${messages.senderId}, ${messages.clientId}) in (${sql.join(
-            keyed.map((r) => sql`(${r.senderId}, ${r.clientId})`),
-            sql`, `,
-          )})`,
-        );
-      for (const m of found) existing.set(`${m.senderId}\u0000${m.clientId}`, m);
-    }
-    const fresh: number[] = [];
-    const seenInBatch = new Map<string, number>();
-    rows.forEach((r, i) => {
-      const key = r.senderId && r.clientId ? `${r.senderId}\u0000${r.clientId}` : undefined;
-      const old = key ? existing.get(key) : undefined;
-      if (old) results[i] = { message: old, duplicate: true };
-      else if (key && seenInBatch.has(key)) results[i] = undefined; // filled from its twin below
-      else {
-        if (key) seenInBatch.set(key, i);
-        fresh.push(i);
-      }
-    });
+async function storeBatch(rows: NewMessageRow[], ex: Executor): Promise<{ message: Message; duplicate: boolean }[]> {
+  const results: ({ message: Message; duplicate: boolean } | undefined)[] = new Array(rows.length);
+  const key = (r: { senderId: string | null; clientId: string | null }) => (r.senderId && r.clientId ? `${r.senderId}\u0000${r.clientId}` : undefined);
 
-    if (fresh.length > 0) {
-      // 2. Hand out seqs: one counter bump per conversation, in batch order.
-      const perConversation = new Map<string, number>();
-      for (const i of fresh) perConversation.set(rows[i]!.conversationId, (perConversation.get(rows[i]!.conversationId) ?? 0) + 1);
-      const now = new Date();
-      const nextSeq = new Map<string, number>();
-      // Sorted, so two nodes' batches always lock conversations in the same order (no deadlock).
-      for (const [conversationId, n] of [...perConversation].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-        const [c] = await tx
-          .update(conversations)
-          .set({ lastSeq: sql`${conversations.lastSeq} + ${n}`, updatedAt: now })
-          .where(eq(conversations.id, conversationId))
-          .returning({ lastSeq: conversations.lastSeq });
-        nextSeq.set(conversationId, Number(c!.lastSeq) - n + 1);
-      }
-      const values = fresh.map((i) => {
-        const r = rows[i]!;
-        const seq = nextSeq.get(r.conversationId)!;
-        nextSeq.set(r.conversationId, seq + 1);
-        return {
-          id: r.id,
-          conversationId: r.conversationId,
-          seq,
-          senderId: r.senderId,
-          kind: r.kind,
-          body: r.body,
-          clientId: r.clientId,
-          replyToId: r.replyToId,
-          createdAt: now,
-        };
-      });
-      const inserted = await tx.insert(messages).values(values).onConflictDoNothing().returning();
-      const byId = new Map(inserted.map((m) => [m.id, m]));
-      const lost: number[] = [];
-      for (const i of fresh) {
-        const m = byId.get(rows[i]!.id);
-        if (m) results[i] = { message: m, duplicate: false };
-        else lost.push(i); // a concurrent node stored the same clientId first
-      }
-      if (lost.length > 0) {
-        const again = await tx
-          .select()
-          .from(messages)
-          .where(
-            sql`(${messages.senderId}, ${messages.clientId}) in (${sql.join(
-              lost.map((i) => sql`(${rows[i]!.senderId}, ${rows[i]!.clientId})`),
-              sql`, `,
-            )})`,
-          );
-        const map = new Map(again.map((m) => [`${m.senderId}\u0000${m.clientId}`, m]));
-        for (const i of lost) {
-          const m = map.get(`${rows[i]!.senderId}\u0000${rows[i]!.clientId}`);
-          if (!m) throw new Error('message neither stored nor found');
-          results[i] = { message: m, duplicate: true };
-        }
-      }
-
-      // 3. Attachments, mentions, and the sender's own read position.
-      for (const i of fresh) {
-        const r = rows[i]!;
-        const stored = results[i];
-        if (!stored || stored.duplicate) continue;
-        if (r.attachmentIds.length > 0) {
-          await tx
-            .update(attachments)
-            .set({ messageId: r.id })
-            .where(and(inArray(attachments.id, r.attachmentIds), isNull(attachments.messageId)));
-        }
-      }
-      const mentionRows = fresh.flatMap((i) =>
-        results[i] && !results[i]!.duplicate ? rows[i]!.mentionUserIds.map((userId) => ({ messageId: rows[i]!.id, userId })) : [],
-      );
-      if (mentionRows.length > 0) await tx.insert(mentions).values(mentionRows).onConflictDoNothing();
-      const readMax = new Map<string, { conversationId: string; userId: string; seq: number; id: string }>();
-      for (const i of fresh) {
-        const stored = results[i];
-        const r = rows[i]!;
-        if (!stored || stored.duplicate || !r.senderId || r.kind !== 'user') continue;
-        const key = `${r.conversationId}\u0000${r.senderId}`;
-        const cur = readMax.get(key);
-        if (!cur || cur.seq < stored.message.seq) readMax.set(key, { conversationId: r.conversationId, userId: r.senderId, seq: stored.message.seq, id: stored.message.id });
-      }
-      for (const p of [...readMax.values()].sort((a, b) => (a.conversationId + a.userId < b.conversationId + b.userId ? -1 : 1))) {
-        await tx
-          .update(conversationMembers)
-          .set({ lastReadSeq: p.seq, lastReadMessageId: p.id })
-          .where(
-            and(
-              eq(conversationMembers.conversationId, p.conversationId),
-              eq(conversationMembers.userId, p.userId),
-              lt(conversationMembers.lastReadSeq, p.seq),
-            ),
-          );
-      }
-    }
-
-    // Twins inside one batch resolve to the first one's row.
-    rows.forEach((r, i) => {
-      if (results[i]) return;
-      const twin = seenInBatch.get(`${r.senderId}\u0000${r.clientId}`);
-      const res = twin !== undefined ? results[twin] : undefined;
-      if (!res) throw new Error('batch twin without a result');
-      results[i] = { message: res.message, duplicate: true };
-    });
-    return results as { message: Message; duplicate: boolean }[];
+  // Twins inside one batch: only the first goes to the database; the others resolve to its row below.
+  const candidates: number[] = [];
+  const firstOf = new Map<string, number>();
+  rows.forEach((r, i) => {
+    const k = key(r);
+    if (k && firstOf.has(k)) return;
+    if (k) firstOf.set(k, i);
+    candidates.push(i);
   });
+
+  const now = new Date();
+  const input = candidates.map((i) => {
+    const r = rows[i]!;
+    return { idx: i, id: r.id, conversationId: r.conversationId, senderId: r.senderId, kind: r.kind, body: r.body, clientId: r.clientId, replyToId: r.replyToId };
+  });
+  const res = await ex.execute(INSERT_BATCH(JSON.stringify(input), now.toISOString()));
+  const seqs = new Map(rowsOf<{ id: string; seq: string | number | bigint }>(res).map((r) => [r.id, Number(r.seq)]));
+
+  const notStored: number[] = [];
+  for (const i of candidates) {
+    const r = rows[i]!;
+    const seq = seqs.get(r.id);
+    if (seq === undefined) {
+      notStored.push(i);
+      continue;
+    }
+    const message: Message = {
+      id: r.id,
+      conversationId: r.conversationId,
+      seq,
+      senderId: r.senderId,
+      kind: r.kind,
+      body: r.body,
+      clientId: r.clientId,
+      replyToId: r.replyToId,
+      createdAt: now,
+      editedAt: null,
+      deletedAt: null,
+      pinnedAt: null,
+      pinnedById: null,
+      search: null,
+    };
+    justInserted.set(message, { attachments: r.attachmentIds.length > 0, mentions: r.mentionUserIds });
+    results[i] = { message, duplicate: false };
+  }
+
+  // Duplicates (stored earlier, or by a concurrent node just now): answered with the stored row.
+  if (notStored.length > 0) {
+    const keyed = notStored.filter((i) => key(rows[i]!));
+    const found = keyed.length
+      ? await ex.select().from(messages).where(senderClientIn(keyed.map((i) => ({ s: rows[i]!.senderId!, c: rows[i]!.clientId! }))))
+      : [];
+    const byKey = new Map(found.map((m) => [key(m)!, m]));
+    for (const i of notStored) {
+      const m = byKey.get(key(rows[i]!) ?? '');
+      if (!m) throw new Error('message neither stored nor found (unknown conversation?)');
+      results[i] = { message: m, duplicate: true };
+    }
+  }
+
+  // Attachments and mentions of the new messages (inside the caller's transaction: see insertMessageBatch).
+  for (const i of candidates) {
+    const r = rows[i]!;
+    if (results[i]!.duplicate || r.attachmentIds.length === 0) continue;
+    await ex
+      .update(attachments)
+      .set({ messageId: r.id })
+      .where(and(inArray(attachments.id, r.attachmentIds), isNull(attachments.messageId)));
+  }
+  const mentionRows = candidates.flatMap((i) => (results[i]!.duplicate ? [] : rows[i]!.mentionUserIds.map((userId) => ({ messageId: rows[i]!.id, userId }))));
+  if (mentionRows.length > 0) await ex.insert(mentions).values(mentionRows).onConflictDoNothing();
+
+  rows.forEach((r, i) => {
+    if (results[i]) return;
+    const twin = results[firstOf.get(key(r)!)!];
+    if (!twin) throw new Error('batch twin without a result');
+    results[i] = { message: twin.message, duplicate: true };
+  });
+  return results as { message: Message; duplicate: boolean }[];
 }
 
 export async function getMessageById({ id }: { id: string }, ex: Executor = getDb()): Promise<Message | undefined> {
@@ -206,22 +230,27 @@ export interface MessageExtras {
 
 /** Everything a message DTO needs beyond its row, for many messages in a few queries. */
 export async function loadMessageExtras({ rows }: { rows: Message[] }, ex: Executor = getDb()): Promise<MessageExtras> {
-  const ids = rows.map((m) => m.id);
+  const known = rows.map((m) => justInserted.get(m));
+  const unknownIds = rows.filter((_, i) => !known[i]).map((m) => m.id);
+  const withAttachments = rows.filter((_, i) => !known[i] || known[i]!.attachments).map((m) => m.id);
   const replyIds = [...new Set(rows.map((m) => m.replyToId).filter((x): x is string => !!x))];
   const replies = replyIds.length ? await getMessagesByIds({ ids: replyIds }, ex) : [];
   const senderIds = [...new Set([...rows, ...replies].map((m) => m.senderId).filter((x): x is string => !!x))];
-  const [senderRows, reactionRows, attachmentRows, mentionRows] = ids.length
-    ? await Promise.all([
-        senderIds.length ? ex.select().from(users).where(inArray(users.id, senderIds)) : Promise.resolve([] as User[]),
-        ex
+  const [senderRows, reactionRows, attachmentRows, storedMentions] = await Promise.all([
+    senderIds.length ? ex.select().from(users).where(inIds(users.id, senderIds)) : Promise.resolve([] as User[]),
+    unknownIds.length
+      ? ex
           .select({ messageId: reactions.messageId, emoji: reactions.emoji, userId: reactions.userId })
           .from(reactions)
-          .where(inArray(reactions.messageId, ids))
-          .orderBy(asc(reactions.createdAt)),
-        ex.select().from(attachments).where(inArray(attachments.messageId, ids)).orderBy(asc(attachments.createdAt)),
-        ex.select().from(mentions).where(inArray(mentions.messageId, ids)),
-      ])
-    : [[], [], [], []];
+          .where(inIds(reactions.messageId, unknownIds))
+          .orderBy(asc(reactions.createdAt))
+      : Promise.resolve([]),
+    withAttachments.length
+      ? ex.select().from(attachments).where(inIds(attachments.messageId, withAttachments)).orderBy(asc(attachments.createdAt))
+      : Promise.resolve([] as Attachment[]),
+    unknownIds.length ? ex.select().from(mentions).where(inIds(mentions.messageId, unknownIds)) : Promise.resolve([]),
+  ]);
+  const mentionRows = [...storedMentions, ...rows.flatMap((m, i) => (known[i]?.mentions ?? []).map((userId) => ({ messageId: m.id, userId })))];
   const group = <T, K extends string>(list: T[], key: (t: T) => K) => {
     const m = new Map<K, T[]>();
     for (const item of list) {
