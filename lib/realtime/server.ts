@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import { getUserById } from '../../db/queries/users';
 import { listConversationIdsForUser } from '../../db/queries/members';
 import { env } from '../env';
@@ -16,19 +16,13 @@ export interface RealtimeHandle {
 
 /** Attaches Socket.IO (path /socket.io) to the HTTP server; with REDIS_URL, through the Redis adapter. */
 export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: string } = {}): Promise<RealtimeHandle> {
-  const io: ChattrixServer = new Server(httpServer, {
-    path: '/socket.io',
-    serveClient: false,
-    maxHttpBufferSize: 256 * 1024,
-    pingInterval: 25_000,
-    pingTimeout: 20_000,
-    // Short reconnect gaps (a phone changing networks) replay missed packets and keep rooms.
-    connectionStateRecovery: undefined,
-    perMessageDeflate: false,
-  });
-
+  // Redis first: Socket.IO starts accepting connections the moment it is attached to the (already listening) HTTP
+  // server, so the adapter, the auth middleware and the handlers must all be in place in that same tick. Awaiting
+  // Redis after attaching let a client that reconnected during start-up in unauthenticated and without handlers
+  // (its sends were never acknowledged).
   const closers: (() => Promise<unknown>)[] = [];
   const redisUrl = opts.redisUrl ?? env.REDIS_URL;
+  let adapter: ServerOptions['adapter'] | undefined;
   if (redisUrl) {
     const { createClient } = await import('redis');
     const { createAdapter } = await import('@socket.io/redis-adapter');
@@ -38,13 +32,25 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
     pub.on('error', (e: Error) => console.error('[chattrix] redis:', e.message));
     sub.on('error', (e: Error) => console.error('[chattrix] redis:', e.message));
     await Promise.all([pub.connect(), sub.connect()]);
-    io.adapter(createAdapter(pub, sub, { key: 'chattrix' }));
+    adapter = createAdapter(pub, sub, { key: 'chattrix' });
     useRedisRateLimits(pub as never);
     closers.push(
       () => sub.quit().catch(() => {}),
       () => pub.quit().catch(() => {}),
     );
   }
+
+  const io: ChattrixServer = new Server(httpServer, {
+    path: '/socket.io',
+    serveClient: false,
+    maxHttpBufferSize: 256 * 1024,
+    pingInterval: 25_000,
+    pingTimeout: 20_000,
+    // Short reconnect gaps (a phone changing networks) replay missed packets and keep rooms.
+    connectionStateRecovery: undefined,
+    perMessageDeflate: false,
+    ...(adapter ? { adapter } : {}),
+  });
 
   io.use(async (socket, next) => {
     try {
