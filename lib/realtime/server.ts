@@ -95,7 +95,9 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
   return {
     io,
     close: async () => {
-      io.disconnectSockets(true);
+      // This node's sockets only: through the Redis adapter a plain io.disconnectSockets() reaches every node, so
+      // one node shutting down would disconnect every client of the whole cluster.
+      io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       for (const c of closers) await c();
       setIo(undefined);
