@@ -11,17 +11,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { io } from 'socket.io-client';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, inject, it } from 'vitest';
 import type { MessageDto } from '../../lib/validation/dto';
-import { createToken, registerUser, request, sleep, type ClientSocket } from '../helpers/api';
+import { connectSocket, createToken, emitAck, registerUser, request, sleep, type ClientSocket } from '../helpers/api';
 import { startServer, type RunningServer } from '../helpers/server';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'chattrix-crash-'));
 let server: RunningServer | undefined;
 let socket: ClientSocket | undefined;
+let bystander: ClientSocket | undefined;
 
 afterAll(async () => {
   socket?.close();
+  bystander?.close();
   await server?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -42,6 +44,14 @@ const TOTAL = 40;
 const KILL_AT = 16;
 
 it('a crash mid-stream loses nothing and duplicates nothing: unacked messages are retried with their clientId and stored once, in order', async () => {
+  // Someone connected to ANOTHER server (the shared one) all along. With REDIS_URL the two servers are nodes of one
+  // cluster: neither the crash nor this server's clean shutdown may disconnect them.
+  const sharedUrl = inject('baseUrl');
+  const other = await registerUser(sharedUrl, { prefix: 'bystander' });
+  bystander = await connectSocket(sharedUrl, { token: (await createToken(sharedUrl, other)).token });
+  const bystanderDisconnects: string[] = [];
+  bystander.on('disconnect', (reason) => bystanderDisconnects.push(reason));
+
   server = await startServer({ dataDir });
   const port = server.port;
   const url = server.url;
@@ -148,4 +158,14 @@ it('a crash mid-stream loses nothing and duplicates nothing: unacked messages ar
     expect(s!.seq, `message ${m.n}`).toBe(m.ack!.seq);
   }
   expect(new Set(userMessages.map((m) => m.id)).size).toBe(TOTAL);
+
+  // A clean shutdown of this server (SIGTERM) closes only its own sockets.
+  const ownClosed = new Promise<string>((resolve) => socket!.once('disconnect', (reason) => resolve(reason)));
+  expect(await server.stop(), server.logs()).toBe(0);
+  server = undefined;
+  expect(await ownClosed).toMatch(/server|transport/);
+  const stillThere = await emitAck(bystander, 'presence:subscribe', { userIds: [other.id] });
+  expect(stillThere).toMatchObject({ ok: true });
+  expect(bystanderDisconnects).toEqual([]);
+  expect(bystander.connected).toBe(true);
 }, 120_000);
