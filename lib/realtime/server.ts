@@ -62,6 +62,9 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
       socket.data.username = user.username;
       socket.data.displayName = user.displayName;
       socket.data.isAdmin = user.isAdmin;
+      // Looked up before the connection is acknowledged, so the rooms can be joined in the same tick as the
+      // client's `connect` (see below).
+      socket.data.initialRooms = [rooms.user(user.id), ...(await listConversationIdsForUser({ userId: user.id })).map(rooms.conversation)];
       next();
     } catch (e) {
       console.error('[chattrix] handshake failed:', e);
@@ -71,6 +74,11 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
 
   io.on('connection', async (socket) => {
     const userId = socket.data.userId;
+    // Joined synchronously, in the tick the server acknowledged the connection: a client that fetches `after=` on
+    // `connect` gets by REST everything stored before, and by the rooms everything emitted after. (Awaiting the
+    // lookup here left a gap in which events, even `conversation:created`, never reached the socket.)
+    void socket.join(socket.data.initialRooms ?? [rooms.user(userId)]);
+    delete socket.data.initialRooms;
     registerHandlers(io, socket);
     socket.on('disconnect', async () => {
       try {
@@ -81,8 +89,6 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
       }
     });
     try {
-      const conversationIds = await listConversationIdsForUser({ userId });
-      await socket.join([rooms.user(userId), ...conversationIds.map(rooms.conversation)]);
       if (socket.disconnected) return;
       const mine = await io.in(rooms.user(userId)).fetchSockets();
       if (mine.length === 1 && mine[0]?.id === socket.id) await broadcastPresence(userId, true);
