@@ -51,4 +51,6 @@ export interface SocketData {
   displayName: string;
   isAdmin: boolean;
   visible?: boolean;
+  /** The rooms found during the handshake; joined (and dropped) when the connection is established. */
+  initialRooms?: string[];
 }
