@@ -20,14 +20,21 @@ interface Account extends Person {
 let ana: Account;
 let ben: Account;
 
+/** A plain (non-admin) account: the first account of a fresh database is a site admin, and may be one of ours. */
 async function account(browser: Browser, request: APIRequestContext, prefix: string, displayName: string): Promise<Account> {
-  const person = { ...newPerson(prefix), displayName };
-  await registerViaApi(request, person);
-  const tok = await request.post('/api/v1/auth/tokens', { data: { username: person.username, password: person.password, name: 'e2e' } });
-  expect(tok.status()).toBe(201);
-  const token = ((await tok.json()) as { token: string }).token;
-  const me = await request.get('/api/v1/me', { headers: { authorization: `Bearer ${token}` } });
-  const id = ((await me.json()) as { user: { id: string } }).user.id;
+  let person: Person;
+  let token: string;
+  let user: { id: string; isAdmin: boolean };
+  do {
+    person = { ...newPerson(prefix), displayName };
+    await registerViaApi(request, person);
+    const tok = await request.post('/api/v1/auth/tokens', { data: { username: person.username, password: person.password, name: 'e2e' } });
+    expect(tok.status()).toBe(201);
+    token = ((await tok.json()) as { token: string }).token;
+    const me = await request.get('/api/v1/me', { headers: { authorization: `Bearer ${token}` } });
+    user = ((await me.json()) as { user: { id: string; isAdmin: boolean } }).user;
+  } while (user.isAdmin);
+  const id = user.id;
   // Sign in once through the form; each test starts from this session.
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
