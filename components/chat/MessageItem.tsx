@@ -248,7 +248,7 @@ function MessageItemInner(p: Props) {
                       </button>
                     ))}
                     <button type="button" className="emoji-btn" aria-label="More reactions" onClick={() => setMenu('picker')}>
-                      ＋
+                      +
                     </button>
                   </div>
                 ) : (

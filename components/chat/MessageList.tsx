@@ -59,6 +59,17 @@ export function MessageList(p: Props) {
     prev.current = { firstId: first?.id, lastId: last?.id, height: el.scrollHeight, pendingCount: p.pending.length };
   }, [first?.id, last?.id, p.pending.length, p.meId, atBottom, last?.sender?.id]);
 
+  // At the bottom, stay there when what is shown grows without a new message: a "Seen" line, a reaction or an
+  // edit on the last messages (otherwise the view opens a line short of the end).
+  const lastHeight = useRef(0);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const h = el.scrollHeight;
+    if (atBottom && lastHeight.current !== 0 && h !== lastHeight.current) el.scrollTop = h;
+    lastHeight.current = h;
+  });
+
   useEffect(() => {
     const el = ref.current;
     if (el && p.scrollToBottomSignal > 0) el.scrollTop = el.scrollHeight;

@@ -38,7 +38,7 @@ export function UserPicker({ excludeIds, onPick, label }: { excludeIds: string[]
                 <span className="row-title">{u.displayName}</span>
                 <span className="row-sub">@{u.username}</span>
               </span>
-              <span aria-hidden="true">＋</span>
+              <span aria-hidden="true">+</span>
             </button>
           </li>
         ))}

@@ -1,0 +1,261 @@
+/**
+ * Two people in two browser contexts: edit (inline, Up arrow, Esc), delete (tombstone for both), reply (the quote
+ * jumps to the original, loading older history), reactions (quick set, picker, toggling chips), typing shown to
+ * the other person, "Seen" appearing only once the other person opens the conversation, and a search result
+ * opening the conversation at its message. Conversations and filler history are set up over the REST API.
+ */
+import { randomBytes } from 'node:crypto';
+import type { APIRequestContext, Browser, BrowserContext } from '@playwright/test';
+import { ChatPage } from './pages/ChatPage';
+import { ConversationView } from './pages/ConversationView';
+import { LoginPage } from './pages/LoginPage';
+import { expect, newPerson, registerViaApi, test, type Person } from './fixtures';
+
+interface Account extends Person {
+  id: string;
+  token: string;
+  state: Awaited<ReturnType<BrowserContext['storageState']>>;
+}
+
+let ana: Account;
+let ben: Account;
+
+/** A plain (non-admin) account: the first account of a fresh database is a site admin, and may be one of ours. */
+async function account(browser: Browser, request: APIRequestContext, prefix: string, displayName: string): Promise<Account> {
+  let person: Person;
+  let token: string;
+  let user: { id: string; isAdmin: boolean };
+  do {
+    person = { ...newPerson(prefix), displayName };
+    await registerViaApi(request, person);
+    const tok = await request.post('/api/v1/auth/tokens', { data: { username: person.username, password: person.password, name: 'e2e' } });
+    expect(tok.status()).toBe(201);
+    token = ((await tok.json()) as { token: string }).token;
+    const me = await request.get('/api/v1/me', { headers: { authorization: `Bearer ${token}` } });
+    user = ((await me.json()) as { user: { id: string; isAdmin: boolean } }).user;
+  } while (user.isAdmin);
+  const id = user.id;
+  // Sign in once through the form; each test starts from this session.
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await new LoginPage(page).goto();
+  await new LoginPage(page).signIn(person.username, person.password);
+  await new ChatPage(page).expectSignedInAs(person);
+  const state = await ctx.storageState();
+  await ctx.close();
+  return { ...person, id, token, state };
+}
+
+test.beforeAll(async ({ browser, request }) => {
+  [ana, ben] = await Promise.all([account(browser, request, 'ana', 'Ana Alvarez'), account(browser, request, 'ben', 'Ben Brown')]);
+});
+
+async function api<T = any>(request: APIRequestContext, who: Account, method: string, path: string, data?: unknown): Promise<T> {
+  const res = await request.fetch(`/api/v1${path}`, { method, headers: { authorization: `Bearer ${who.token}` }, data });
+  expect(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`).toBe(true);
+  return (res.status() === 204 ? undefined : await res.json()) as T;
+}
+
+async function group(request: APIRequestContext, title: string): Promise<string> {
+  return (await api<{ conversation: { id: string } }>(request, ana, 'POST', '/conversations', { kind: 'group', title, memberIds: [ben.id] })).conversation.id;
+}
+
+async function post(request: APIRequestContext, who: Account, conversationId: string, body: string): Promise<string> {
+  return (await api<{ message: { id: string } }>(request, who, 'POST', `/conversations/${conversationId}/messages`, { body })).message.id;
+}
+
+/** More messages than the first page holds (100), so what came before them is not loaded when the view opens. */
+async function filler(request: APIRequestContext, conversationId: string, n = 110): Promise<void> {
+  for (let i = 0; i < n; i += 10) {
+    await Promise.all(Array.from({ length: Math.min(10, n - i) }, (_, j) => post(request, ana, conversationId, `filler ${i + j}`)));
+  }
+}
+
+async function open(browser: Browser, who: Account) {
+  const context = await browser.newContext({ storageState: who.state, viewport: { width: 1100, height: 760 } });
+  const page = await context.newPage();
+  return { context, page, view: new ConversationView(page), chat: new ChatPage(page) };
+}
+
+test('edit (Up arrow, Enter, Esc) and delete, seen live by the other person', async ({ browser, request }) => {
+  const g = await group(request, 'Edit and delete');
+  const a = await open(browser, ana);
+  const b = await open(browser, ben);
+  await a.view.goto(g);
+  await b.view.goto(g);
+
+  await a.view.send('Hello wrold');
+  const mine = a.view.message('Hello wrold');
+  await expect(mine).toBeVisible();
+  const id = (await mine.getAttribute('data-message-id'))!;
+  await expect(b.view.byId(id)).toContainText('Hello wrold');
+  // Ben has it open, so Ana sees it read.
+  await expect(a.view.seen(a.view.byId(id))).toHaveText('Seen by 1');
+
+  // Up arrow in the empty composer edits my last message; Enter saves.
+  await a.view.composer.press('ArrowUp');
+  const editor = a.view.editor(a.view.byId(id));
+  await expect(editor).toBeFocused();
+  await expect(editor).toHaveValue('Hello wrold');
+  await editor.fill('Hello world');
+  await editor.press('Enter');
+  await expect(editor).toBeHidden();
+  await expect(a.view.byId(id)).toContainText('Hello world');
+  await expect(a.view.byId(id)).toContainText('edited');
+  await expect(b.view.byId(id)).toContainText('Hello world');
+  await expect(b.view.byId(id)).toContainText('edited');
+
+  // Esc cancels an edit started from the toolbar.
+  await a.view.action(a.view.byId(id), 'Edit');
+  await a.view.editor(a.view.byId(id)).fill('never saved');
+  await a.view.editor(a.view.byId(id)).press('Escape');
+  await expect(a.view.editor(a.view.byId(id))).toBeHidden();
+  await expect(a.view.byId(id)).toContainText('Hello world');
+  await expect(b.view.byId(id)).not.toContainText('never saved');
+
+  // Ben's toolbar on Ana's message has no Edit and (as a plain member) no Delete.
+  await b.view.byId(id).hover();
+  const benTools = b.view.byId(id).getByRole('toolbar', { name: 'Message actions' });
+  await expect(benTools.getByRole('button', { name: 'Reply' })).toBeVisible();
+  await expect(benTools.getByRole('button', { name: 'Edit' })).toHaveCount(0);
+  await expect(benTools.getByRole('button', { name: 'Delete' })).toHaveCount(0);
+
+  // Delete (after the confirmation): a tombstone for both.
+  await a.view.delete(a.view.byId(id));
+  for (const v of [a.view, b.view]) {
+    await expect(v.byId(id)).toContainText('Message deleted');
+    await expect(v.byId(id)).not.toContainText('Hello world');
+  }
+  await a.context.close();
+  await b.context.close();
+});
+
+test('reply: the quote shows the original, and clicking it loads older history and highlights the original', async ({ browser, request }) => {
+  const g = await group(request, 'Replies');
+  const originalText = 'Where do we meet on Friday?';
+  const original = await post(request, ana, g, originalText);
+  await filler(request, g);
+
+  // Ben opens the conversation at the original (it is older than the first page), and replies to it.
+  const b = await open(browser, ben);
+  await b.view.goto(g, original);
+  await expect(b.view.byId(original)).toBeVisible();
+  await b.view.action(b.view.byId(original), 'Reply');
+  await expect(b.page.getByRole('button', { name: 'Cancel reply' })).toBeVisible();
+  await expect(b.view.composer).toBeFocused();
+  await b.view.composer.fill('At the station, 6 pm');
+  await b.view.composer.press('Enter');
+  const reply = b.view.message('At the station, 6 pm');
+  await expect(b.view.replyQuote(reply)).toContainText(originalText);
+
+  // Ana opens the conversation fresh: the reply is there, the original is not loaded yet.
+  const a = await open(browser, ana);
+  await a.view.goto(g);
+  const replyA = a.view.message('At the station, 6 pm');
+  await expect(replyA).toBeVisible();
+  // The quote names the original's author.
+  await expect(a.view.replyQuote(replyA)).toContainText('Ana Alvarez');
+  await expect(a.view.replyQuote(replyA)).toContainText(originalText);
+  await expect(a.view.byId(original)).toHaveCount(0);
+
+  await a.view.replyQuote(replyA).click();
+  await expect(a.view.byId(original)).toHaveClass(/\bhighlighted\b/);
+  await expect(a.view.byId(original)).toBeInViewport();
+  await expect(a.view.byId(original)).toContainText(originalText);
+  await a.context.close();
+  await b.context.close();
+});
+
+test('reactions: quick set and picker, chips toggle, counts and pressed state live on both sides', async ({ browser, request }) => {
+  const g = await group(request, 'Reactions');
+  const id = await post(request, ana, g, 'Pizza tonight?');
+  const a = await open(browser, ana);
+  const b = await open(browser, ben);
+  await a.view.goto(g);
+  await b.view.goto(g);
+
+  await b.view.react(b.view.byId(id), '👍');
+  const chipB = b.view.reaction(b.view.byId(id), '👍');
+  const chipA = a.view.reaction(a.view.byId(id), '👍');
+  await expect(chipB).toHaveAccessibleName(/^👍 1\b/);
+  await expect(chipB).toHaveAttribute('aria-pressed', 'true');
+  await expect(chipA).toHaveAccessibleName(/^👍 1, by Ben Brown/);
+  await expect(chipA).toHaveAttribute('aria-pressed', 'false');
+
+  // Ana joins in by clicking the chip; then Ben takes his back.
+  await chipA.click();
+  await expect(chipA).toHaveAccessibleName(/^👍 2\b/);
+  await expect(chipA).toHaveAttribute('aria-pressed', 'true');
+  await expect(chipB).toHaveAccessibleName(/^👍 2\b/);
+  await chipB.click();
+  await expect(chipB).toHaveAccessibleName(/^👍 1, by Ana Alvarez/);
+  await expect(chipB).toHaveAttribute('aria-pressed', 'false');
+  await expect(chipA).toHaveAccessibleName(/^👍 1\b/);
+
+  // The searchable picker.
+  await a.view.action(a.view.byId(id), 'React');
+  await a.view.byId(id).getByRole('button', { name: 'More reactions' }).click();
+  const picker = a.page.getByRole('dialog', { name: 'Pick a reaction' });
+  await picker.getByRole('searchbox', { name: 'Search emoji' }).fill('pizza');
+  await expect(picker.getByRole('button')).toHaveCount(1);
+  await picker.getByRole('button', { name: 'React pizza' }).click();
+  await expect(a.view.reaction(a.view.byId(id), '🍕')).toHaveAttribute('aria-pressed', 'true');
+  await expect(b.view.reaction(b.view.byId(id), '🍕')).toHaveAccessibleName(/^🍕 1, by Ana Alvarez/);
+  await a.context.close();
+  await b.context.close();
+});
+
+test('typing is shown to the other person, and "Seen" appears only once they open the conversation', async ({ browser, request }) => {
+  const dm = (await api<{ conversation: { id: string } }>(request, ana, 'POST', '/conversations', { kind: 'direct', userId: ben.id })).conversation.id;
+  const a = await open(browser, ana);
+  const b = await open(browser, ben);
+  await a.view.goto(dm);
+  await b.chat.goto();
+
+  await a.view.send('Are you there?');
+  const mine = a.view.message('Are you there?');
+  await expect(mine).toBeVisible();
+  // Ben's app has it (unread in his list, and in the tab title) but he has not opened the conversation.
+  await expect(b.page.getByTestId(`conversation-${dm}`)).toHaveAccessibleName(/1 unread/);
+  await expect(b.page).toHaveTitle(/^\(1\) /);
+  await expect(a.view.seen(mine)).toHaveCount(0);
+
+  await b.page.getByTestId(`conversation-${dm}`).click();
+  await expect(b.view.message('Are you there?')).toBeVisible();
+  await expect(a.view.seen(mine)).toHaveText('Seen');
+  await expect(b.page).not.toHaveTitle(/^\(\d+\) /);
+
+  // Ben types: Ana sees it; Ben sends: it goes away and the message arrives.
+  await b.view.composer.pressSequentially('Yes, one sec', { delay: 20 });
+  await expect(a.view.typing).toHaveText('Ben Brown is typing…');
+  await b.view.composer.press('Enter');
+  await expect(a.view.message('Yes, one sec')).toBeVisible();
+  await expect(a.view.typing).toHaveText('');
+  // Ana's "Seen" stays under her newest message that Ben read.
+  await expect(a.view.seen(mine)).toHaveText('Seen');
+  await a.context.close();
+  await b.context.close();
+});
+
+test('a search result opens the conversation at that message, highlighted, even deep in the history', async ({ browser, request }) => {
+  const g = await group(request, 'Search');
+  const w = `quokka${randomBytes(4).toString('hex')}`;
+  const target = await post(request, ben, g, `Did anyone see the ${w} at the zoo?`);
+  await filler(request, g);
+
+  const a = await open(browser, ana);
+  await a.chat.goto();
+  await a.page.getByRole('link', { name: 'Search messages' }).click();
+  await expect(a.page).toHaveURL(/\/search/);
+  await a.page.getByRole('searchbox', { name: 'Search messages' }).fill(w);
+  const results = a.page.getByTestId('search-result');
+  await expect(results).toHaveCount(1);
+  await expect(results.first().locator('mark')).toHaveText(w);
+  await expect(results.first()).toContainText('Ben Brown');
+  await results.first().click();
+  await expect(a.page).toHaveURL(new RegExp(`/c/${g}\\?m=${target}$`));
+  await expect(a.view.byId(target)).toHaveClass(/\bhighlighted\b/);
+  await expect(a.view.byId(target)).toBeInViewport();
+  await expect(a.view.byId(target)).toContainText(w);
+  await a.context.close();
+});
