@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { apiToken, asUser, RoomPage, signedIn } from './pages/RoomPage';
+import { apiToken, asUser, signedIn } from './pages/RoomPage';
 import { expect, newPerson, registerViaApi, test } from './fixtures';
 
 const screens = 'test-results/screens';
@@ -134,28 +134,26 @@ test('an image and a PDF: progress, cancel, refusal, live thumbnail, download', 
   await viewer.getByRole('button', { name: 'Close' }).click();
   await expect(viewer).toBeHidden();
 
-  // Screenshots of the conversation, as Ben sees it.
+  // Screenshots of the conversation, as Ben sees it (his page, resized and re-themed: the theme is applied on load).
   mkdirSync(screens, { recursive: true });
-  const state = await B.context.storageState();
+  await A.context.close();
   for (const width of [1280, 360]) {
     for (const theme of ['light', 'dark'] as const) {
-      const ctx = await browser.newContext({ viewport: { width, height: width < 600 ? 740 : 800 }, colorScheme: theme, storageState: state });
-      await ctx.addInitScript((t) => localStorage.setItem('chattrix-theme', t), theme);
-      const page = await ctx.newPage();
-      const room = new RoomPage(page);
-      await room.goto(conversation.id);
+      await B.page.setViewportSize({ width, height: width < 600 ? 740 : 800 });
+      await B.page.emulateMedia({ colorScheme: theme });
+      await B.page.evaluate((t) => localStorage.setItem('chattrix-theme', t), theme);
+      await B.page.reload();
       // Connected and caught up (no "Syncing…" banner in the picture).
-      await expect(page.getByTestId('connection-state')).toHaveText('Connected');
-      const t = room.message('Photos and the plan').getByTestId('attachment-thumbnail');
+      await expect(B.page.getByTestId('connection-state')).toHaveText('Connected');
+      const shown = B.room.message('Photos and the plan');
+      const t = shown.getByTestId('attachment-thumbnail');
       await expect.poll(() => t.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0))).toBeGreaterThan(0);
-      await expect(room.message('Photos and the plan').getByTestId('attachment-file')).toBeVisible();
-      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+      await expect(shown.getByTestId('attachment-file')).toBeVisible();
+      expect(await B.page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
       // Nothing sticks out sideways, even at 360 px.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
-      await page.screenshot({ path: `${screens}/files-${width}-${theme}.png` });
-      await ctx.close();
+      expect(await B.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      await B.page.screenshot({ path: `${screens}/files-${width}-${theme}.png` });
     }
   }
-  await A.context.close();
   await B.context.close();
 });
