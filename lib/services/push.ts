@@ -61,7 +61,13 @@ function deliver(sub: PushTarget & { id: string }, payload: string, topic: strin
 }
 
 function preview(m: MessageDto): string {
-  const text = m.body.replace(/```[\s\S]*?```/g, '[code]').replace(/[*_`]+/g, '').replace(/\s+/g, ' ').trim();
+  // Markdown markers go; an underscore inside a word (snake_case, @user_name) is part of it and stays.
+  const text = m.body
+    .replace(/```[\s\S]*?```/g, '[code]')
+    .replace(/[*`]+/g, '')
+    .replace(/(^|[^\p{L}\p{N}_])_+|_+(?=[^\p{L}\p{N}_]|$)/gu, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
   const files = m.attachments.length ? `📎 ${m.attachments.length === 1 ? m.attachments[0]!.name : `${m.attachments.length} files`}` : '';
   const body = text || files;
   return body.length > 140 ? body.slice(0, 137) + '…' : body;
