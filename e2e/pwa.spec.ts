@@ -10,7 +10,8 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import sharp from 'sharp';
-import { apiToken, asUser, RoomPage, signedIn } from './pages/RoomPage';
+import { ChatPage } from './pages/ChatPage';
+import { apiToken, asUser, signedIn } from './pages/RoomPage';
 import { expect, newPerson, registerViaApi, test, type Person } from './fixtures';
 
 const screens = 'test-results/screens';
@@ -117,7 +118,7 @@ test('the manifest is linked and valid, and the service worker registers with sc
   await context.close();
 });
 
-test('after visiting two conversations, a reload with no network still shows both, with their messages', async ({ browser, request }) => {
+test('after visiting two conversations, a reload with no network still shows both, with their messages; sign out erases them', async ({ browser, request }) => {
   const ana = await person(request, 'offa');
   const ben = await person(request, 'offb');
   const { conversation: dm } = await ana.api.post<{ conversation: { id: string } }>('/conversations', { kind: 'direct', userId: ben.id });
@@ -160,6 +161,16 @@ test('after visiting two conversations, a reload with no network still shows bot
   await expect(room.offlineBanner).toBeVisible();
   mkdirSync(screens, { recursive: true });
   await page.screenshot({ path: `${screens}/offline-banner-1280-light.png` });
+
+  // Back online, signing out erases what this device kept for Ana.
+  await context.setOffline(false);
+  await expect(page.getByTestId('connection-state')).toHaveText('Connected', { timeout: 30_000 });
+  await new ChatPage(page).signOut();
+  const left = await page.evaluate(
+    async (list) => (await Promise.all(list.map(async (u) => ((await caches.match(u)) ? u : null)))).filter(Boolean),
+    [`/c/${dm.id}`, `/c/${club.id}`, '/api/v1/conversations', `/api/v1/conversations/${dm.id}/messages?limit=100`, `/api/v1/conversations/${club.id}/messages?limit=100`],
+  );
+  expect(left).toEqual([]);
   await context.close();
 });
 
