@@ -70,6 +70,9 @@ function Shell({ children }: { children: ReactNode }) {
       <a className="skip-link" href="#main">
         Skip to conversation
       </a>
+      <div className="shell-banner">
+        <ConnectionBanner />
+      </div>
       <nav className="sidebar" aria-label="Chattrix">
         <div className="sidebar-head">
           <a className="brand" href="/" aria-label="Chattrix home">
@@ -83,7 +86,6 @@ function Shell({ children }: { children: ReactNode }) {
           </Link>
           <ThemeSelect />
         </div>
-        <ConnectionBanner />
         <div className="sidebar-scroll">
           <ConversationList activeId={activeId} onNewGroup={() => setNewGroup(true)} />
           <PeopleList meId={me.id} onOpen={(u) => void openDirect(u).catch(() => {})} />

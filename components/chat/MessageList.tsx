@@ -119,7 +119,9 @@ export function MessageList(p: Props) {
             {p.loadingOlder ? 'Loading older messages…' : <button type="button" className="btn btn-ghost btn-sm" onClick={p.onLoadOlder}>Load older messages</button>}
           </div>
         ) : (
-          p.messages.length > 0 && <div className="history-start">This is the beginning of the conversation.</div>
+          <div className="history-start">
+            {p.messages.length > 0 || p.pending.length > 0 ? 'This is the beginning of the conversation.' : 'No messages yet. Say hello!'}
+          </div>
         )}
         {p.messages.map((m) => {
           const d = new Date(m.createdAt);

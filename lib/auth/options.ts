@@ -12,6 +12,12 @@ export function authOptions(): NextAuthOptions {
   return {
     secret: getAuthSecret(),
     session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE },
+    // NEXTAUTH_URL is optional here (the request's host is used); its warning is noise.
+    logger: {
+      warn: (code) => {
+        if (code !== 'NEXTAUTH_URL') console.warn(`[next-auth] ${code}`);
+      },
+    },
     pages: { signIn: '/login' },
     providers: [
       CredentialsProvider({
