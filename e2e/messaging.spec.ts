@@ -47,15 +47,15 @@ async function restAs(request: APIRequestContext, person: Person) {
       expect(r.status(), await r.text()).toBe(status);
       return (await r.json()) as T;
     },
-    /** Every message body of a conversation, oldest first. */
+    /** Every message body of a conversation, oldest first (the newest page, then back with `before`). */
     async bodies(conversationId: string): Promise<string[]> {
-      const out: { id: string; body: string }[] = [];
+      let out: { id: string; body: string }[] = [];
       for (;;) {
-        const after = out.length ? `&after=${out.at(-1)!.id}` : '';
+        const before = out.length ? `&before=${out[0]!.id}` : '';
         const page = await this.get<{ messages: { id: string; body: string }[]; hasMore: boolean }>(
-          `/conversations/${conversationId}/messages?limit=100${after}`,
+          `/conversations/${conversationId}/messages?limit=100${before}`,
         );
-        out.push(...page.messages);
+        out = [...page.messages, ...out];
         if (!page.hasMore) return out.map((m) => m.body);
       }
     },
@@ -217,16 +217,24 @@ test('a long history: the newest page first, older pages when scrolled to the to
   const dm = (await anaApi.post<{ conversation: { id: string } }>('/conversations', { kind: 'direct', userId: benApi.id })).conversation.id;
   const TOTAL = 120;
   const label = (i: number) => `history message ${String(i).padStart(3, '0')}`;
-  // One at a time, so the numbers are the order (two at a time, one from each side, to be quicker).
-  for (let i = 1; i <= TOTAL; i += 2) {
-    await anaApi.post(`/conversations/${dm}/messages`, { body: label(i) });
-    await benApi.post(`/conversations/${dm}/messages`, { body: label(i + 1) });
+  // The first one alone; the rest 20 at a time from both sides (their order is the server's, read back below).
+  await anaApi.post(`/conversations/${dm}/messages`, { body: label(1) });
+  for (let i = 2; i <= TOTAL; i += 20) {
+    await Promise.all(
+      Array.from({ length: Math.min(20, TOTAL - i + 1) }, (_, k) =>
+        (k % 2 ? benApi : anaApi).post(`/conversations/${dm}/messages`, { body: label(i + k) }),
+      ),
+    );
   }
+  const stored = await benApi.bodies(dm);
+  expect(stored.length).toBe(TOTAL);
+  expect(stored[0]).toBe(label(1));
+  const newest = stored.at(-1)!;
 
   const a = await signIn(browser, ana);
   await a.chat.openConversation(dm, { direct: true });
   // The newest is in view; the first page is not the whole history.
-  await expect(a.chat.message(label(TOTAL))).toBeInViewport();
+  await expect(a.chat.message(newest)).toBeInViewport();
   await expect(a.chat.message(label(1))).toHaveCount(0);
   const firstPage = await a.chat.messages.count();
   expect(firstPage).toBeLessThan(TOTAL);
@@ -239,12 +247,12 @@ test('a long history: the newest page first, older pages when scrolled to the to
   await expect(a.chat.history.getByText('This is the beginning of the conversation.')).toBeVisible();
   await expect(a.chat.messages).toHaveCount(TOTAL);
   const texts = await a.chat.shownTexts();
-  expect(texts).toEqual(Array.from({ length: TOTAL }, (_, i) => label(i + 1)));
+  expect(texts).toEqual(stored);
   expect(ascending(await a.chat.shownSeqs())).toBe(true);
 
   // After a reload: the newest again, and the oldest again by scrolling.
   await a.page.reload();
-  await expect(a.chat.message(label(TOTAL))).toBeInViewport();
+  await expect(a.chat.message(newest)).toBeInViewport();
   await expect(async () => {
     await a.chat.scrollHistoryToTop();
     await expect(a.chat.message(label(1))).toBeInViewport({ timeout: 1_000 });

@@ -116,14 +116,14 @@ async function sendOverSocket(c: Client, conversationId: string, body: string, c
   return ack.data.message as MessageDto;
 }
 
-/** Every message of a conversation the client can read, oldest first (pages of 100 through `after`). */
+/** Every message of a conversation the client can read, oldest first (the newest page, then back with `before`). */
 async function allMessages(c: Client, conversationId: string): Promise<MessageDto[]> {
-  const out: MessageDto[] = [];
+  let out: MessageDto[] = [];
   for (;;) {
-    const after = out.length ? `&after=${out[out.length - 1]!.id}` : '';
-    const res = await api<{ messages: MessageDto[]; hasMore: boolean }>(c, `/conversations/${conversationId}/messages?limit=100${after}`);
+    const before = out.length ? `&before=${out[0]!.id}` : '';
+    const res = await api<{ messages: MessageDto[]; hasMore: boolean }>(c, `/conversations/${conversationId}/messages?limit=100${before}`);
     expect(res.status, res.text).toBe(200);
-    out.push(...res.body.messages);
+    out = [...res.body.messages, ...out];
     if (!res.body.hasMore) return out;
   }
 }
