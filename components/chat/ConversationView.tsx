@@ -183,11 +183,25 @@ export function ConversationView({ id }: { id: string }) {
           </div>
           {conversation && (
             <>
-              <button type="button" className="btn btn-ghost btn-sm" aria-expanded={panel === 'pins'} onClick={() => setPanel((p) => (p === 'pins' ? 'none' : 'pins'))}>
-                Pinned
+              <button
+                type="button"
+                className="btn btn-ghost btn-sm head-btn"
+                aria-label="Pinned"
+                aria-expanded={panel === 'pins'}
+                onClick={() => setPanel((p) => (p === 'pins' ? 'none' : 'pins'))}
+              >
+                <span aria-hidden="true">📌</span>
+                <span className="btn-label">Pinned</span>
               </button>
-              <button type="button" className="btn btn-ghost btn-sm" aria-expanded={panel === 'members'} onClick={() => setPanel((p) => (p === 'members' ? 'none' : 'members'))}>
-                {conversation.kind === 'group' ? 'Members' : 'Details'}
+              <button
+                type="button"
+                className="btn btn-ghost btn-sm head-btn"
+                aria-label={conversation.kind === 'group' ? 'Members' : 'Details'}
+                aria-expanded={panel === 'members'}
+                onClick={() => setPanel((p) => (p === 'members' ? 'none' : 'members'))}
+              >
+                <span aria-hidden="true">{conversation.kind === 'group' ? '👥' : 'ⓘ'}</span>
+                <span className="btn-label">{conversation.kind === 'group' ? 'Members' : 'Details'}</span>
               </button>
             </>
           )}
