@@ -66,6 +66,8 @@ export function toResponse(e: unknown): Response {
   const err = normalizeError(e);
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
   if (err.retryAfter !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(err.retryAfter)));
+  // A body cut off before its end may still be arriving: close the connection rather than reuse it.
+  if (err.code === 'payload_too_large') headers.connection = 'close';
   return new Response(JSON.stringify({ error: err.toBody() }), { status: err.status, headers });
 }
 
