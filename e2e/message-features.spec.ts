@@ -237,6 +237,37 @@ test('typing is shown to the other person, and "Seen" appears only once they ope
   await b.context.close();
 });
 
+test('a message that arrives while the conversation list is still loading shows in the sidebar, unread', async ({ browser, request }) => {
+  const dm = (await api<{ conversation: { id: string } }>(request, ana, 'POST', '/conversations', { kind: 'direct', userId: ben.id })).conversation.id;
+  const b = await open(browser, ben);
+  // Every list request Ben's app makes is answered by the server at once (so before the message exists), but the
+  // answer reaches the page only after the live message:created did: a slow network at the wrong moment.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let fetched = 0;
+  let twoFetched!: () => void;
+  const bothFetched = new Promise<void>((r) => (twoFetched = r));
+  await b.page.route(/\/api\/v1\/conversations$/, async (route) => {
+    const response = await route.fetch();
+    if (++fetched === 2) twoFetched(); // the first load and the catch-up after the socket connected
+    await held;
+    await route.fulfill({ response });
+  });
+  const body = `while loading ${randomBytes(3).toString('hex')}`;
+  const liveArrived = new Promise<void>((resolve) =>
+    b.page.on('websocket', (ws) => ws.on('framereceived', (f) => String(f.payload).includes(body) && resolve())),
+  );
+  await b.chat.goto();
+  await bothFetched;
+  await post(request, ana, dm, body);
+  await liveArrived;
+  release();
+  const row = b.page.getByTestId(`conversation-${dm}`);
+  await expect(row).toContainText(body);
+  await expect(row).toHaveAccessibleName(/1 unread/);
+  await b.context.close();
+});
+
 test('a search result opens the conversation at that message, highlighted, even deep in the history', async ({ browser, request }) => {
   const g = await group(request, 'Search');
   const w = `quokka${randomBytes(4).toString('hex')}`;

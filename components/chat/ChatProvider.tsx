@@ -142,7 +142,23 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
       // Drop messages of conversations we are no longer in.
       const keep = new Set(conversations.map((c) => c.id));
       const messages = Object.fromEntries(Object.entries(s.messages).filter(([id]) => keep.has(id)));
-      return { conversations: sortConversations(conversations), messages };
+      // Messages that arrived live while this list was on its way are newer than it: count them in (otherwise the
+      // sidebar loses them, and their unread count, until the next reload).
+      const viewing = s.activeId && document.visibilityState === 'visible' && document.hasFocus() ? s.activeId : null;
+      const merged = conversations.map((c) => {
+        const newer = (s.messages[c.id]?.items ?? []).filter((m) => !c.lastMessage || m.seq > c.lastMessage.seq);
+        const newest = newer[newer.length - 1];
+        if (!newest) return c;
+        const unseen = c.id === viewing ? [] : newer.filter((m) => m.kind === 'user' && m.sender?.id !== s.me.id && !m.deletedAt);
+        return {
+          ...c,
+          lastMessage: newest,
+          updatedAt: newest.createdAt,
+          unreadCount: c.unreadCount + unseen.length,
+          mentionCount: c.mentionCount + unseen.filter((m) => m.mentions.includes(s.me.id)).length,
+        };
+      });
+      return { conversations: sortConversations(merged), messages };
     });
   }, [store]);
 
