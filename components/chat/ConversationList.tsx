@@ -11,7 +11,8 @@ export function ConversationList({ activeId, onNewGroup }: { activeId: string | 
   const conversations = useChat((s) => s.conversations);
   const me = useChat((s) => s.me);
 
-  const unread = (conversations ?? []).reduce((n, c) => n + (c.muted ? 0 : c.unreadCount), 0);
+  // The tab title counts what is for you: unread in DMs and groups, mentions in channels; never muted ones.
+  const unread = (conversations ?? []).reduce((n, c) => n + (c.muted ? 0 : c.kind === 'channel' ? c.mentionCount : c.unreadCount), 0);
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) Chattrix` : 'Chattrix';
   }, [unread]);

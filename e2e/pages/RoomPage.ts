@@ -28,7 +28,7 @@ export class RoomPage {
     this.uploads = page.getByRole('list', { name: 'Attachments' }).getByTestId('upload');
     this.thumbnails = this.history.getByTestId('attachment-thumbnail');
     this.fileCards = this.history.getByTestId('attachment-file');
-    this.offlineBanner = page.getByRole('navigation', { name: 'Chattrix' }).getByRole('status').filter({ hasText: 'You are offline' });
+    this.offlineBanner = page.getByRole('status').filter({ hasText: 'You are offline' });
   }
 
   async goto(conversationId: string): Promise<void> {
