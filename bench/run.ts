@@ -835,7 +835,7 @@ async function measure(fn: (t: Target) => Promise<Figures>): Promise<{ app: Figu
   const p = await startChattrix();
   try {
     const app = await fn({ kind: 'chattrix', proc: p });
-    await sleep(1_000); // the server handles the clients' disconnects before it is stopped
+    await sleep(1_000 + cfg.w3Sockets / 5); // the server handles the clients' disconnects before it is stopped
     return { app, relay };
   } finally {
     await p.stop();
