@@ -61,8 +61,7 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
   // Writes are chained so the stored outbox is always the newest one.
   const saving = useRef<Promise<void>>(Promise.resolve());
   const saveOutbox = useCallback(
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    (_outbox: OutboxItem[]) => {
+    () => {
       // Writes whatever the outbox is when the write runs (after the saved one was restored).
       saving.current = saving.current.then(() => idbSet(outboxKey(me.id), store.get().outbox)).catch(() => {
         /* storage disabled: the outbox still lives in memory */
@@ -75,7 +74,7 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
     (fn: (o: OutboxItem[]) => OutboxItem[]) => {
       store.set((s) => {
         const outbox = fn(s.outbox);
-        saveOutbox(outbox);
+        saveOutbox();
         return { outbox };
       });
     },
@@ -129,7 +128,7 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
         }
         const sentIds = new Set(incoming.filter((m) => m.sender?.id === s.me.id && m.clientId).map((m) => m.clientId));
         const outbox = sentIds.size ? s.outbox.filter((o) => !sentIds.has(o.clientId)) : s.outbox;
-        if (outbox !== s.outbox) saveOutbox(outbox);
+        if (outbox !== s.outbox) saveOutbox();
         return { messages, outbox, conversations: conversations ? sortConversations(conversations) : conversations };
       });
     },

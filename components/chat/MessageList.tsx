@@ -5,7 +5,7 @@ import type { OutboxItem } from '@/lib/client/store';
 import type { MemberDto, MessageDto } from '@/lib/validation/dto';
 import { clockTime, dayLabel, exactTime, sameDay } from './format';
 import { Attachments } from './Attachments';
-import { Linkify } from './Linkify';
+import { RichText } from './RichText';
 import { MessageItem, type MessageActions } from './MessageItem';
 
 const GROUP_GAP_MS = 5 * 60_000;
@@ -173,7 +173,7 @@ export function MessageList(p: Props) {
                 {o.attachments && <Attachments items={o.attachments} />}
                 {o.body && (
                   <div className="msg-body">
-                    <Linkify text={o.body} />
+                    <RichText text={o.body} meUsername={p.meUsername} />
                   </div>
                 )}
                 <span className="msg-meta">

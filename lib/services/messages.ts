@@ -7,7 +7,7 @@ import { newId } from '../ids';
 import { publishToConversation } from '../realtime/publish';
 import { iso, type MessageDto, type ReactionDto } from '../validation/dto';
 import type { SendMessageInput } from '../validation/messages';
-import { attachmentDto } from './attachments-dto';
+import { assertAttachable, attachmentDto } from './attachments-dto';
 import { isBlockedBetween } from '../../db/queries/blocks';
 import type { Conversation } from '../../db/schema';
 import { removeFiles } from '../storage';
@@ -154,7 +154,6 @@ export async function sendMessage(
   await assertNotBlocked(actor, conversation);
   const attachmentIds = [...new Set(input.attachmentIds ?? [])];
   if (attachmentIds.length > 0) {
-    const { assertAttachable } = await import('./attachments-dto');
     await assertAttachable(actor, attachmentIds);
   }
   return store(
