@@ -15,18 +15,18 @@ const nextConfig: NextConfig = {
     'sharp',
     'file-type',
     'busboy',
+    'pino',
+    'rate-limiter-flexible',
+    'yazl',
+    'prom-client',
+    '@aws-sdk/client-s3',
+    '@aws-sdk/lib-storage',
+    'croner',
   ],
   async headers() {
     return [
       { source: '/sw.js', headers: [{ key: 'Cache-Control', value: 'no-cache' }, { key: 'Content-Type', value: 'application/javascript; charset=utf-8' }] },
-      {
-        source: '/:path*',
-        headers: [
-          { key: 'X-Content-Type-Options', value: 'nosniff' },
-          { key: 'Referrer-Policy', value: 'same-origin' },
-          { key: 'X-Frame-Options', value: 'DENY' },
-        ],
-      },
+      // The other security headers (lib/security/headers.ts) are set by server.ts on every answer, at run time.
     ];
   },
   experimental: {

@@ -17,7 +17,7 @@ export default defineConfig({
     maxWorkers: 2,
     fileParallelism: true,
     // argon2 at m=19456 and a real server under load: generous, so a slow CI machine is not a failure.
-    testTimeout: 30_000,
+    testTimeout: 90_000,
     hookTimeout: 90_000,
     teardownTimeout: 30_000,
     reporters: ['default'],

@@ -1,15 +1,21 @@
 import type { Metadata, Viewport } from 'next';
+import { headers } from 'next/headers';
 import type { ReactNode } from 'react';
+import { siteNameForPages } from '@/lib/services/settings';
 import './globals.css';
 
-export const metadata: Metadata = {
-  title: { default: 'Chattrix', template: '%s · Chattrix' },
-  description: 'Self-hosted, real-time messaging',
-  applicationName: 'Chattrix',
-  manifest: '/manifest.webmanifest',
-  appleWebApp: { capable: true, title: 'Chattrix', statusBarStyle: 'default' },
-  icons: { apple: '/icons/apple-touch-icon.png' },
-};
+/** The site name (a setting in the admin console) titles every page. */
+export async function generateMetadata(): Promise<Metadata> {
+  const siteName = await siteNameForPages();
+  return {
+    title: { default: siteName, template: `%s · ${siteName}` },
+    description: 'Self-hosted, real-time messaging',
+    applicationName: siteName,
+    manifest: '/manifest.webmanifest',
+    appleWebApp: { capable: true, title: siteName, statusBarStyle: 'default' },
+    icons: { apple: '/icons/apple-touch-icon.png' },
+  };
+}
 
 export const viewport: Viewport = {
   width: 'device-width',
@@ -23,11 +29,13 @@ export const viewport: Viewport = {
 /** Applies the theme kept on this device before the first paint (no flash). */
 const themeScript = `(function(){try{var t=localStorage.getItem('chattrix-theme')||'system';var d=t==='dark'||(t==='system'&&matchMedia('(prefers-color-scheme: dark)').matches);document.documentElement.dataset.theme=d?'dark':'light';}catch(e){}})();`;
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // The per-request CSP nonce from proxy.ts (every page renders per request so that each gets its own).
+  const nonce = (await headers()).get('x-nonce') ?? undefined;
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
-        <script dangerouslySetInnerHTML={{ __html: themeScript }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: themeScript }} />
       </head>
       <body>{children}</body>
     </html>

@@ -1,10 +1,16 @@
 import type { MetadataRoute } from 'next';
+import { siteNameForPages } from '@/lib/services/settings';
 
-export default function manifest(): MetadataRoute.Manifest {
+// The site name is a setting (admin console): read per request.
+export const dynamic = 'force-dynamic';
+
+export default async function manifest(): Promise<MetadataRoute.Manifest> {
+  const siteName = await siteNameForPages();
   return {
     id: '/',
-    name: 'Chattrix',
-    short_name: 'Chattrix',
+    name: siteName,
+    // Under the icon on a home screen: 12 characters fit.
+    short_name: siteName.length <= 12 ? siteName : `${siteName.slice(0, 11)}…`,
     description: 'Self-hosted, real-time messaging',
     start_url: '/',
     scope: '/',

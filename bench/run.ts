@@ -44,7 +44,7 @@ const num = (name: string, dflt: number): number => {
 };
 
 const cfg = {
-  only: new Set((process.env.BENCH_ONLY || 'W1,W2,W3').split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)),
+  only: new Set((process.env.BENCH_ONLY || 'CLOSED,W1,W2,W3,IDLE').split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)),
   durationS: num('BENCH_DURATION_S', 10),
   w1Members: Math.max(2, Math.floor(num('BENCH_W1_MEMBERS', 200))),
   w1Rate: -1, // set in main(): BENCH_W1_RATE, else 100/s (PostgreSQL target) or 50/s (PGlite: half)
@@ -53,6 +53,11 @@ const cfg = {
   w2MaxS: num('BENCH_W2_MAX_S', 10),
   w2Window: Math.max(1, Math.floor(num('BENCH_W2_WINDOW', 8))),
   w3Sockets: Math.floor(num('BENCH_W3_SOCKETS', 5000)),
+  closedPairs: Math.max(1, Math.floor(num('BENCH_CLOSED_PAIRS', 50))),
+  closedS: num('BENCH_CLOSED_S', 15),
+  idleTabs: Math.max(1, Math.floor(num('BENCH_IDLE_TABS', 20))),
+  idleS: num('BENCH_IDLE_S', 60),
+  chromium: process.env.BENCH_CHROMIUM || '/usr/bin/chromium',
   w3Concurrency: Math.max(1, Math.floor(num('BENCH_W3_CONCURRENCY', 100))),
   relay: !/^(off|0|false|no)$/i.test(process.env.BENCH_RELAY ?? ''),
   serverNodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
@@ -188,9 +193,10 @@ function cpuSeconds(pid: number): number {
 }
 
 /** Samples a process's RSS and CPU while a phase runs. */
-function monitor(pid: number) {
+function monitor(pid: number, extraPids: () => number[] = () => []) {
   let peak = rssMb(pid);
   const cpu0 = cpuSeconds(pid);
+  const extra0 = new Map(extraPids().map((p) => [p, cpuSeconds(p)]));
   const self0 = process.cpuUsage();
   const t0 = performance.now();
   const timer = setInterval(() => {
@@ -203,10 +209,19 @@ function monitor(pid: number) {
       const secs = (performance.now() - t0) / 1000;
       const self = process.cpuUsage(self0);
       const rss = rssMb(pid);
+      const cpuS = cpuSeconds(pid) - cpu0;
+      // Database backends (PostgreSQL): CPU of the backends serving the bench database, started before or during.
+      let dbCpuS = 0;
+      for (const p of new Set([...extra0.keys(), ...extraPids()])) {
+        const now = cpuSeconds(p);
+        if (Number.isFinite(now)) dbCpuS += now - (extra0.get(p) ?? 0);
+      }
       return {
+        server_cpu_s: round(cpuS, 2),
+        ...(extra0.size || dbCpuS ? { db_cpu_s: round(dbCpuS, 2), db_cpu_pct: round((dbCpuS / secs) * 100, 0) } : {}),
         server_rss_mb: round(rss, 1),
         server_rss_peak_mb: round(Math.max(peak, rss), 1),
-        server_cpu_pct: round(((cpuSeconds(pid) - cpu0) / secs) * 100, 0),
+        server_cpu_pct: round((cpuS / secs) * 100, 0),
         loadgen_cpu_pct: round(((self.user + self.system) / 1e6 / secs) * 100, 0),
       };
     },
@@ -250,6 +265,21 @@ async function prepareDatabase(): Promise<DbPlan> {
 
 let dbPlan: DbPlan;
 
+/** PIDs of the PostgreSQL backends serving the bench database (their CPU is reported beside the server's). */
+let dbPids: number[] = [];
+async function refreshDbPids(): Promise<void> {
+  if (dbPlan.kind !== 'postgres' || !dbPlan.env.DATABASE_URL) return;
+  const { default: postgres } = await import('postgres');
+  const name = new URL(dbPlan.env.DATABASE_URL).pathname.slice(1);
+  const a = postgres(cfg.databaseUrl!, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await a<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${name}`;
+    dbPids = rows.map((r) => Number(r.pid));
+  } finally {
+    await a.end({ timeout: 5 });
+  }
+}
+
 async function startChattrix(): Promise<Proc> {
   const env: Env = { ...process.env, ...dbPlan.env, PORT: '0', HOST: '127.0.0.1', RATE_LIMITS: 'off', NEXT_TELEMETRY_DISABLED: '1' };
   delete env.NODE_ENV; // RATE_LIMITS=off is refused in production; the server runs the production build anyway
@@ -275,7 +305,7 @@ async function api<T>(base: string, method: string, p: string, body?: unknown, t
       method,
       headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: body ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.timeout(120_000), // generous: creating a 200-member group on a loaded machine
     });
     if (res.status === 503 && attempt < 20) {
       await sleep(250);
@@ -346,9 +376,10 @@ async function w1Fixture(base: string) {
 
 async function w2Fixture(base: string) {
   if (!fixtures.w2) {
-    const users = await createUsers(base, 'd', cfg.w2Pairs * 2);
+    const nPairs = Math.max(cfg.only.has('W2') || cfg.only.has('W3') ? cfg.w2Pairs : 0, cfg.only.has('CLOSED') ? cfg.closedPairs : 0);
+    const users = await createUsers(base, 'd', nPairs * 2);
     const pairs = await pool(
-      Array.from({ length: cfg.w2Pairs }, (_, i) => i),
+      Array.from({ length: nPairs }, (_, i) => i),
       8,
       async (k) => {
         const a = 2 * k;
@@ -452,6 +483,8 @@ class Tracker {
   lastReceiptAt = 0;
   warm = 0; // warm-up receipts
   disconnects = 0;
+  /** Called on every first receipt of a tracked message (the closed loop waits for the partner's). */
+  onDelivered?: (m: Member, clientId: string) => void;
 
   constructor(public members: Member[], public prefix: string) {
     for (const m of members) {
@@ -493,6 +526,7 @@ class Tracker {
     this.delivered++;
     this.latencies.push(now - rec.t0);
     this.lastReceiptAt = now;
+    this.onDelivered?.(m, cid);
   }
 
   send(socket: Socket, conv: string, i: number, onAck?: () => void): void {
@@ -682,17 +716,17 @@ async function runW1(t: Target) {
   return { ...figures, ...verified };
 }
 
-async function connectPairs(t: Target) {
+async function connectPairs(t: Target, nPairs = cfg.w2Pairs) {
   let pairs: { id: string; a: number; b: number }[];
   let auths: Record<string, unknown>[];
   const convTokens = new Map<string, string>();
   if (t.kind === 'chattrix') {
     const fx = await w2Fixture(t.proc.url);
-    pairs = fx.pairs;
-    auths = fx.users.map((u) => ({ token: u.token }));
+    pairs = fx.pairs.slice(0, nPairs);
+    auths = fx.users.slice(0, 2 * pairs.length).map((u) => ({ token: u.token }));
     for (const p of pairs) convTokens.set(p.id, fx.users[p.a]!.token);
   } else {
-    pairs = Array.from({ length: cfg.w2Pairs }, (_, k) => ({ id: `direct-${RUN}-${k}`, a: 2 * k, b: 2 * k + 1 }));
+    pairs = Array.from({ length: nPairs }, (_, k) => ({ id: `direct-${RUN}-${k}`, a: 2 * k, b: 2 * k + 1 }));
     auths = pairs.flatMap((p) => [{ rooms: [p.id] }, { rooms: [p.id] }]);
   }
   await sleep(500);
@@ -757,6 +791,155 @@ async function runW2(t: Target) {
   }
   closeAll(members.map((m) => m.socket));
   return { ...fixedFigures, ...fixedVerified, ...(max ? { max } : {}) };
+}
+
+/**
+ * The closed loop: `BENCH_CLOSED_PAIRS` direct pairs, ONE message in flight per pair (people replying to each
+ * other): a side sends, waits for its ack AND for the partner's receipt, then the partner replies, and so on, for
+ * `BENCH_CLOSED_S`. Throughput is then bounded by the per-message cost of the whole path, not hidden by batching.
+ */
+async function runClosed(t: Target) {
+  const { pairs, members, convTokens } = await connectPairs(t, cfg.closedPairs);
+  await warmUp(members, pairs.map((p) => ({ socket: members[p.a]!.socket, conv: p.id })), 'cl');
+  for (const m of members) m.received.clear();
+  await sleep(500);
+  await refreshDbPids();
+  const mon = monitor(t.proc.pid, () => dbPids);
+  const tracker = new Tracker(members, `cl${RUN}${t.kind[0]}`);
+  log(`CLOSED ${t.kind}: ${pairs.length} pairs, one message in flight per pair, for ${cfg.closedS} s`);
+  const start = performance.now();
+  const stopAt = start + cfg.closedS * 1000;
+  let counter = 0;
+  // Per pair: who sends next, and what the message in flight still waits for.
+  const state = pairs.map((p) => ({ p, turn: 0, acked: false, received: false, cid: '' }));
+  const byCid = new Map<string, (typeof state)[number]>();
+  const next = (st: (typeof state)[number]) => {
+    if (performance.now() >= stopAt) return;
+    const from = st.turn === 0 ? st.p.a : st.p.b;
+    st.acked = false;
+    st.received = false;
+    const i = counter++;
+    st.cid = `${tracker.prefix}${i.toString(36)}`;
+    byCid.set(st.cid, st);
+    tracker.send(members[from]!.socket, st.p.id, i, () => {
+      st.acked = true;
+      if (st.received) advance(st);
+    });
+  };
+  const advance = (st: (typeof state)[number]) => {
+    byCid.delete(st.cid);
+    st.turn ^= 1;
+    next(st);
+  };
+  tracker.onDelivered = (m, cid) => {
+    const st = byCid.get(cid);
+    if (!st) return;
+    const partner = members[st.turn === 0 ? st.p.b : st.p.a]!;
+    if (m !== partner) return;
+    st.received = true;
+    if (st.acked) advance(st);
+  };
+  for (const st of state) next(st);
+  while (performance.now() < stopAt) await sleep(50);
+  await tracker.drain(() => 2, 30_000);
+  await refreshDbPids();
+  const usage = mon.stop();
+  tracker.detach();
+  const seconds = (Math.max(tracker.lastAckAt, start + 1) - start) / 1000;
+  const figures = tracker.figures(tracker.sent.size * 2, seconds, start);
+  const verified = t.kind === 'chattrix' ? await verifyStored(t.proc.url, tracker, convTokens) : {};
+  const stored = (verified as { stored?: number }).stored ?? tracker.ackedCount;
+  closeAll(members.map((m) => m.socket));
+  return {
+    pairs: pairs.length,
+    seconds: round(seconds, 1),
+    msgs_s: round(stored / seconds, 0),
+    ...figures,
+    ...usage,
+    ...verified,
+    server_cpu_ms_per_msg: round(((usage.server_cpu_s ?? NaN) * 1000) / Math.max(1, stored), 3),
+    ...('db_cpu_s' in usage ? { db_cpu_ms_per_msg: round(((usage.db_cpu_s as number) * 1000) / Math.max(1, stored), 3) } : {}),
+  };
+}
+
+/**
+ * The idle workload: BENCH_IDLE_TABS signed-in Chromium tabs (one browser context per person, signed in through
+ * next-auth's credentials endpoint) open on the chat shell; after they settle, BENCH_IDLE_S of nobody doing
+ * anything. Server CPU over that window, and per tab the WebSocket frames (Chrome DevTools Protocol) and HTTP
+ * requests sent in it. Every person shares a group with everyone and a direct conversation with a neighbour, so
+ * the shell has people, presence and conversations to show.
+ */
+async function runIdle(base: string, pid: number) {
+  const { chromium } = await import('@playwright/test');
+  const people = await createUsers(base, 'i', cfg.idleTabs);
+  await api(base, 'POST', '/conversations', { kind: 'group', title: `idle ${RUN}`, memberIds: people.slice(1).map((u) => u.id) }, people[0]!.token);
+  await pool(
+    people.filter((_, i) => i % 2 === 0 && i + 1 < people.length),
+    4,
+    async (u) => {
+      const i = people.indexOf(u);
+      const { conversation } = await api<{ conversation: { id: string } }>(base, 'POST', '/conversations', { kind: 'direct', userId: people[i + 1]!.id }, u.token);
+      await api(base, 'POST', `/conversations/${conversation.id}/messages`, { body: 'hello', clientId: `idle${RUN}${i}` }, u.token);
+    },
+  );
+  const browser = await chromium.launch({
+    executablePath: cfg.chromium,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  try {
+    const tabs = await pool(people, 4, async (u) => {
+      const context = await browser.newContext({ baseURL: base });
+      const { csrfToken } = (await (await context.request.get('/api/auth/csrf')).json()) as { csrfToken: string };
+      const res = await context.request.post('/api/auth/callback/credentials', {
+        form: { csrfToken, username: u.username, password: PASSWORD, json: 'true', callbackUrl: base + '/' },
+        maxRedirects: 0,
+      });
+      if (res.status() >= 400) throw new Error(`sign-in failed: ${res.status()}`);
+      const page = await context.newPage();
+      const counts = { framesSent: 0, framesReceived: 0, requests: 0, counting: false, sockets: 0 };
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      cdp.on('Network.webSocketCreated', () => counts.sockets++);
+      cdp.on('Network.webSocketFrameSent', () => {
+        if (counts.counting) counts.framesSent++;
+      });
+      cdp.on('Network.webSocketFrameReceived', () => {
+        if (counts.counting) counts.framesReceived++;
+      });
+      page.on('request', () => {
+        if (counts.counting) counts.requests++;
+      });
+      await page.goto('/', { waitUntil: 'load', timeout: 120_000 });
+      if (/\/login/.test(page.url())) throw new Error('a tab was sent to /login: sign-in did not stick');
+      return { context, page, counts };
+    });
+    log(`IDLE: ${tabs.length} tabs open; settling`);
+    await sleep(10_000); // first render, socket connect, presence subscriptions, service worker
+    const notConnected = tabs.filter((t) => t.counts.sockets === 0).length;
+    if (notConnected) log(`IDLE: ${notConnected} tabs opened no WebSocket`);
+    for (const t of tabs) t.counts.counting = true;
+    const mon = monitor(pid);
+    log(`IDLE: ${cfg.idleS} s of nobody doing anything`);
+    await sleep(cfg.idleS * 1000);
+    const usage = mon.stop();
+    for (const t of tabs) t.counts.counting = false;
+    const frames = tabs.map((t) => t.counts.framesSent + t.counts.framesReceived);
+    const requests = tabs.map((t) => t.counts.requests);
+    for (const t of tabs) await t.context.close().catch(() => {});
+    return {
+      tabs: tabs.length,
+      seconds: cfg.idleS,
+      tabs_without_socket: notConnected,
+      frames_total: frames.reduce((a, b) => a + b, 0),
+      frames_per_tab_max: Math.max(...frames),
+      frames_per_tab_mean: round(frames.reduce((a, b) => a + b, 0) / Math.max(1, frames.length), 1),
+      http_requests_total: requests.reduce((a, b) => a + b, 0),
+      ...usage,
+      server_cpu_pct: round(((usage.server_cpu_s ?? NaN) / cfg.idleS) * 100, 2),
+    };
+  } finally {
+    await browser.close().catch(() => {});
+  }
 }
 
 async function runW3(t: Target) {
@@ -884,6 +1067,51 @@ async function main(): Promise<void> {
   const common = { db: dbPlan.label, redis: !!cfg.redisUrl, cpus: os.cpus().length, node: process.version };
   const latKeys = ['p50_ms', 'p95_ms', 'p99_ms', 'max_ms', 'ack_p99_ms', 'throughput_msgs_s', 'deliveries_s', 'delivered', 'expected', 'lost', 'duplicated', 'out_of_order', 'server_rss_mb', 'server_cpu_pct'];
 
+  if (cfg.only.has('CLOSED')) {
+    const { app, relay } = await measure(runClosed);
+    const keys = ['msgs_s', 'p50_ms', 'p99_ms', 'ack_p99_ms', 'lost', 'duplicated', 'out_of_order', 'server_cpu_pct', 'server_cpu_s', 'server_cpu_ms_per_msg'];
+    const pgTargets = pg();
+    emit({
+      workload: 'CLOSED',
+      name: 'closed loop, one in flight per pair',
+      ...common,
+      ...app,
+      relay: pick(relay, keys),
+      vs_relay: relay && {
+        msgs_s: ratio(app.msgs_s, relay.msgs_s),
+        p50: ratio(app.p50_ms, relay.p50_ms),
+        p99: ratio(app.p99_ms, relay.p99_ms),
+        cpu_ms_per_msg: ratio(app.server_cpu_ms_per_msg, relay.server_cpu_ms_per_msg),
+      },
+      targets: {
+        'nothing lost or duplicated': app.lost === 0 && app.duplicated === 0 && app.out_of_order === 0 && app.acked_not_stored === 0,
+        [`cpu per message <= ${pgTargets ? 0.3 : 0.6} ms`]: typeof app.server_cpu_ms_per_msg === 'number' && app.server_cpu_ms_per_msg <= (pgTargets ? 0.3 : 0.6),
+        [`msgs/s >= ${pgTargets ? 0.5 : 0.25} x relay`]: relay ? (ratio(app.msgs_s, relay.msgs_s) ?? 0) >= (pgTargets ? 0.5 : 0.25) : null,
+        [`p99 < ${pgTargets ? 50 : 100} ms`]: typeof app.p99_ms === 'number' && app.p99_ms < (pgTargets ? 50 : 100),
+      },
+    });
+  }
+  if (cfg.only.has('IDLE')) {
+    loadAtStart = os.loadavg()[0]!;
+    pressureAtStart = cpuPressure();
+    const p = await startChattrix();
+    let app: Figures;
+    try {
+      app = await runIdle(p.url, p.pid);
+    } finally {
+      await p.stop();
+    }
+    emit({
+      workload: 'IDLE',
+      name: 'idle signed-in tabs',
+      ...common,
+      ...app,
+      targets: {
+        'server CPU < 2% of a core': typeof app.server_cpu_pct === 'number' && app.server_cpu_pct < 2,
+        'every tab connected': app.tabs_without_socket === 0,
+      },
+    });
+  }
   if (cfg.only.has('W1')) {
     const { app, relay } = await measure(runW1);
     emit({

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { test as base, expect, type APIRequestContext } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
 import { ChatPage } from './pages/ChatPage';
 import { LoginPage } from './pages/LoginPage';
 import { RegisterPage } from './pages/RegisterPage';
@@ -24,7 +24,42 @@ export async function registerViaApi(request: APIRequestContext, person: Person)
   expect(res.status(), await res.text()).toBe(201);
 }
 
-export const test = base.extend<{ loginPage: LoginPage; registerPage: RegisterPage; chatPage: ChatPage }>({
+/**
+ * Collects console errors and uncaught exceptions (React's hydration error #418, a 404 favicon, …) of a page, or of
+ * every page a context opens. `expectNone()` fails with the list.
+ */
+export class ConsoleErrors {
+  readonly errors: string[] = [];
+  watch(target: Page | BrowserContext): this {
+    const onPage = (p: Page) => {
+      p.on('console', (m) => {
+        if (m.type() !== 'error') return;
+        // On a database shared by several test servers (CI's PostgreSQL run), people whose photo was uploaded to
+        // another server's DATA_DIR are listed with an avatar URL that answers 404 here: not an error of this page.
+        if (/Failed to load resource/.test(m.text()) && /\/api\/v1\/users\/[^/]+\/avatar/.test(m.location().url)) return;
+        this.errors.push(`${p.url()} console.error: ${m.text()}`);
+      });
+      p.on('pageerror', (e) => this.errors.push(`${p.url()} uncaught: ${e.message}`));
+    };
+    if ('goto' in target) onPage(target);
+    else {
+      target.pages().forEach(onPage);
+      target.on('page', onPage);
+    }
+    return this;
+  }
+  expectNone(): void {
+    expect(this.errors, 'console errors or uncaught exceptions').toEqual([]);
+  }
+}
+
+export const test = base.extend<{ loginPage: LoginPage; registerPage: RegisterPage; chatPage: ChatPage; consoleErrors: ConsoleErrors }>({
+  /** Any spec can ask for it: every page of the test's context is watched, and the test fails on a console error. */
+  consoleErrors: async ({ context }, use) => {
+    const c = new ConsoleErrors().watch(context);
+    await use(c);
+    c.expectNone();
+  },
   loginPage: async ({ page }, use) => use(new LoginPage(page)),
   registerPage: async ({ page }, use) => use(new RegisterPage(page)),
   chatPage: async ({ page }, use) => use(new ChatPage(page)),

@@ -116,7 +116,7 @@ test('edit (Up arrow, Enter, Esc) and delete, seen live by the other person', as
   // Ben's toolbar on Ana's message has no Edit and (as a plain member) no Delete.
   await b.view.byId(id).hover();
   const benTools = b.view.byId(id).getByRole('toolbar', { name: 'Message actions' });
-  await expect(benTools.getByRole('button', { name: 'Reply' })).toBeVisible();
+  await expect(benTools.getByRole('button', { name: 'Reply', exact: true })).toBeVisible();
   await expect(benTools.getByRole('button', { name: 'Edit' })).toHaveCount(0);
   await expect(benTools.getByRole('button', { name: 'Delete' })).toHaveCount(0);
 

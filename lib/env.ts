@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { validateAllowList } from './outbound/address';
+import { parseTrustProxy } from './security/trust-proxy';
 
 /** The only reader of process.env. Everything else imports `env`. */
 const bool = z
@@ -25,15 +27,54 @@ export const envSchema = z
     VAPID_PRIVATE_KEY: z.string().min(1).optional(),
     VAPID_SUBJECT: z.string().min(1).optional(),
     MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
-    REGISTRATION: z.enum(['open', 'closed']).default('open'),
-    TRUST_PROXY: bool.default(false),
+    REGISTRATION: z.enum(['open', 'invite', 'closed']).default('open'),
+    /** A number of reverse proxies, or a comma list of their addresses / CIDR ranges (lib/security/trust-proxy.ts). */
+    TRUST_PROXY: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const parsed = parseTrustProxy(v);
+        if (parsed && 'error' in parsed) {
+          ctx.addIssue({ code: 'custom', message: `must be ${parsed.error}` });
+          return z.NEVER;
+        }
+        return parsed;
+      }),
     RATE_LIMITS: bool.default(true),
+    /** Sessions end this many days after sign-in, or after this many days unused. */
+    SESSION_MAX_AGE_DAYS: z.coerce.number().positive().max(3650).default(30),
+    SESSION_IDLE_DAYS: z.coerce.number().positive().max(3650).default(14),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /** Hosts and CIDR ranges the outbound guard (lib/outbound) lets through anyway, comma-separated. */
+    OUTBOUND_ALLOW: z.string().optional(),
+    /** Outgoing webhooks: first retry delay (doubles each attempt, capped at an hour), how often each node looks for
+     * due deliveries, and after how many consecutive failed deliveries a subscription is disabled. Tests lower them. */
+    WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+    WEBHOOK_POLL_MS: z.coerce.number().int().min(50).max(300_000).default(30_000),
+    WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(1).max(1000).default(50),
+    /** `off`: no link previews at all, whatever the site setting says. */
+    LINK_PREVIEWS: z.enum(['on', 'off']).default('on'),
+    // Operations (issue 15): who may read /metrics without a token, object storage, scheduled backups, shutdown.
+    METRICS_ALLOW: z
+      .string()
+      .regex(/^\s*[0-9a-fA-F:.]+(\/\d{1,3})?\s*(,\s*[0-9a-fA-F:.]+(\/\d{1,3})?\s*)*$/, 'must be comma-separated IP addresses or CIDRs')
+      .optional(),
+    STORAGE_URL: z
+      .string()
+      .regex(/^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^?]*)?(\?.*)?|file:.+)$/, 'must be s3://bucket[/prefix]?endpoint=…&region=…&forcePathStyle=true or file:/path')
+      .optional(),
+    AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+    AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    BACKUP_SCHEDULE: z.string().min(1).optional(),
+    BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(5000).default(1000),
   })
   .superRefine((v, ctx) => {
     if (v.NODE_ENV === 'production' && !v.RATE_LIMITS) {
       ctx.addIssue({ code: 'custom', path: ['RATE_LIMITS'], message: 'RATE_LIMITS=off is refused when NODE_ENV=production' });
     }
+    const allowProblem = v.OUTBOUND_ALLOW ? validateAllowList(v.OUTBOUND_ALLOW) : null;
+    if (allowProblem) ctx.addIssue({ code: 'custom', path: ['OUTBOUND_ALLOW'], message: allowProblem });
     if (Boolean(v.VAPID_PUBLIC_KEY) !== Boolean(v.VAPID_PRIVATE_KEY)) {
       ctx.addIssue({ code: 'custom', path: ['VAPID_PRIVATE_KEY'], message: 'set both VAPID keys or neither' });
     }

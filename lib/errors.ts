@@ -58,7 +58,11 @@ export function isAppError(e: unknown): e is AppError {
 /** Internal failures are logged with their cause and answered generically. */
 export function normalizeError(e: unknown, where = 'request'): AppError {
   if (isAppError(e)) return e as AppError;
-  console.error(`[chattrix] ${where} failed:`, e);
+  // The structured logger (lib/observability/logger.ts) when the server loaded it; this module is shared with the
+  // browser bundle, so it is reached through globalThis rather than imported.
+  const log = (globalThis as { __chattrixLogger?: { error: (o: object, m: string) => void } }).__chattrixLogger;
+  if (log) log.error({ err: e, where }, `${where} failed`);
+  else console.error(`[chattrix] ${where} failed:`, e);
   return new AppError('internal', 'Something went wrong on our side');
 }
 

@@ -1,14 +1,21 @@
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { env } from './env';
 import { AppError } from './errors';
+import { clientAddressFrom } from './security/client-address';
+import { metrics } from './observability/metrics';
 
 /**
- * Fixed-window counters keyed by user, token or client address. In memory on one node; in Redis (shared by every
- * node) when REDIS_URL is set. RATE_LIMITS=off disables them (refused in production by lib/env.ts).
+ * Rate limits, with rate-limiter-flexible: in memory on one node, in Redis (shared by every node, with an in-memory
+ * insurance limiter if Redis fails) when REDIS_URL is set; the same API for both. Keyed by user, token or client
+ * address. RATE_LIMITS=off disables them (refused in production by lib/env.ts). The password throttle built on the
+ * same stores is lib/auth/throttle.ts.
  */
 export interface LimitRule {
   name: string;
   limit: number;
   windowMs: number;
+  /** Once over the limit, refused for this long (default: until the window ends). */
+  blockMs?: number;
 }
 
 export const rules = {
@@ -17,88 +24,78 @@ export const rules = {
   api: { name: 'api', limit: 600, windowMs: 60_000 },
   send: { name: 'send', limit: 300, windowMs: 10_000 },
   upload: { name: 'upload', limit: 60, windowMs: 60_000 },
+  // Socket events other than sending (per user and event): generous for people, tight for scripts.
+  edit: { name: 'edit', limit: 60, windowMs: 60_000 },
+  delete: { name: 'delete', limit: 60, windowMs: 60_000 },
+  react: { name: 'react', limit: 120, windowMs: 60_000 },
+  typing: { name: 'typing', limit: 60, windowMs: 10_000 },
+  read: { name: 'read', limit: 120, windowMs: 10_000 },
+  presence: { name: 'presence', limit: 30, windowMs: 10_000 },
+  visibility: { name: 'visibility', limit: 60, windowMs: 10_000 },
+  // Conversation and member changes over REST (create, rename, add, remove, role): per user.
+  conversationChange: { name: 'conv-change', limit: 60, windowMs: 60_000 },
+  // A whole-account export is heavy: a few per hour.
+  export: { name: 'export', limit: 5, windowMs: 60 * 60_000 },
 } satisfies Record<string, LimitRule>;
 
-interface Store {
-  hit(key: string, windowMs: number): Promise<{ count: number; resetMs: number }>;
+/** The subset of a node-redis client the Redis store needs. */
+export type RedisClientLike = object;
+
+interface Stores {
+  redis?: RedisClientLike;
+  limiters: Map<string, RateLimiterAbstract>;
 }
 
-class MemoryStore implements Store {
-  private windows = new Map<string, { count: number; reset: number }>();
-  private sweepAt = 0;
-  async hit(key: string, windowMs: number) {
-    const now = Date.now();
-    if (now > this.sweepAt) {
-      for (const [k, w] of this.windows) if (w.reset <= now) this.windows.delete(k);
-      this.sweepAt = now + 60_000;
-    }
-    let w = this.windows.get(key);
-    if (!w || w.reset <= now) {
-      w = { count: 0, reset: now + windowMs };
-      this.windows.set(key, w);
-    }
-    w.count++;
-    return { count: w.count, resetMs: w.reset - now };
+const g = globalThis as unknown as { __chattrixRateStores?: Stores };
+function stores(): Stores {
+  return (g.__chattrixRateStores ??= { limiters: new Map() });
+}
+
+/** Called once by the realtime bootstrap when REDIS_URL is set: from then on every limiter is shared in Redis. */
+export function useRedisRateLimits(client: RedisClientLike): void {
+  const s = stores();
+  s.redis = client;
+  s.limiters.clear();
+}
+
+/** A limiter for `points` per `durationMs` (blocked `blockMs` once over), in the configured store. */
+export function limiter(name: string, points: number, durationMs: number, blockMs = 0): RateLimiterAbstract {
+  const s = stores();
+  const id = `${name}:${points}:${durationMs}:${blockMs}`;
+  let l = s.limiters.get(id);
+  if (!l) {
+    const opts = { keyPrefix: `chattrix:rl:${name}`, points, duration: Math.max(1, Math.ceil(durationMs / 1000)), blockDuration: Math.ceil(blockMs / 1000) };
+    l = s.redis
+      ? new RateLimiterRedis({ ...opts, storeClient: s.redis, useRedisPackage: true, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(opts) })
+      : new RateLimiterMemory(opts);
+    s.limiters.set(id, l);
   }
+  return l;
 }
 
-interface RedisMulti {
-  incr(k: string): RedisMulti;
-  pExpire(k: string, ms: number, mode: 'NX'): RedisMulti;
-  pTTL(k: string): RedisMulti;
-  exec(): Promise<unknown[]>;
-}
-type RedisLike = { multi(): RedisMulti };
-
-class RedisStore implements Store {
-  constructor(private client: RedisLike) {}
-  async hit(key: string, windowMs: number) {
-    const k = `chattrix:rl:${key}`;
-    const [count, , ttl] = (await this.client.multi().incr(k).pExpire(k, windowMs, 'NX').pTTL(k).exec()) as [number, unknown, number];
-    return { count: Number(count), resetMs: Number(ttl) > 0 ? Number(ttl) : windowMs };
-  }
+export function retryAfterSeconds(res: unknown): number {
+  return res instanceof RateLimiterRes ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 60;
 }
 
-const g = globalThis as unknown as { __chattrixRateStore?: Store };
-
-export function useRedisRateLimits(client: RedisLike): void {
-  g.__chattrixRateStore = new RedisStore(client);
+export function rateLimited(retryAfter: number): AppError {
+  return new AppError('rate_limited', 'Too many requests; try again shortly', { retryAfter });
 }
 
-function store(): Store {
-  return (g.__chattrixRateStore ??= new MemoryStore());
-}
-
+/** Counts one request against `rule` for `key`; throws `rate_limited` (with Retry-After) when over. */
 export async function checkRate(rule: LimitRule, key: string): Promise<void> {
   if (!env.RATE_LIMITS) return;
-  const { count, resetMs } = await store().hit(`${rule.name}:${key}`, rule.windowMs);
-  if (count > rule.limit) {
-    throw new AppError('rate_limited', 'Too many requests; try again shortly', { retryAfter: resetMs / 1000 });
-  }
-}
-
-/** The client address: the socket's, or the first X-Forwarded-For hop when TRUST_PROXY=1. */
-export function clientAddress(headers: Record<string, string | string[] | undefined> | Headers): string {
-  const get = (name: string): string | undefined => {
-    if (headers instanceof Headers) return headers.get(name) ?? undefined;
-    const v = headers[name];
-    return Array.isArray(v) ? v[0] : v;
-  };
-  if (env.TRUST_PROXY) {
-    const fwd = get('x-forwarded-for')?.split(',')[0]?.trim();
-    if (fwd) return fwd;
-  }
-  return get('x-chattrix-remote-address') ?? 'unknown';
-}
-
-export async function limitLogin(username: string, headers: Record<string, string | string[] | undefined> | Headers): Promise<void> {
-  const ip = clientAddress(headers);
   try {
-    await checkRate(rules.login, `ip:${ip}`);
-    await checkRate(rules.login, `user:${username.toLowerCase()}`);
+    await limiter(rule.name, rule.limit, rule.windowMs, rule.blockMs).consume(key);
   } catch (e) {
-    // next-auth turns a thrown error into `?error=<message>`; the login form shows it.
-    if (e instanceof AppError && e.code === 'rate_limited') throw new Error('rate_limited');
+    if (e instanceof RateLimiterRes) {
+      metrics().rateLimited.inc({ rule: rule.name });
+      throw rateLimited(retryAfterSeconds(e));
+    }
     throw e;
   }
+}
+
+/** The client address (see lib/security/client-address.ts for TRUST_PROXY). */
+export function clientAddress(headers: Record<string, string | string[] | undefined> | Headers): string {
+  return clientAddressFrom(headers);
 }

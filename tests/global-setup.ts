@@ -16,7 +16,12 @@ declare module 'vitest' {
 let server: RunningServer | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  server = await startServer();
+  // The loopback push service of tests/integration/push.test.ts is the one receiver the outbound guard lets through.
+  // Outgoing webhooks (tests/integration/outgoing-webhooks.test.ts): fast retries, polling and disabling.
+  server = await startServer({
+    env: { OUTBOUND_ALLOW: '127.0.0.1', WEBHOOK_RETRY_BASE_MS: '300', WEBHOOK_POLL_MS: '200', WEBHOOK_DISABLE_AFTER: '3' },
+    timeoutMs: 180_000,
+  });
   project.provide('baseUrl', server.url);
   project.provide('serverBanner', server.banner);
 }

@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 
 type FieldErrors = Partial<Record<'username' | 'password' | 'displayName' | 'email' | 'form', string>>;
 
-export function RegisterForm() {
+export function RegisterForm({ firstRun = false, invitation }: { firstRun?: boolean; invitation?: string }) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
 
@@ -22,7 +22,7 @@ export function RegisterForm() {
       const res = await fetch('/api/v1/auth/register', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username, password, ...(displayName ? { displayName } : {}), ...(email ? { email } : {}) }),
+        body: JSON.stringify({ username, password, ...(displayName ? { displayName } : {}), ...(email ? { email } : {}), ...(invitation ? { invitation } : {}) }),
       });
       if (!res.ok) {
         const body = (await res.json().catch(() => null)) as { error?: { message: string; issues?: { path: (string | number)[]; message: string }[] } } | null;
@@ -68,9 +68,18 @@ export function RegisterForm() {
   );
 
   return (
-    <form onSubmit={onSubmit} noValidate>
-      <h1>Create your account</h1>
-      <p className="lead">It takes ten seconds.</p>
+    <form method="post" onSubmit={onSubmit} noValidate>
+      {firstRun ? (
+        <>
+          <h1>Create the administrator account</h1>
+          <p className="lead">This server has no accounts yet. The first account administers it.</p>
+        </>
+      ) : (
+        <>
+          <h1>Create your account</h1>
+          <p className="lead">It takes ten seconds.</p>
+        </>
+      )}
       {errors.form && (
         <div className="form-error" role="alert">
           {errors.form}
@@ -83,9 +92,11 @@ export function RegisterForm() {
       <button className="btn" type="submit" disabled={busy}>
         {busy ? 'Creating…' : 'Create account'}
       </button>
-      <p className="auth-alt">
-        Already have an account? <a href="/login">Sign in</a>
-      </p>
+      {!firstRun && (
+        <p className="auth-alt">
+          Already have an account? <a href="/login">Sign in</a>
+        </p>
+      )}
     </form>
   );
 }

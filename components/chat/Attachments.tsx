@@ -1,6 +1,7 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
+import { File, FileArchive, FileText } from 'lucide-react';
+import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import type { AttachmentDto } from '@/lib/validation/dto';
 
 export function formatBytes(n: number): string {
@@ -9,12 +10,26 @@ export function formatBytes(n: number): string {
   return `${(n / 1048576).toFixed(1)} MB`;
 }
 
-function iconFor(mime: string): string {
-  if (mime === 'application/pdf') return '📕';
-  if (mime.includes('word') || mime === 'application/msword') return '📘';
-  if (mime.startsWith('text/')) return '📄';
-  if (mime.includes('zip') || mime.includes('rar') || mime.includes('7z')) return '🗜️';
-  return '📎';
+function iconFor(mime: string): ReactNode {
+  if (mime === 'application/pdf' || mime.includes('word') || mime === 'application/msword' || mime.startsWith('text/')) return <FileText size={20} />;
+  if (mime.includes('zip') || mime.includes('rar') || mime.includes('7z')) return <FileArchive size={20} />;
+  return <File size={20} />;
+}
+
+const THUMB_MAX = 320;
+
+/** The thumbnail's shown size, known from the attachment before the image loads (so nothing jumps when it does). */
+export function thumbSize(a: Pick<AttachmentDto, 'width' | 'height'>): { width: number; height: number } | Record<string, never> {
+  if (!a.width || !a.height) return {};
+  const scale = Math.min(1, THUMB_MAX / a.width, THUMB_MAX / a.height);
+  return { width: Math.max(1, Math.round(a.width * scale)), height: Math.max(1, Math.round(a.height * scale)) };
+}
+
+function thumbBox(a: Pick<AttachmentDto, 'width' | 'height'>): CSSProperties | undefined {
+  const size = thumbSize(a);
+  if (!('width' in size)) return undefined;
+  // A fixed width (capped by the column) and the image's aspect ratio reserve the exact box.
+  return { width: size.width, aspectRatio: `${a.width} / ${a.height}` };
 }
 
 function ImageViewer({ a, onClose }: { a: AttachmentDto; onClose: () => void }) {
@@ -50,9 +65,9 @@ export function Attachments({ items }: { items: AttachmentDto[] }) {
             className="thumb"
             onClick={() => setOpen(a)}
             aria-label={`Open image ${a.name}`}
-            style={a.width && a.height ? { aspectRatio: `${a.width} / ${a.height}` } : undefined}
+            style={thumbBox(a)}
           >
-            <img src={a.thumbnailUrl} alt={a.name} loading="lazy" data-testid="attachment-thumbnail" />
+            <img src={a.thumbnailUrl} alt={a.name} loading="lazy" data-testid="attachment-thumbnail" {...thumbSize(a)} />
           </button>
         ) : (
           <div key={a.id} className="file-card" data-testid="attachment-file">

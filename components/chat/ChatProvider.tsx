@@ -2,20 +2,24 @@
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { AppError, type ErrorBody } from '@/lib/errors';
-import type { ClientToServerEvents } from '@/lib/realtime/contract';
+import type { ClientToServerEvents, PresenceDto } from '@/lib/realtime/contract';
 import { api } from '@/lib/client/api';
+import { fillGap, hasGap, type FetchAfter } from '@/lib/client/gap';
 import { idbGet, idbSet, keepPageOffline, userDataErased } from '@/lib/client/idb';
 import { mergeMessages, sortConversations, Store, type ChatState, type OutboxItem } from '@/lib/client/store';
+import { dropSent, mergeThreadReplies } from '@/lib/client/threads';
 import type { AttachmentDto, ConversationDto, MessageDto } from '@/lib/validation/dto';
 import type { Me } from '@/lib/validation/users';
 import { useRealtime } from './Realtime';
+
+const fetchAfter: FetchAfter = (cid, afterId) => api(`/conversations/${cid}/messages?after=${encodeURIComponent(afterId)}&limit=100`);
 
 interface ChatActions {
   store: Store;
   loadConversations: () => Promise<void>;
   openConversation: (id: string) => Promise<void>;
   loadOlder: (id: string) => Promise<void>;
-  send: (conversationId: string, body: string, opts?: { replyToId?: string; attachments?: AttachmentDto[] }) => void;
+  send: (conversationId: string, body: string, opts?: { replyToId?: string; attachments?: AttachmentDto[]; threadId?: string; alsoToChannel?: boolean }) => void;
   retry: (clientId: string) => void;
   discard: (clientId: string) => void;
   markRead: (conversationId: string, messageId: string) => void;
@@ -35,6 +39,24 @@ const ChatContext = createContext<ChatActions | null>(null);
 export const FIRST_PAGE = 100;
 const PAGE = 50;
 const PERMANENT = new Set(['bad_request', 'not_found', 'forbidden', 'unauthorized', 'payload_too_large', 'unsupported_media_type']);
+
+/** New messages from others, counted as the conversation's notification level says. */
+function addUnseen(c: ConversationDto, unseen: MessageDto[], meId: string): Pick<ConversationDto, 'unreadCount' | 'mentionCount' | 'badgeCount'> {
+  const mentions = c.notify === 'none' ? 0 : unseen.filter((m) => m.mentions.includes(meId)).length;
+  const badge = c.notify === 'all' ? unseen.length : c.notify === 'mentions' ? mentions : 0;
+  return { unreadCount: c.unreadCount + unseen.length, mentionCount: c.mentionCount + mentions, badgeCount: c.badgeCount + badge };
+}
+
+/** What a `presence` event changes on a member (older servers send no status/dnd: left as they were). */
+export function presencePatch(p: PresenceDto) {
+  return {
+    online: p.online,
+    lastSeenAt: p.lastSeenAt,
+    ...(p.status !== undefined ? { status: p.status } : {}),
+    ...(p.dnd !== undefined ? { dnd: p.dnd } : {}),
+    away: p.away ?? false,
+  };
+}
 
 function outboxKey(userId: string) {
   return `outbox:${userId}`;
@@ -95,7 +117,15 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
 
   /** A stored message arrived (live event, ack or catch-up). */
   const receive = useCallback(
-    (incoming: MessageDto[], opts: { live?: boolean } = {}) => {
+    (all: MessageDto[], opts: { live?: boolean } = {}) => {
+      if (all.length === 0) return;
+      // Thread replies go to their thread; only those also sent to the channel join the timeline too.
+      const replies = all.filter((m) => m.threadId);
+      if (replies.length) {
+        store.set((s) => ({ threads: mergeThreadReplies(s.threads, replies), outbox: dropSent(s, replies) }));
+        saveOutbox();
+      }
+      const incoming = all.filter((m) => !m.threadId || m.alsoToChannel);
       if (incoming.length === 0) return;
       store.set((s) => {
         const messages = { ...s.messages };
@@ -113,15 +143,15 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
             conversations = conversations.map((c) => {
               if (c.id !== cid) return c;
               const isNewer = !c.lastMessage || newest.seq >= c.lastMessage.seq;
-              const unseen = opts.live
-                ? list.filter((m) => m.kind === 'user' && m.sender?.id !== s.me.id && (!c.lastMessage || m.seq > c.lastMessage.seq)).length
-                : 0;
+              const unseenList = opts.live
+                ? list.filter((m) => m.kind === 'user' && m.sender?.id !== s.me.id && (!c.lastMessage || m.seq > c.lastMessage.seq))
+                : [];
               const viewing = s.activeId === cid && typeof document !== 'undefined' && document.visibilityState === 'visible' && document.hasFocus();
               return {
                 ...c,
                 lastMessage: isNewer ? newest : c.lastMessage,
                 updatedAt: isNewer ? newest.createdAt : c.updatedAt,
-                unreadCount: viewing ? c.unreadCount : c.unreadCount + unseen,
+                ...(viewing ? {} : addUnseen(c, unseenList, s.me.id)),
               };
             });
           }
@@ -149,13 +179,7 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
         const newest = newer[newer.length - 1];
         if (!newest) return c;
         const unseen = c.id === viewing ? [] : newer.filter((m) => m.kind === 'user' && m.sender?.id !== s.me.id && !m.deletedAt);
-        return {
-          ...c,
-          lastMessage: newest,
-          updatedAt: newest.createdAt,
-          unreadCount: c.unreadCount + unseen.length,
-          mentionCount: c.mentionCount + unseen.filter((m) => m.mentions.includes(s.me.id)).length,
-        };
+        return { ...c, lastMessage: newest, updatedAt: newest.createdAt, ...addUnseen(c, unseen, s.me.id) };
       });
       return { conversations: sortConversations(merged), messages };
     });
@@ -245,6 +269,8 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
             clientId: item.clientId,
             ...(item.replyToId ? { replyToId: item.replyToId } : {}),
             ...(item.attachmentIds?.length ? { attachmentIds: item.attachmentIds } : {}),
+            ...(item.threadId ? { threadId: item.threadId, ...(item.alsoToChannel ? { alsoToChannel: true } : {}) } : {}),
+            ...(item.urgent ? { urgent: true } : {}),
           });
         } catch {
           // No ack in time (connection lost?): keep it pending; the same clientId makes the retry safe.
@@ -272,14 +298,16 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
   }, [socket, store, receive, setOutbox]);
 
   const send = useCallback(
-    (conversationId: string, body: string, opts: { replyToId?: string; attachments?: AttachmentDto[] } = {}) => {
+    (conversationId: string, body: string, opts: { replyToId?: string; attachments?: AttachmentDto[]; threadId?: string; alsoToChannel?: boolean; urgent?: boolean } = {}) => {
       const item: OutboxItem = {
         clientId: newClientId(),
         conversationId,
         body,
         replyToId: opts.replyToId,
+        ...(opts.threadId ? { threadId: opts.threadId, alsoToChannel: opts.alsoToChannel } : {}),
         attachmentIds: opts.attachments?.map((a) => a.id),
         attachments: opts.attachments,
+        ...(opts.urgent ? { urgent: true } : {}),
         createdAt: new Date().toISOString(),
         status: 'pending',
         attempts: 0,
@@ -306,7 +334,7 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
       if (lastReadSent.current.get(conversationId) === messageId) return;
       lastReadSent.current.set(conversationId, messageId);
       store.set((s) => ({
-        conversations: s.conversations?.map((c) => (c.id === conversationId ? { ...c, unreadCount: 0, mentionCount: 0 } : c)) ?? null,
+        conversations: s.conversations?.map((c) => (c.id === conversationId ? { ...c, unreadCount: 0, mentionCount: 0, badgeCount: 0 } : c)) ?? null,
       }));
       socket?.emit('conversation:read', { conversationId, messageId }, () => {});
     },
@@ -444,11 +472,28 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
     if (outboxLoaded) void flush();
   }, [outboxLoaded, flush]);
 
+  const gapFetches = useRef(new Map<string, Promise<unknown>>());
   // Live events.
   useEffect(() => {
     if (!socket) return;
     const onCreated = ({ message }: { message: MessageDto }) => {
-      receive([message], { live: true });
+      // A seq gap (n+2 after n: an event lost between nodes) is fetched before the message shows (lib/client/gap.ts).
+      const cid = message.conversationId;
+      const items = store.get().messages[cid]?.items;
+      const pending = gapFetches.current.get(cid);
+      if (!pending && !hasGap(items?.[items.length - 1], message)) {
+        receive([message], { live: true });
+      } else {
+        const run = (pending ?? Promise.resolve())
+          .then(() => {
+            const now = store.get().messages[cid]?.items;
+            const newest = now?.[now.length - 1];
+            return newest && hasGap(newest, message) ? fillGap(newest, message, fetchAfter) : [message];
+          })
+          .then((list) => receive(list, { live: true }), () => receive([message], { live: true }))
+          .finally(() => gapFetches.current.get(cid) === run && gapFetches.current.delete(cid));
+        gapFetches.current.set(cid, run);
+      }
       scheduleWarm();
     };
     const onUpdated = ({ message }: { message: MessageDto }) => receive([message]);
@@ -477,8 +522,10 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
       }));
     const onReactions = ({ conversationId, messageId, reactions }: { conversationId: string; messageId: string; reactions: MessageDto['reactions'] }) =>
       patchMessage(conversationId, messageId, (m) => ({ ...m, reactions }));
-    const onTyping = ({ conversationId, userId, displayName, isTyping }: { conversationId: string; userId: string; displayName: string; isTyping: boolean }) => {
+    const onTyping = ({ conversationId: cid, userId, displayName, isTyping, threadId }: { conversationId: string; userId: string; displayName: string; isTyping: boolean; threadId?: string }) => {
       if (userId === me.id) return;
+      // Typing in a thread is shown in its panel (keyed `conversationId:threadId`), not under the timeline.
+      const conversationId = threadId ? `${cid}:${threadId}` : cid;
       store.set((s) => {
         const now = Date.now();
         const list = (s.typing[conversationId] ?? []).filter((t) => t.userId !== userId && t.until > now);
@@ -494,7 +541,16 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
         conversations:
           s.conversations?.map((c) =>
             c.id === conversation.id
-              ? { ...c, title: conversation.title, members: conversation.members, memberCount: conversation.memberCount, myRole: mine?.role ?? c.myRole }
+              ? {
+                  ...c,
+                  title: conversation.title,
+                  members: conversation.members,
+                  memberCount: conversation.memberCount,
+                  myRole: mine?.role ?? c.myRole,
+                  ...(conversation.kind === 'channel'
+                    ? { topic: conversation.topic, description: conversation.description, private: conversation.private, archived: conversation.archived }
+                    : {}),
+                }
               : c,
           ) ?? null,
       }));
@@ -513,17 +569,31 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
               ? {
                   ...c,
                   members: c.members.map((m) => (m.id === userId ? { ...m, lastReadMessageId: messageId, lastReadSeq: Math.max(m.lastReadSeq, seq) } : m)),
-                  ...(userId === me.id ? { unreadCount: 0, mentionCount: 0 } : {}),
+                  ...(userId === me.id ? { unreadCount: 0, mentionCount: 0, badgeCount: 0 } : {}),
                 }
               : c,
           ) ?? null,
       }));
-    const onPresence = (p: { userId: string; online: boolean; lastSeenAt: string | null }) =>
+    const onPresence = (p: PresenceDto) =>
       store.set((s) => ({
         conversations:
           s.conversations?.map((c) =>
             c.members.some((m) => m.id === p.userId)
-              ? { ...c, members: c.members.map((m) => (m.id === p.userId ? { ...m, online: p.online, lastSeenAt: p.lastSeenAt } : m)) }
+              ? { ...c, members: c.members.map((m) => (m.id === p.userId ? { ...m, ...presencePatch(p) } : m)) }
+              : c,
+          ) ?? null,
+      }));
+    // Another device changed a notification level: take this conversation's counts from the server again.
+    const onPreferences = (p: { conversationId?: string }) => {
+      if (p.conversationId) void api<{ conversation: ConversationDto }>(`/conversations/${p.conversationId}`).then((r) => upsertConversation(r.conversation), () => {});
+    };
+    // A message matched one of my keywords: a mention only I know of.
+    const onKeyword = ({ conversationId }: { conversationId: string; messageId: string }) =>
+      store.set((s) => ({
+        conversations:
+          s.conversations?.map((c) =>
+            c.id === conversationId && !(s.activeId === c.id && document.visibilityState === 'visible' && document.hasFocus()) && c.notify !== 'none'
+              ? { ...c, mentionCount: c.mentionCount + 1, badgeCount: c.notify === 'mentions' ? c.badgeCount + 1 : c.badgeCount }
               : c,
           ) ?? null,
       }));
@@ -551,6 +621,8 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
     socket.on('conversation:removed', onRemoved);
     socket.on('conversation:read', onRead);
     socket.on('presence', onPresence);
+    socket.on('preferences:updated', onPreferences);
+    socket.on('mention:keyword', onKeyword);
     socket.on('connect', onConnect);
     socket.on('disconnect', onDisconnect);
     if (socket.connected) onConnect();
@@ -565,6 +637,8 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
       socket.off('conversation:removed', onRemoved);
       socket.off('conversation:read', onRead);
       socket.off('presence', onPresence);
+      socket.off('preferences:updated', onPreferences);
+      socket.off('mention:keyword', onKeyword);
       socket.off('connect', onConnect);
       socket.off('disconnect', onDisconnect);
     };

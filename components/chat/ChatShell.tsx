@@ -1,20 +1,28 @@
 'use client';
 
+import { Search, Settings } from 'lucide-react';
 import Link from 'next/link';
 import { signOut } from 'next-auth/react';
 import { useParams, useRouter, useSelectedLayoutSegment } from 'next/navigation';
-import { useState, type ReactNode } from 'react';
-import { Avatar } from '@/components/ui/Avatar';
-import { ThemeSelect } from '@/components/ui/ThemeSelect';
+import { memo, useCallback, useDeferredValue, useState, type ReactNode } from 'react';
 import { api } from '@/lib/client/api';
 import type { ConversationDto } from '@/lib/validation/dto';
+import type { PublicSite } from '@/lib/validation/admin';
 import type { Me, PublicUser } from '@/lib/validation/users';
 import { ChatProvider, useChat, useChatActions } from './ChatProvider';
+import { ChannelSections } from './ChannelSections';
 import { ConversationList } from './ConversationList';
+import { ThreadEvents } from './ThreadEvents';
+import { KeyboardShortcuts } from './Keyboard';
+import { LiveProfiles } from './LiveProfiles';
+import { LiveCompose } from './compose/LiveCompose';
 import { NewGroupDialog } from './NewGroupDialog';
 import { PeopleList } from './PeopleList';
 import { RealtimeProvider, useRealtime } from './Realtime';
 import { ServiceWorker } from './ServiceWorker';
+import { SidebarFilter } from './SidebarFilter';
+import { SiteProvider, useSite } from './Site';
+import { UserMenu } from './UserMenu';
 import { eraseUserData } from '@/lib/client/idb';
 import { unsubscribePush } from '@/lib/client/push';
 
@@ -49,6 +57,7 @@ function ConnectionBanner() {
 function Shell({ children }: { children: ReactNode }) {
   // The live profile (the settings page updates it).
   const me = useChat((s) => s.me);
+  const site = useSite();
   const segment = useSelectedLayoutSegment();
   const params = useParams<{ id?: string }>();
   const router = useRouter();
@@ -58,12 +67,21 @@ function Shell({ children }: { children: ReactNode }) {
   const hasOpen = segment !== null;
   const activeId = typeof params?.id === 'string' ? params.id : null;
 
-  async function openDirect(user: PublicUser) {
-    if (user.id === me.id) return;
-    const { conversation } = await api<{ conversation: ConversationDto }>('/conversations', { method: 'POST', body: { kind: 'direct', userId: user.id } });
-    upsertConversation(conversation);
-    router.push(`/c/${conversation.id}`);
-  }
+  // Stable, so the sidebar's lists (memoised) do not render again for the shell's own changes.
+  const meId = me.id;
+  const openPerson = useCallback(
+    (user: PublicUser) => {
+      if (user.id === meId) return;
+      void api<{ conversation: ConversationDto }>('/conversations', { method: 'POST', body: { kind: 'direct', userId: user.id } })
+        .then(({ conversation }) => {
+          upsertConversation(conversation);
+          router.push(`/c/${conversation.id}`);
+        })
+        .catch(() => {});
+    },
+    [meId, upsertConversation, router],
+  );
+  const openNewGroup = useCallback(() => setNewGroup(true), []);
 
   return (
     <div className={`shell${hasOpen ? ' has-open' : ''}`}>
@@ -73,31 +91,25 @@ function Shell({ children }: { children: ReactNode }) {
       <div className="shell-banner">
         <ConnectionBanner />
       </div>
-      <nav className="sidebar" aria-label="Chattrix">
+      <nav className="sidebar" aria-label={site.siteName}>
         <div className="sidebar-head">
-          <a className="brand" href="/" aria-label="Chattrix home">
+          <a className="brand" href="/" aria-label={`${site.siteName} home`}>
             <span className="brand-mark" aria-hidden="true">
-              C
+              {site.siteName.slice(0, 1).toUpperCase()}
             </span>
-            <span style={{ color: 'var(--text)' }}>Chattrix</span>
+            <span className="brand-name" style={{ color: 'var(--text)' }}>
+              {site.siteName}
+            </span>
           </a>
           <Link className="icon-btn" href="/search" aria-label="Search messages" title="Search messages">
-            🔍
+            <Search size={18} />
           </Link>
-          <ThemeSelect />
         </div>
-        <div className="sidebar-scroll">
-          <ConversationList activeId={activeId} onNewGroup={() => setNewGroup(true)} />
-          <PeopleList meId={me.id} onOpen={(u) => void openDirect(u).catch(() => {})} />
-        </div>
+        <SidebarLists activeId={activeId} meId={me.id} onNewGroup={openNewGroup} onOpenPerson={openPerson} />
         <div className="sidebar-foot">
-          <Avatar user={me} size="sm" />
-          <div className="me">
-            <div className="row-title">{me.displayName}</div>
-            <div className="row-sub">@{me.username}</div>
-          </div>
+          <UserMenu me={me} />
           <Link className="icon-btn" href="/settings" aria-label="Settings" title="Settings">
-            ⚙
+            <Settings size={18} />
           </Link>
           <button
             type="button"
@@ -121,16 +133,51 @@ function Shell({ children }: { children: ReactNode }) {
       </main>
       <NewGroupDialog open={newGroup} onClose={() => setNewGroup(false)} meId={me.id} />
       <ServiceWorker />
+      <ThreadEvents />
+      <LiveProfiles />
+      <LiveCompose userId={me.id} />
+      <KeyboardShortcuts activeId={activeId} />
     </div>
   );
 }
 
-export function ChatShell({ me, children }: { me: Me; children: ReactNode }) {
+/**
+ * The filter box and the lists it narrows. Typing renders only this and the box: the lists are memoised and take
+ * the deferred text, so a keystroke is painted before hundreds of rows are filtered again.
+ */
+const SidebarLists = memo(function SidebarLists({
+  activeId,
+  meId,
+  onNewGroup,
+  onOpenPerson,
+}: {
+  activeId: string | null;
+  meId: string;
+  onNewGroup: () => void;
+  onOpenPerson: (user: PublicUser) => void;
+}) {
+  const [filter, setFilter] = useState('');
+  const deferredFilter = useDeferredValue(filter);
   return (
-    <RealtimeProvider>
-      <ChatProvider me={me}>
-        <Shell>{children}</Shell>
-      </ChatProvider>
-    </RealtimeProvider>
+    <>
+      <SidebarFilter value={filter} onChange={setFilter} />
+      <div className="sidebar-scroll">
+        <ChannelSections activeId={activeId} filter={deferredFilter} />
+        <ConversationList activeId={activeId} onNewGroup={onNewGroup} filter={deferredFilter} />
+        <PeopleList meId={meId} onOpen={onOpenPerson} />
+      </div>
+    </>
+  );
+});
+
+export function ChatShell({ me, site, children }: { me: Me; site: PublicSite; children: ReactNode }) {
+  return (
+    <SiteProvider site={site}>
+      <RealtimeProvider>
+        <ChatProvider me={me}>
+          <Shell>{children}</Shell>
+        </ChatProvider>
+      </RealtimeProvider>
+    </SiteProvider>
   );
 }

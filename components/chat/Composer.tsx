@@ -1,12 +1,19 @@
 'use client';
 
+import { BellRing, Check, Paperclip, SendHorizontal, X } from 'lucide-react';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { uploadFile } from '@/lib/client/upload';
 import { AppError } from '@/lib/errors';
 import type { AttachmentDto, MemberDto, MessageDto } from '@/lib/validation/dto';
 import { formatBytes } from './Attachments';
+import { useSite } from './Site';
+import { ComposerEmoji, FormattingHint } from './ComposerExtras';
 import { MAX_BODY } from '@/lib/validation/messages';
 import { plainExcerpt } from './MessageItem';
+import { useSlashCommands, type CommandContext } from './SlashCommands';
+import { SendLater, formatWhen } from './compose/SendLater';
+import { useDraftSync, type DraftTarget } from './compose/useDraftSync';
+import { useEmojiAutocomplete } from './compose/useEmojiAutocomplete';
 
 interface Props {
   placeholder: string;
@@ -14,14 +21,23 @@ interface Props {
   meId: string;
   replyTo: MessageDto | null;
   onCancelReply: () => void;
-  onSend: (body: string, attachments: AttachmentDto[]) => void;
+  onSend: (body: string, attachments: AttachmentDto[], opts: { urgent?: boolean }) => void;
+  /** A direct conversation: the next message can be marked urgent (it reaches the other person through do-not-disturb, once an hour). */
+  urgentAllowed?: boolean;
   onTyping: (isTyping: boolean) => void;
   /** Up arrow in an empty composer edits your last message. */
   onEditLast: () => void;
+  /** A second composer on the page (the thread panel) needs its own input id. */
+  inputId?: string;
+  /** A warning about the draft (e.g. how many people `@channel` notifies). */
+  notice?: (draft: string) => string | null;
+  /** Slash commands here: `/name …` runs instead of being sent (components/chat/SlashCommands.tsx). */
+  commands?: CommandContext;
+  /** Where this composer writes: its text is kept as that conversation's (thread's) draft; "Send later" goes there. */
+  draft?: DraftTarget;
 }
 
 const IDLE_MS = 5000;
-const MAX_FILE = 16 * 1024 * 1024;
 
 interface Upload {
   key: string;
@@ -36,7 +52,7 @@ interface Upload {
 
 function uploadError(e: unknown): string {
   if (e instanceof AppError) {
-    if (e.code === 'payload_too_large') return e.message || 'Too large (16 MB at most)';
+    if (e.code === 'payload_too_large') return e.message || 'Too large';
     if (e.code === 'unsupported_media_type') return e.message || 'This type of file is not allowed';
     return e.message;
   }
@@ -46,6 +62,8 @@ function uploadError(e: unknown): string {
 /** Enter sends, Shift+Enter adds a line; `@` suggests members; typing is announced (throttled by the provider). */
 export function Composer(p: Props) {
   const [text, setText] = useState('');
+  const [urgent, setUrgent] = useState(false);
+  const maxFile = useSite().maxUploadBytes;
   const [caret, setCaret] = useState(0);
   const [active, setActive] = useState(0);
   const ref = useRef<HTMLTextAreaElement>(null);
@@ -58,12 +76,27 @@ export function Composer(p: Props) {
   const uploading = uploads.some((u) => u.status === 'uploading');
   const ready = uploads.filter((u) => u.status === 'done' && u.attachment).map((u) => u.attachment!);
   const canSend = (trimmed.length > 0 || ready.length > 0) && !tooLong && !uploading;
+  const slash = useSlashCommands({
+    text,
+    setText: (next) => {
+      setText(next);
+      requestAnimationFrame(() => {
+        ref.current?.setSelectionRange(next.length, next.length);
+        setCaret(next.length);
+      });
+    },
+    context: p.commands,
+    listId: `${p.inputId ?? 'composer-input'}-commands`,
+  });
+  const { clearDraft } = useDraftSync(p.draft, text, setText);
+  const [scheduledNote, setScheduledNote] = useState<string | null>(null);
+  const emojiAc = useEmojiAutocomplete({ text, caret, setText, setCaret, input: ref });
 
   function addFiles(files: FileList | File[]) {
     for (const file of Array.from(files).slice(0, 10)) {
       const key = `${Date.now()}-${Math.random()}`;
-      if (file.size > MAX_FILE) {
-        setUploads((u) => [...u, { key, name: file.name, size: file.size, progress: 0, status: 'error', error: 'Too large: 16 MB at most' }]);
+      if (file.size > maxFile) {
+        setUploads((u) => [...u, { key, name: file.name, size: file.size, progress: 0, status: 'error', error: `Too large: ${formatBytes(maxFile)} at most` }]);
         continue;
       }
       const { promise, cancel } = uploadFile(file, (f) => setUploads((u) => u.map((x) => (x.key === key ? { ...x, progress: f } : x))));
@@ -113,11 +146,33 @@ export function Composer(p: Props) {
 
   function submit() {
     if (!canSend) return;
-    p.onSend(trimmed, ready);
+    if (ready.length === 0 && slash.run(trimmed)) {
+      setText('');
+      stopTyping();
+      ref.current?.focus();
+      return;
+    }
+    p.onSend(trimmed, ready, urgent ? { urgent: true } : {});
+    setUrgent(false);
     setUploads([]);
+    clearDraft();
     setText('');
     stopTyping();
     ref.current?.focus();
+  }
+
+  /** Inserts at the caret (the emoji picker). */
+  function insertText(insert: string) {
+    const el = ref.current;
+    const start = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? text.length;
+    const next = text.slice(0, start) + insert + text.slice(end);
+    setText(next);
+    const pos = start + insert.length;
+    requestAnimationFrame(() => {
+      ref.current?.setSelectionRange(pos, pos);
+      setCaret(pos);
+    });
   }
 
   function pick(m: MemberDto) {
@@ -132,6 +187,8 @@ export function Composer(p: Props) {
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (slash.onKeyDown(e)) return;
+    if (emojiAc.onKeyDown(e)) return;
     if (suggestions.length > 0) {
       if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
         e.preventDefault();
@@ -192,7 +249,7 @@ export function Composer(p: Props) {
                   {Math.round(u.progress * 100)}%
                 </progress>
               )}
-              {u.status === 'done' && <span aria-label="Uploaded">✓</span>}
+              {u.status === 'done' && <Check size={16} aria-label="Uploaded" role="img" />}
               {u.status === 'error' && (
                 <span className="field-error" role="alert">
                   {u.error}
@@ -207,7 +264,7 @@ export function Composer(p: Props) {
                   setUploads((list) => list.filter((x) => x.key !== u.key));
                 }}
               >
-                ✕
+                <X size={14} />
               </button>
             </li>
           ))}
@@ -226,15 +283,28 @@ export function Composer(p: Props) {
         data-testid="file-input"
       />
       <button type="button" className="icon-btn attach-btn" aria-label="Attach files" title="Attach files" onClick={() => fileInput.current?.click()}>
-        📎
+        <Paperclip size={20} />
       </button>
+      <ComposerEmoji onPick={insertText} />
+      {p.urgentAllowed && (
+        <button
+          type="button"
+          className={`icon-btn attach-btn urgent-btn${urgent ? ' on' : ''}`}
+          aria-pressed={urgent}
+          aria-label="Urgent"
+          title={urgent ? 'Urgent: this message reaches them even in do-not-disturb (once an hour)' : 'Mark as urgent: it reaches them even in do-not-disturb (once an hour)'}
+          onClick={() => setUrgent((u) => !u)}
+        >
+          <BellRing size={20} />
+        </button>
+      )}
       {p.replyTo && (
         <div className="reply-bar" role="status">
           <span>
             Replying to <strong>{p.replyTo.sender?.displayName ?? 'Someone'}</strong>: <span className="ellipsis">{plainExcerpt(p.replyTo.body)}</span>
           </span>
           <button type="button" className="icon-btn sm" aria-label="Cancel reply" onClick={p.onCancelReply}>
-            ✕
+            <X size={14} />
           </button>
         </div>
       )}
@@ -256,11 +326,19 @@ export function Composer(p: Props) {
           ))}
         </ul>
       )}
-      <label htmlFor="composer-input" className="sr-only">
+      {slash.menu}
+      {slash.notes}
+      {emojiAc.list}
+      {p.notice?.(text) && (
+        <p className="composer-notice" role="status" data-testid="composer-notice">
+          {p.notice(text)}
+        </p>
+      )}
+      <label htmlFor={p.inputId ?? 'composer-input'} className="sr-only">
         Message
       </label>
       <textarea
-        id="composer-input"
+        id={p.inputId ?? 'composer-input'}
         ref={ref}
         rows={1}
         value={text}
@@ -287,14 +365,34 @@ export function Composer(p: Props) {
         aria-invalid={tooLong || undefined}
         aria-describedby={tooLong ? 'composer-error' : undefined}
         aria-autocomplete="list"
+        {...slash.inputProps}
       />
       {tooLong && (
         <p id="composer-error" className="field-error composer-error" role="alert">
           {trimmed.length - MAX_BODY} characters too long
         </p>
       )}
+      <FormattingHint />
+      {scheduledNote && (
+        <p className="composer-notice" role="status" data-testid="scheduled-note">
+          {scheduledNote}
+        </p>
+      )}
+      {p.draft && (
+        <SendLater
+          conversationId={p.draft.conversationId}
+          threadId={p.draft.threadId}
+          body={trimmed}
+          disabled={trimmed.length === 0 || tooLong || uploads.length > 0}
+          onScheduled={(s) => {
+            clearDraft();
+            setText('');
+            setScheduledNote(`Scheduled for ${formatWhen(s.sendAt)}`);
+          }}
+        />
+      )}
       <button type="submit" className="btn send-btn" disabled={!canSend} aria-label="Send">
-        ➤
+        <SendHorizontal size={20} />
       </button>
     </form>
   );

@@ -1,45 +1,61 @@
 'use client';
 
+import { shownOnline, usePresenceKnown } from './presence';
+import { Hash, Users } from 'lucide-react';
 import Link from 'next/link';
-import { useEffect } from 'react';
+import { memo, useEffect } from 'react';
 import { Avatar } from '@/components/ui/Avatar';
 import { conversationTitle } from '@/lib/client/store';
 import { useChat } from './ChatProvider';
 import { shortTime } from './format';
+import { DraftLine } from './compose/DraftLine';
+import { matchesFilter } from './SidebarFilter';
+import { useSite } from './Site';
+import { StatusMarks } from './StatusMarks';
 
-export function ConversationList({ activeId, onNewGroup }: { activeId: string | null; onNewGroup: () => void }) {
+export const ConversationList = memo(function ConversationList({ activeId, onNewGroup, filter = '' }: { activeId: string | null; onNewGroup: () => void; filter?: string }) {
   const conversations = useChat((s) => s.conversations);
   const me = useChat((s) => s.me);
+  const known = usePresenceKnown();
+  const siteName = useSite().siteName;
+  const shown = (conversations ?? []).filter((c) => c.kind !== 'channel' && matchesFilter(c, filter, me.id));
 
-  // The tab title counts what is for you: unread in DMs and groups, mentions in channels; never muted ones.
-  const unread = (conversations ?? []).reduce((n, c) => n + (c.muted ? 0 : c.kind === 'channel' ? c.mentionCount : c.unreadCount), 0);
+  // The tab title counts what each conversation's notification level lets through (its badgeCount); the installed
+  // app's icon shows the unread mentions (navigator.setAppBadge, where the platform has it).
+  const unread = (conversations ?? []).reduce((n, c) => n + c.badgeCount, 0);
+  const mentions = (conversations ?? []).reduce((n, c) => n + c.mentionCount, 0);
   useEffect(() => {
-    document.title = unread > 0 ? `(${unread}) Chattrix` : 'Chattrix';
-  }, [unread]);
+    document.title = unread > 0 ? `(${unread}) ${siteName}` : siteName;
+  }, [unread, siteName]);
+  useEffect(() => {
+    const nav = navigator as Navigator & { setAppBadge?: (n?: number) => Promise<void>; clearAppBadge?: () => Promise<void> };
+    if (!nav.setAppBadge) return;
+    void (mentions > 0 ? nav.setAppBadge(mentions) : (nav.clearAppBadge?.() ?? nav.setAppBadge(0))).catch(() => {});
+  }, [mentions]);
 
   return (
     <section aria-labelledby="conversations-title">
       <h2 className="section-title" id="conversations-title">
-        Conversations
+        Direct messages
         <button type="button" className="btn btn-ghost btn-sm" onClick={onNewGroup}>
           + New group
         </button>
       </h2>
       {conversations === null && <p className="row-sub pad">Loading conversations…</p>}
       <ul className="list" aria-label="Conversations">
-        {(conversations ?? []).map((c) => {
+        {shown.map((c) => {
           const title = conversationTitle(c, me.id);
           const other = c.kind === 'direct' ? c.members.find((m) => m.id !== me.id) : undefined;
           const last = c.lastMessage;
           const preview = !last
             ? c.kind === 'direct'
-              ? 'Say hello 👋'
+              ? 'Say hello'
               : 'No messages yet'
             : last.deletedAt
               ? 'Message deleted'
               : last.kind === 'system'
                 ? last.body
-                : `${last.sender?.id === me.id ? 'You' : (last.sender?.displayName ?? 'Someone')}: ${last.body || (last.attachments.length ? '📎 Attachment' : '')}`;
+                : `${last.sender?.id === me.id ? 'You' : (last.sender?.displayName ?? 'Someone')}: ${last.body || (last.attachments.length ? 'Attachment' : '')}`;
           return (
             <li key={c.id}>
               <Link
@@ -50,26 +66,27 @@ export function ConversationList({ activeId, onNewGroup }: { activeId: string | 
                 aria-label={`${title}${c.unreadCount ? `, ${c.unreadCount} unread` : ''}`}
               >
                 {other ? (
-                  <Avatar user={other} online={other.online} size="sm" />
+                  <Avatar user={other} online={shownOnline(other.online, known)} size="sm" />
                 ) : (
                   <span className="avatar sm conv-icon" aria-hidden="true">
-                    {c.kind === 'channel' ? '#' : '👥'}
+                    {c.kind === 'channel' ? <Hash size={16} /> : <Users size={16} />}
                   </span>
                 )}
                 <span className="row-main">
                   <span className="row-title">
                     <span className="ellipsis">{title}</span>
+                    {other && <StatusMarks user={other} />}
                     {last && <span className="row-time">{shortTime(last.createdAt)}</span>}
                   </span>
                   <span className="row-sub row-flex">
-                    <span className="ellipsis">{preview}</span>
+                    <DraftLine conversationId={c.id} fallback={preview} />
                     {c.mentionCount > 0 && (
-                      <span className="badge mention-badge" aria-label={`${c.mentionCount} mentions`} data-testid="mentions">
+                      <span className="badge mention-badge" aria-label={`${c.mentionCount} mentions`} role="img" data-testid="mentions">
                         @
                       </span>
                     )}
                     {c.unreadCount > 0 && (
-                      <span className={`badge${c.muted ? ' muted' : ''}`} data-testid="unread">
+                      <span className={`badge${c.notify !== 'all' ? ' muted' : ''}`} data-testid="unread">
                         {c.unreadCount > 99 ? '99+' : c.unreadCount}
                       </span>
                     )}
@@ -80,6 +97,7 @@ export function ConversationList({ activeId, onNewGroup }: { activeId: string | 
           );
         })}
       </ul>
+      {filter.trim() && conversations !== null && shown.length === 0 && <p className="row-sub pad">No conversations match</p>}
     </section>
   );
-}
+});

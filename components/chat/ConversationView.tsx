@@ -1,21 +1,28 @@
 'use client';
 
+import { ArrowLeft, BellOff, Hash, Info, Pin, Users, X } from 'lucide-react';
 import { useRouter, useSearchParams } from 'next/navigation';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Avatar } from '@/components/ui/Avatar';
 import { api } from '@/lib/client/api';
 import { conversationTitle } from '@/lib/client/store';
 import { AppError } from '@/lib/errors';
 import type { MessageDto } from '@/lib/validation/dto';
 import { useChat, useChatActions } from './ChatProvider';
+import { NewMessageAnnouncer } from './Announcer';
 import { Composer } from './Composer';
-import { relativeTime } from './format';
+import { presenceText, shownOnline, usePresenceKnown } from './presence';
 import { MembersPanel } from './MembersPanel';
 import type { MessageActions } from './MessageItem';
 import { MessageList } from './MessageList';
 import { ProfileCard } from './ProfileCard';
 import { PushPrompt } from './PushPrompt';
 import { RichText } from './RichText';
+import { broadcastNotice } from './broadcast';
+import { ChannelSettings } from './ChannelSettings';
+import { JoinBar } from './JoinBar';
+import { ThreadPanel } from './ThreadPanel';
+import type { ConversationDto } from '@/lib/validation/dto';
 
 export function typingText(names: string[]): string {
   if (names.length === 0) return '';
@@ -24,19 +31,35 @@ export function typingText(names: string[]): string {
   return `${names[0]} and ${names.length - 1} others are typing…`;
 }
 
-export function ConversationView({ id }: { id: string }) {
+export function ConversationView({ id, permalink }: { id: string; permalink?: string }) {
   const chat = useChatActions();
   const { openConversation, loadOlder, send, retry, discard, markRead } = chat;
   const router = useRouter();
   const search = useSearchParams();
   const me = useChat((s) => s.me);
   const conversations = useChat((s) => s.conversations);
-  const conversation = useMemo(() => conversations?.find((c) => c.id === id), [conversations, id]);
+  const stored = useMemo(() => conversations?.find((c) => c.id === id), [conversations, id]);
+  // A public channel read before joining is not in the list: its preview comes from GET /conversations/{id}.
+  const [preview, setPreview] = useState<ConversationDto | null>(null);
+  const conversation = stored ?? preview ?? undefined;
+  const listed = conversations !== null;
+  useEffect(() => {
+    if (stored || !listed) return;
+    api<{ conversation: ConversationDto }>(`/conversations/${id}`)
+      .then((r) => setPreview(r.conversation))
+      .catch(() => {});
+  }, [id, stored, listed]);
+  const [thread, setThread] = useState<{ rootId: string; highlight: string | null } | null>(null);
+  // Opened from the Threads view: /c/{id}?thread={rootId}
+  const threadParam = search.get('thread');
+  useEffect(() => {
+    if (threadParam) setThread({ rootId: threadParam, highlight: null });
+  }, [threadParam]);
   const page = useChat((s) => s.messages[id]);
   const outbox = useChat((s) => s.outbox);
   const synced = useChat((s) => s.synced);
   const typingList = useChat((s) => s.typing[id]);
-  const pending = useMemo(() => outbox.filter((o) => o.conversationId === id), [outbox, id]);
+  const pending = useMemo(() => outbox.filter((o) => o.conversationId === id && !o.threadId), [outbox, id]);
   const [missing, setMissing] = useState(false);
   const [panel, setPanel] = useState<'none' | 'members' | 'pins'>('none');
   const [atBottom, setAtBottom] = useState(true);
@@ -49,6 +72,15 @@ export function ConversationView({ id }: { id: string }) {
   const [pins, setPins] = useState<MessageDto[] | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const [sentHere, setSentHere] = useState(0);
+  // Where you had read up to when this conversation opened (the "New" divider), frozen for this visit.
+  const [unreadAfterSeq, setUnreadAfterSeq] = useState<number | null | undefined>(undefined);
+  useEffect(() => {
+    if (unreadAfterSeq !== undefined || !conversation || !page?.loaded) return;
+    const mine = conversation.members.find((m) => m.id === me.id);
+    setUnreadAfterSeq(conversation.unreadCount > 0 && mine ? mine.lastReadSeq : null);
+  }, [unreadAfterSeq, conversation, page?.loaded, me.id]);
+  const known = usePresenceKnown();
+  const [historyWindow, setHistoryWindow] = useState<{ items: MessageDto[]; hasMore: boolean; loadingOlder: boolean } | null>(null);
 
   useEffect(() => {
     setMissing(false);
@@ -72,8 +104,8 @@ export function ConversationView({ id }: { id: string }) {
   }, []);
   const newest = page?.items[page.items.length - 1];
   useEffect(() => {
-    if (newest && focused && atBottom) markRead(id, newest.id);
-  }, [newest, focused, atBottom, id, markRead]);
+    if (newest && focused && atBottom && conversation?.joined !== false && !historyWindow) markRead(id, newest.id);
+  }, [newest, focused, atBottom, id, markRead, conversation?.joined, historyWindow]);
 
   // Typing indicators expire on their own if the "stop" never comes.
   useEffect(() => {
@@ -83,22 +115,66 @@ export function ConversationView({ id }: { id: string }) {
   }, [typingList]);
   const typers = (typingList ?? []).filter((t) => t.until > now).map((t) => t.displayName);
 
+  // A permalink further back than the loaded history: the window around it (GET …/messages?around=), shown in
+  // place of the live timeline until "Jump to the present" (or sending).
+  const loadOlderInWindow = useCallback(async () => {
+    const w = historyWindow;
+    if (!w || !w.hasMore || w.loadingOlder || !w.items[0]) return;
+    setHistoryWindow({ ...w, loadingOlder: true });
+    try {
+      const r = await api<{ messages: MessageDto[]; hasMore: boolean }>(`/conversations/${id}/messages?limit=50&before=${w.items[0].id}`);
+      setHistoryWindow((cur) => (cur ? { items: [...r.messages, ...cur.items], hasMore: r.hasMore, loadingOlder: false } : cur));
+    } catch {
+      setHistoryWindow((cur) => (cur ? { ...cur, loadingOlder: false } : cur));
+    }
+  }, [historyWindow, id]);
+
   const jumpTo = useCallback(
     async (messageId: string) => {
-      const found = await chat.ensureLoaded(id, messageId);
+      const found = !!document.getElementById(`m-${messageId}`) || (await chat.ensureLoaded(id, messageId));
       if (!found) return;
       setHighlightId(messageId);
-      requestAnimationFrame(() => document.getElementById(`m-${messageId}`)?.scrollIntoView({ block: 'center', behavior: 'smooth' }));
+      requestAnimationFrame(() => document.getElementById(`m-${messageId}`)?.scrollIntoView({ block: 'center', behavior: window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' }));
       setTimeout(() => setHighlightId((h) => (h === messageId ? null : h)), 2500);
     },
     [chat, id],
   );
 
   // Opened from a search result or a notification: /c/{id}?m={messageId}
-  const target = search.get('m');
+  // A permalink (/c/{id}/m/{messageId}) works the same way; a thread reply opens its thread at that reply.
+  const target = permalink ?? search.get('m');
+  // Through a ref: the effect must not restart (and cancel its requests) when the actions' identity changes.
+  const jumpRef = useRef(jumpTo);
+  jumpRef.current = jumpTo;
   useEffect(() => {
-    if (target && page?.loaded) void jumpTo(target);
-  }, [target, page?.loaded, jumpTo]);
+    if (!target || !page?.loaded) return;
+    let cancelled = false;
+    void (async () => {
+      const m = await api<{ message: MessageDto }>(`/messages/${target}`)
+        .then((r) => r.message)
+        .catch(() => null);
+      if (cancelled) return;
+      if (m?.threadId && !m.alsoToChannel) return setThread({ rootId: m.threadId, highlight: m.id });
+      const held = chat.store.get().messages[id]?.items.some((x) => x.id === target);
+      if (!held && m) {
+        const w = await api<{ messages: MessageDto[]; hasMore: boolean; hasMoreAfter?: boolean }>(`/conversations/${id}/messages?limit=100&around=${target}`).catch(
+          () => null,
+        );
+        if (cancelled) return;
+        if (w?.hasMoreAfter) {
+          setHistoryWindow({ items: w.messages, hasMore: w.hasMore, loadingOlder: false });
+          setHighlightId(target);
+          requestAnimationFrame(() => requestAnimationFrame(() => document.getElementById(`m-${target}`)?.scrollIntoView({ block: 'center' })));
+          setTimeout(() => setHighlightId((h) => (h === target ? null : h)), 4000);
+          return;
+        }
+      }
+      void jumpRef.current(target);
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [target, page?.loaded, chat.store, id]);
 
   useEffect(() => {
     if (panel !== 'pins') return;
@@ -118,6 +194,14 @@ export function ConversationView({ id }: { id: string }) {
       onProfile: (uid) => setProfileId(uid),
       onStartEdit: (mid) => setEditingId(mid),
       onStopEditing: () => setEditingId(null),
+      onOpenThread: (m) => {
+        setPanel('none');
+        setThread({ rootId: m.id, highlight: null });
+      },
+      onCopyLink: (m) => {
+        const url = `${window.location.origin}/c/${m.conversationId}/m/${m.id}`;
+        void navigator.clipboard?.writeText(url).catch(() => window.prompt('Copy this link', url));
+      },
     }),
     [chat, jumpTo],
   );
@@ -139,41 +223,47 @@ export function ConversationView({ id }: { id: string }) {
   const title = conversation ? conversationTitle(conversation, me.id) : '…';
   const other = conversation?.kind === 'direct' ? conversation.members.find((m) => m.id !== me.id) : undefined;
   const sub = other
-    ? other.online
-      ? 'online'
-      : other.lastSeenAt
-        ? `last seen ${relativeTime(other.lastSeenAt)}`
-        : 'offline'
+    ? presenceText(other, known)
     : conversation
-      ? `${conversation.memberCount} member${conversation.memberCount === 1 ? '' : 's'}`
+      ? `${conversation.memberCount} member${conversation.memberCount === 1 ? '' : 's'}${conversation.topic ? ` · ${conversation.topic}` : ''}${conversation.archived ? ' · archived' : ''}`
       : '';
   const role = conversation?.myRole ?? 'member';
-  const canModerate = me.isAdmin || (conversation?.kind === 'group' && (role === 'owner' || role === 'admin'));
-  const canPin = me.isAdmin || conversation?.kind === 'direct' || (conversation?.kind === 'group' && (role === 'owner' || role === 'admin'));
+  const canModerate = me.isAdmin || (conversation?.kind !== 'direct' && conversation?.joined !== false && (role === 'owner' || role === 'admin'));
+  const canPin = me.isAdmin || conversation?.kind === 'direct' || (conversation?.kind !== undefined && conversation.joined !== false && (role === 'owner' || role === 'admin'));
 
   return (
     <div className="conversation">
       <div className="conversation-main">
+        <a
+          className="skip-link"
+          href="#composer-input"
+          onClick={(e) => {
+            e.preventDefault();
+            document.getElementById('composer-input')?.focus();
+          }}
+        >
+          Skip to composer
+        </a>
         <header className="pane-head">
           <a className="icon-btn back-btn" href="/" aria-label="Back to conversations">
-            ←
+            <ArrowLeft size={20} />
           </a>
           {other ? (
             <button type="button" className="avatar-btn" onClick={() => setProfileId(other.id)} aria-label={`Profile of ${other.displayName}`}>
-              <Avatar user={other} online={other.online} />
+              <Avatar user={other} online={shownOnline(other.online, known)} />
             </button>
           ) : (
             <span className="avatar conv-icon" aria-hidden="true">
-              {conversation?.kind === 'channel' ? '#' : '👥'}
+              {conversation?.kind === 'channel' ? <Hash size={18} /> : <Users size={18} />}
             </span>
           )}
           <div className="grow">
             <h1 className="ellipsis">
               {title}
               {conversation?.muted && (
-                <span className="muted-mark" title="Muted" aria-label="Muted">
+                <span className="muted-mark" title="Muted" aria-label="Muted" role="img">
                   {' '}
-                  🔕
+                  <BellOff size={16} />
                 </span>
               )}
             </h1>
@@ -188,20 +278,26 @@ export function ConversationView({ id }: { id: string }) {
                 className="btn btn-ghost btn-sm head-btn"
                 aria-label="Pinned"
                 aria-expanded={panel === 'pins'}
-                onClick={() => setPanel((p) => (p === 'pins' ? 'none' : 'pins'))}
+                onClick={() => {
+                  setThread(null);
+                  setPanel((p) => (p === 'pins' ? 'none' : 'pins'));
+                }}
               >
-                <span aria-hidden="true">📌</span>
+                <Pin size={16} aria-hidden="true" />
                 <span className="btn-label">Pinned</span>
               </button>
               <button
                 type="button"
                 className="btn btn-ghost btn-sm head-btn"
-                aria-label={conversation.kind === 'group' ? 'Members' : 'Details'}
+                aria-label={conversation.kind === 'group' ? 'Members' : conversation.kind === 'channel' ? 'Channel settings' : 'Details'}
                 aria-expanded={panel === 'members'}
-                onClick={() => setPanel((p) => (p === 'members' ? 'none' : 'members'))}
+                onClick={() => {
+                  setThread(null);
+                  setPanel((p) => (p === 'members' ? 'none' : 'members'));
+                }}
               >
-                <span aria-hidden="true">{conversation.kind === 'group' ? '👥' : 'ⓘ'}</span>
-                <span className="btn-label">{conversation.kind === 'group' ? 'Members' : 'Details'}</span>
+                {conversation.kind === 'group' ? <Users size={16} aria-hidden="true" /> : <Info size={16} aria-hidden="true" />}
+                <span className="btn-label">{conversation.kind === 'group' ? 'Members' : conversation.kind === 'channel' ? 'Channel settings' : 'Details'}</span>
               </button>
             </>
           )}
@@ -211,16 +307,33 @@ export function ConversationView({ id }: { id: string }) {
             Loading messages…
           </div>
         ) : (
+          <>
+          {historyWindow && (
+            <div className="history-bar" role="status">
+              <span>You are viewing older messages.</span>
+              <button
+                type="button"
+                className="btn btn-sm"
+                onClick={() => {
+                  setHistoryWindow(null);
+                  setJump((n) => n + 1);
+                }}
+              >
+                Jump to the present
+              </button>
+            </div>
+          )}
           <MessageList
+            key={historyWindow ? 'window' : 'live'}
             meId={me.id}
             meUsername={me.username}
             kind={conversation?.kind ?? 'group'}
-            messages={page.items}
-            pending={pending}
-            hasMore={page.hasMore}
-            loadingOlder={page.loadingOlder}
+            messages={historyWindow ? historyWindow.items : page.items}
+            pending={historyWindow ? [] : pending}
+            hasMore={historyWindow ? historyWindow.hasMore : page.hasMore}
+            loadingOlder={historyWindow ? historyWindow.loadingOlder : page.loadingOlder}
             members={conversation?.members ?? []}
-            onLoadOlder={() => void loadOlder(id).catch(() => {})}
+            onLoadOlder={() => (historyWindow ? void loadOlderInWindow() : void loadOlder(id).catch(() => {}))}
             onRetry={retry}
             onDiscard={discard}
             onAtBottomChange={setAtBottom}
@@ -230,13 +343,22 @@ export function ConversationView({ id }: { id: string }) {
             editingId={editingId}
             highlightId={highlightId}
             actions={actions}
+            unreadAfterSeq={unreadAfterSeq ?? null}
           />
+          </>
         )}
+        <NewMessageAnnouncer messages={page?.items} meId={me.id} />
         <PushPrompt sentCount={sentHere} />
         <div className="typing" aria-live="polite" data-testid="typing">
           {typingText(typers)}
         </div>
+        {conversation && (conversation.joined === false || conversation.archived) ? (
+          <JoinBar conversation={conversation} onJoined={() => setPreview(null)} />
+        ) : (
         <Composer
+          commands={{ conversationId: id, meUsername: me.username }}
+          notice={(draft) => broadcastNotice(draft, conversation)}
+          draft={{ conversationId: id }}
           placeholder={`Message ${title}`}
           members={conversation?.members ?? []}
           meId={me.id}
@@ -247,21 +369,42 @@ export function ConversationView({ id }: { id: string }) {
             const lastMine = [...(page?.items ?? [])].reverse().find((m) => m.sender?.id === me.id && m.kind === 'user' && !m.deletedAt);
             if (lastMine) setEditingId(lastMine.id);
           }}
-          onSend={(body, attachments) => {
-            send(id, body, { ...(replyTo ? { replyToId: replyTo.id } : {}), attachments });
+          urgentAllowed={conversation?.kind === 'direct'}
+          onSend={(body, attachments, opts) => {
+            send(id, body, { ...(replyTo ? { replyToId: replyTo.id } : {}), attachments, ...opts });
             setReplyTo(null);
+            setHistoryWindow(null);
             setJump((n) => n + 1);
             setSentHere((n) => n + 1);
           }}
         />
+        )}
       </div>
-      {panel === 'members' && conversation && <MembersPanel conversation={conversation} meId={me.id} onClose={() => setPanel('none')} />}
-      {panel === 'pins' && (
+      {thread && (
+        <ThreadPanel
+          key={thread.rootId}
+          rootId={thread.rootId}
+          conversation={conversation}
+          highlightId={thread.highlight}
+          baseActions={actions}
+          onClose={() => {
+            setThread(null);
+            if (search.get('thread')) router.replace(`/c/${id}`);
+          }}
+        />
+      )}
+      {!thread && panel === 'members' && conversation?.kind === 'channel' && (
+        <ChannelSettings conversation={conversation} meId={me.id} onClose={() => setPanel('none')} />
+      )}
+      {!thread && panel === 'members' && conversation && conversation.kind !== 'channel' && (
+        <MembersPanel conversation={conversation} meId={me.id} onClose={() => setPanel('none')} />
+      )}
+      {!thread && panel === 'pins' && (
         <aside className="panel" aria-labelledby="pins-title">
           <div className="panel-head">
             <h2 id="pins-title">Pinned messages</h2>
             <button type="button" className="icon-btn" aria-label="Close pinned messages" onClick={() => setPanel('none')}>
-              ✕
+              <X size={18} />
             </button>
           </div>
           {pins === null && <p className="pad row-sub">Loading…</p>}

@@ -1,5 +1,8 @@
 'use client';
 
+import { BotMark } from '@/components/ui/BotMark';
+import { WebhooksSettings } from './WebhooksSettings';
+import { X } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Avatar } from '@/components/ui/Avatar';
@@ -7,13 +10,36 @@ import { api } from '@/lib/client/api';
 import { AppError } from '@/lib/errors';
 import type { ConversationDto } from '@/lib/validation/dto';
 import { useChatActions } from './ChatProvider';
-import { relativeTime } from './format';
+import { presenceText, shownOnline, usePresenceKnown } from './presence';
+import { OutgoingWebhooks } from './OutgoingWebhooks';
+import { StatusMarks } from './StatusMarks';
+import { NotifySelect } from './NotifySelect';
 import { UserPicker } from './UserPicker';
+
+type Role = 'owner' | 'admin' | 'member';
+
+/** Owners change a member's role (the API: PATCH /conversations/{id}/members/{userId} {role}). */
+function RoleSelect({ member, onChange }: { member: { id: string; displayName: string; role: string }; onChange: (role: Role) => void }) {
+  const id = `role-${member.id}`;
+  return (
+    <>
+      <label htmlFor={id} className="sr-only">
+        Role of {member.displayName}
+      </label>
+      <select id={id} className="role-select" value={member.role} onChange={(e) => onChange(e.target.value as Role)}>
+        <option value="member">Member</option>
+        <option value="admin">Admin</option>
+        <option value="owner">Owner</option>
+      </select>
+    </>
+  );
+}
 
 export function MembersPanel({ conversation, meId, onClose }: { conversation: ConversationDto; meId: string; onClose: () => void }) {
   const router = useRouter();
   const { upsertConversation } = useChatActions();
   const [error, setError] = useState<string | null>(null);
+  const known = usePresenceKnown();
   const [title, setTitle] = useState(conversation.title ?? '');
   const manage = conversation.kind === 'group' && (conversation.myRole === 'owner' || conversation.myRole === 'admin');
 
@@ -31,7 +57,7 @@ export function MembersPanel({ conversation, meId, onClose }: { conversation: Co
       <div className="panel-head">
         <h2 id="members-title">{conversation.kind === 'group' ? 'Group' : 'Details'}</h2>
         <button type="button" className="icon-btn" aria-label="Close details" onClick={onClose}>
-          ✕
+          <X size={18} />
         </button>
       </div>
       {error && (
@@ -62,19 +88,15 @@ export function MembersPanel({ conversation, meId, onClose }: { conversation: Co
         </form>
       )}
       <div className="pad">
-        <label className="switch">
-          <input
-            type="checkbox"
-            checked={conversation.muted}
-            onChange={(e) =>
-              void run(async () => {
-                const r = await api<{ conversation: ConversationDto }>(`/conversations/${conversation.id}`, { method: 'PATCH', body: { muted: e.target.checked } });
-                upsertConversation(r.conversation);
-              })
-            }
-          />{' '}
-          Mute notifications
-        </label>
+        <NotifySelect
+          value={conversation.notify}
+          onChange={(notify) =>
+            void run(async () => {
+              const r = await api<{ conversation: ConversationDto }>(`/conversations/${conversation.id}`, { method: 'PATCH', body: { notify } });
+              upsertConversation(r.conversation);
+            })
+          }
+        />
       </div>
       <h3 className="section-title">
         {conversation.memberCount} member{conversation.memberCount === 1 ? '' : 's'}
@@ -82,15 +104,28 @@ export function MembersPanel({ conversation, meId, onClose }: { conversation: Co
       <ul className="list pad-x" aria-label="Members">
         {conversation.members.map((m) => (
           <li key={m.id} className="row static">
-            <Avatar user={m} online={m.online} size="sm" />
+            <Avatar user={m} online={shownOnline(m.online, known)} size="sm" />
             <span className="row-main">
               <span className="row-title">
                 {m.displayName}
+                <BotMark bot={m.bot} />
                 {m.id === meId ? ' (you)' : ''}
+                <StatusMarks user={m} />
                 {m.role !== 'member' && <span className="role">{m.role}</span>}
               </span>
-              <span className="row-sub">{m.online ? 'online' : m.lastSeenAt ? `last seen ${relativeTime(m.lastSeenAt)}` : 'offline'}</span>
+              <span className="row-sub">{m.online && m.away && known ? 'away' : presenceText(m, known)}</span>
             </span>
+            {conversation.kind === 'group' && conversation.myRole === 'owner' && m.id !== meId && (
+              <RoleSelect
+                member={m}
+                onChange={(role) =>
+                  void run(async () => {
+                    const r = await api<{ conversation: ConversationDto }>(`/conversations/${conversation.id}/members/${m.id}`, { method: 'PATCH', body: { role } });
+                    upsertConversation(r.conversation);
+                  })
+                }
+              />
+            )}
             {manage && m.id !== meId && (conversation.myRole === 'owner' || m.role === 'member') && (
               <button
                 type="button"
@@ -118,6 +153,8 @@ export function MembersPanel({ conversation, meId, onClose }: { conversation: Co
           />
         </div>
       )}
+      {manage && conversation.kind === 'group' && <WebhooksSettings conversationId={conversation.id} />}
+      {manage && <OutgoingWebhooks scope={{ kind: 'conversation', id: conversation.id, memberIds: conversation.members.map((m) => m.id) }} />}
       {conversation.kind === 'group' && (
         <div className="pad">
           <button

@@ -1,12 +1,20 @@
 'use client';
 
+import { Check, Flag, Link2, MessagesSquare, Pencil, Pin, Reply, SmilePlus, Trash2 } from 'lucide-react';
 import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { Avatar } from '@/components/ui/Avatar';
 import type { MessageDto, MemberDto } from '@/lib/validation/dto';
 import { Attachments } from './Attachments';
 import { EMOJI, QUICK_REACTIONS } from './emoji';
 import { clockTime, exactTime } from './format';
+import { ReportDialog } from './ReportDialog';
 import { RichText } from './RichText';
+import { IntegrationCards } from './IntegrationCards';
+import { BotMark } from '@/components/ui/BotMark';
+import { LinkPreviewCard, ReactionEmoji } from './compose/LinkPreview';
+import { CustomEmojiSection } from './compose/CustomEmoji';
+import { useCustomEmoji } from '@/lib/client/compose';
+import { ThreadSummary } from './ThreadSummary';
 
 export interface MessageActions {
   onReply: (m: MessageDto) => void;
@@ -18,6 +26,10 @@ export interface MessageActions {
   onProfile: (userId: string) => void;
   onStartEdit: (id: string) => void;
   onStopEditing: () => void;
+  /** Threads: open this message's thread (absent inside a thread panel). */
+  onOpenThread?: (m: MessageDto) => void;
+  /** Copies the message's permalink. */
+  onCopyLink?: (m: MessageDto) => void;
 }
 
 interface Props {
@@ -45,12 +57,14 @@ function EmojiPicker({ onPick, onClose }: { onPick: (e: string) => void; onClose
   const ref = useRef<HTMLInputElement>(null);
   useEffect(() => ref.current?.focus(), []);
   const shown = EMOJI.filter(([, names]) => !q || names.includes(q.toLowerCase())).slice(0, 64);
+  const custom = useCustomEmoji();
   return (
     <div className="emoji-picker" role="dialog" aria-label="Pick a reaction" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
       <label className="sr-only" htmlFor="emoji-search">
         Search emoji
       </label>
       <input id="emoji-search" ref={ref} type="search" placeholder="Search emoji" value={q} onChange={(e) => setQ(e.target.value)} />
+      <CustomEmojiSection list={custom} q={q} onPick={onPick} labelPrefix="React " />
       <div className="emoji-grid">
         {shown.map(([e, names]) => (
           <button key={e} type="button" className="emoji-btn" title={names} aria-label={`React ${names.split(' ')[0]}`} onClick={() => onPick(e)}>
@@ -67,6 +81,7 @@ function MessageItemInner(p: Props) {
   const { m, meId, actions } = p;
   const mine = m.sender?.id === meId;
   const [menu, setMenu] = useState<'none' | 'react' | 'picker'>('none');
+  const [reporting, setReporting] = useState(false);
   const [draft, setDraft] = useState(m.body);
   const [error, setError] = useState<string | null>(null);
   const d = new Date(m.createdAt);
@@ -123,7 +138,9 @@ function MessageItemInner(p: Props) {
       <div className="msg-col">
         {p.showAuthor && (
           <button type="button" className="msg-author linkish" onClick={() => m.sender && actions.onProfile(m.sender.id)}>
-            {m.sender?.displayName ?? 'Deleted account'}
+            {m.integration?.username ?? m.sender?.displayName ?? 'Deleted account'}
+            <BotMark bot={m.sender?.bot} />
+            {m.integration?.username && m.sender && m.integration.username !== m.sender.displayName && <span className="muted-mark"> via {m.sender.displayName}</span>}
           </button>
         )}
         {m.replyTo && !deleted && (
@@ -157,12 +174,14 @@ function MessageItemInner(p: Props) {
                     <RichText text={m.body} meUsername={p.meUsername} />
                   </div>
                 )}
+                {m.integration?.cards && <IntegrationCards cards={m.integration.cards} meUsername={p.meUsername} />}
+                {m.preview && <LinkPreviewCard preview={m.preview} messageId={m.id} mine={mine} />}
               </>
             )}
             <span className="msg-meta">
               {m.pinnedAt && !deleted && (
-                <span title="Pinned" aria-label="Pinned">
-                  📌{' '}
+                <span title="Pinned" aria-label="Pinned" role="img">
+                  <Pin size={12} className="meta-icon" />{' '}
                 </span>
               )}
               {m.editedAt && !deleted && <span title={`Edited ${exactTime(m.editedAt)}`}>edited · </span>}
@@ -170,8 +189,8 @@ function MessageItemInner(p: Props) {
                 {clockTime(d)}
               </time>
               {mine && (
-                <span className="tick" aria-label="Sent" title="Sent">
-                  ✓
+                <span className="tick" aria-label="Sent" title="Sent" role="img">
+                  <Check size={14} />
                 </span>
               )}
             </span>
@@ -191,12 +210,18 @@ function MessageItemInner(p: Props) {
                   aria-label={`${r.emoji} ${r.count}, by ${r.userIds.map(nameOf).join(', ')}`}
                   onClick={() => react(r.emoji)}
                 >
-                  {r.emoji} <span>{r.count}</span>
+                  <ReactionEmoji emoji={r.emoji} /> <span>{r.count}</span>
                 </button>
               );
             })}
           </div>
         )}
+        {m.threadId && m.alsoToChannel && actions.onOpenThread && (
+          <button type="button" className="linklike thread-mark" onClick={() => actions.onOpenThread!({ ...m, id: m.threadId! })}>
+            Replied in a thread
+          </button>
+        )}
+        {actions.onOpenThread && !m.threadId && <ThreadSummary m={m} members={p.members} onOpen={() => actions.onOpenThread!(m)} />}
         {p.seen && (
           <div className="seen" title={p.seen.names} data-testid="seen">
             {p.seen.label}
@@ -207,22 +232,33 @@ function MessageItemInner(p: Props) {
             {error}
           </div>
         )}
+        {reporting && <ReportDialog messageId={m.id} onClose={() => setReporting(false)} />}
         {!deleted && !p.editing && (
           <div className="msg-tools" role="toolbar" aria-label="Message actions">
             <button type="button" className="tool" aria-label="React" title="React" aria-expanded={menu !== 'none'} onClick={() => setMenu(menu === 'none' ? 'react' : 'none')}>
-              😊
+              <SmilePlus size={18} />
             </button>
             <button type="button" className="tool" aria-label="Reply" title="Reply" onClick={() => actions.onReply(m)}>
-              ↩
+              <Reply size={18} />
             </button>
+            {actions.onOpenThread && !m.threadId && (
+              <button type="button" className="tool" aria-label="Reply in thread" title="Reply in thread" onClick={() => actions.onOpenThread!(m)}>
+                <MessagesSquare size={18} />
+              </button>
+            )}
+            {actions.onCopyLink && (
+              <button type="button" className="tool" aria-label="Copy link" title="Copy link" onClick={() => actions.onCopyLink!(m)}>
+                <Link2 size={18} />
+              </button>
+            )}
             {mine && (
               <button type="button" className="tool" aria-label="Edit" title="Edit" onClick={() => actions.onStartEdit(m.id)}>
-                ✎
+                <Pencil size={16} />
               </button>
             )}
             {p.canPin && (
               <button type="button" className="tool" aria-label={m.pinnedAt ? 'Unpin' : 'Pin'} title={m.pinnedAt ? 'Unpin' : 'Pin'} onClick={() => void run(() => actions.onPin(m.id, !m.pinnedAt))}>
-                📌
+                <Pin size={16} />
               </button>
             )}
             {(mine || p.canModerate) && (
@@ -235,7 +271,12 @@ function MessageItemInner(p: Props) {
                   if (window.confirm('Delete this message for everyone?')) void run(() => actions.onDelete(m.id));
                 }}
               >
-                🗑
+                <Trash2 size={16} />
+              </button>
+            )}
+            {!mine && m.kind === 'user' && (
+              <button type="button" className="tool" aria-label="Report" title="Report to the admins" onClick={() => setReporting(true)}>
+                <Flag size={16} />
               </button>
             )}
             {menu !== 'none' && (

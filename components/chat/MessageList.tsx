@@ -1,5 +1,6 @@
 'use client';
 
+import { ArrowDown, Clock } from 'lucide-react';
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { OutboxItem } from '@/lib/client/store';
 import type { MemberDto, MessageDto } from '@/lib/validation/dto';
@@ -7,6 +8,8 @@ import { clockTime, dayLabel, exactTime, sameDay } from './format';
 import { Attachments } from './Attachments';
 import { RichText } from './RichText';
 import { MessageItem, type MessageActions } from './MessageItem';
+import { JumpToUnread } from './JumpToUnread';
+import { useRovingMessages } from './useRovingMessages';
 
 const GROUP_GAP_MS = 5 * 60_000;
 
@@ -29,6 +32,12 @@ interface Props {
   editingId: string | null;
   highlightId: string | null;
   actions: MessageActions;
+  /** The log's accessible name (the thread panel has its own). */
+  label?: string;
+  /** No "Seen" lines (a thread's replies have no per-member read positions). */
+  noReceipts?: boolean;
+  /** Messages after this seq were unread when the conversation opened: a "New" divider goes before the first. */
+  unreadAfterSeq?: number | null;
 }
 
 export function MessageList(p: Props) {
@@ -36,6 +45,7 @@ export function MessageList(p: Props) {
   const [atBottom, setAtBottom] = useState(true);
   const prev = useRef<{ firstId?: string; lastId?: string; height: number; pendingCount: number }>({ height: 0, pendingCount: 0 });
   const [newBelow, setNewBelow] = useState(0);
+  const roving = useRovingMessages(ref);
 
   const first = p.messages[0];
   const last = p.messages[p.messages.length - 1];
@@ -65,8 +75,11 @@ export function MessageList(p: Props) {
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
+    // "At the bottom" from the live position against the height before this render: React's atBottom lags behind a
+    // jump (to the first unread, to a permalink), and snapping back then would undo it.
     const h = el.scrollHeight;
-    if (atBottom && lastHeight.current !== 0 && h !== lastHeight.current) el.scrollTop = h;
+    const wasAtBottom = lastHeight.current - el.scrollTop - el.clientHeight < 80;
+    if (wasAtBottom && lastHeight.current !== 0 && h !== lastHeight.current) el.scrollTop = h;
     lastHeight.current = h;
   });
 
@@ -74,6 +87,31 @@ export function MessageList(p: Props) {
     const el = ref.current;
     if (el && p.scrollToBottomSignal > 0) el.scrollTop = el.scrollHeight;
   }, [p.scrollToBottomSignal]);
+
+  // An image that loads (or the list's box shrinking) while at the bottom keeps the view at the bottom. "At the
+  // bottom" is judged against the height before the change, from the live scroll position (not React state, which
+  // lags behind a programmatic jump).
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    let height = el.scrollHeight;
+    const stick = () => {
+      if (height - el.scrollTop - el.clientHeight < 80) el.scrollTop = el.scrollHeight;
+      height = el.scrollHeight;
+    };
+    const onScroll = () => {
+      height = el.scrollHeight;
+    };
+    el.addEventListener('scroll', onScroll, { passive: true });
+    el.addEventListener('load', stick, true);
+    const ro = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(stick);
+    ro?.observe(el);
+    return () => {
+      ro?.disconnect();
+      el.removeEventListener('scroll', onScroll);
+      el.removeEventListener('load', stick, true);
+    };
+  }, []);
 
   const onScroll = useCallback(() => {
     const el = ref.current;
@@ -98,7 +136,9 @@ export function MessageList(p: Props) {
   const seenFor = new Map<string, { label: string; names: string }>();
   const others = p.members.filter((x) => x.id !== p.meId);
   const mineMsgs = p.messages.filter((m) => m.sender?.id === p.meId && m.kind === 'user' && !m.deletedAt);
-  if (p.kind === 'direct') {
+  if (p.noReceipts) {
+    // nothing
+  } else if (p.kind === 'direct') {
     const other = others[0];
     const seenMsg = other ? [...mineMsgs].reverse().find((m) => m.seq <= other.lastReadSeq) : undefined;
     if (seenMsg) seenFor.set(seenMsg.id, { label: 'Seen', names: other!.displayName });
@@ -111,9 +151,11 @@ export function MessageList(p: Props) {
   }
 
   let prevMsg: MessageDto | undefined;
+  const firstUnreadId =
+    p.unreadAfterSeq == null ? undefined : p.messages.find((m) => m.seq > p.unreadAfterSeq! && m.kind === 'user' && m.sender?.id !== p.meId)?.id;
   return (
     <div className="messages-wrap">
-      <div ref={ref} className="messages" onScroll={onScroll} role="log" aria-live="polite" aria-relevant="additions" aria-label="Conversation history" tabIndex={0}>
+      <div ref={ref} className="messages" onScroll={onScroll} role="log" aria-live="off" aria-label={p.label ?? 'Conversation history'} tabIndex={0} onFocus={roving.onFocus} onKeyDown={roving.onKeyDown}>
         {p.hasMore ? (
           <div className="load-older" role="status">
             {p.loadingOlder ? 'Loading older messages…' : <button type="button" className="btn btn-ghost btn-sm" onClick={p.onLoadOlder}>Load older messages</button>}
@@ -141,6 +183,11 @@ export function MessageList(p: Props) {
               {newDay && (
                 <div className="day-sep" role="separator">
                   <span>{dayLabel(d)}</span>
+                </div>
+              )}
+              {m.id === firstUnreadId && (
+                <div className="unread-divider" role="separator" aria-label="New messages" data-testid="unread-divider" id="first-unread">
+                  New
                 </div>
               )}
               {m.kind === 'system' ? (
@@ -178,8 +225,8 @@ export function MessageList(p: Props) {
                 )}
                 <span className="msg-meta">
                   {o.status === 'pending' ? (
-                    <span aria-label="Sending" title="Waiting to send">
-                      🕓
+                    <span aria-label="Sending" title="Waiting to send" role="img">
+                      <Clock size={12} />
                     </span>
                   ) : (
                     <span className="failed-text">Not sent</span>
@@ -201,6 +248,7 @@ export function MessageList(p: Props) {
           </article>
         ))}
       </div>
+      {firstUnreadId && <JumpToUnread container={ref} />}
       {newBelow > 0 && !atBottom && (
         <button
           type="button"
@@ -211,7 +259,7 @@ export function MessageList(p: Props) {
             setNewBelow(0);
           }}
         >
-          {newBelow} new message{newBelow > 1 ? 's' : ''} ↓
+          New messages{newBelow > 1 ? ` (${newBelow})` : ''} <ArrowDown size={16} aria-hidden="true" />
         </button>
       )}
     </div>

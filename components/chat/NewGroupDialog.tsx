@@ -1,10 +1,8 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api } from '@/lib/client/api';
-import { AppError } from '@/lib/errors';
-import type { ConversationDto } from '@/lib/validation/dto';
+import { useActionState, useEffect, useRef, useState } from 'react';
+import { createGroupAction } from '@/app/(chat)/settings/actions';
 import type { PublicUser } from '@/lib/validation/users';
 import { useChatActions } from './ChatProvider';
 import { UserPicker } from './UserPicker';
@@ -16,7 +14,6 @@ export function NewGroupDialog({ open, onClose, meId }: { open: boolean; onClose
   const [title, setTitle] = useState('');
   const [picked, setPicked] = useState<PublicUser[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     const d = ref.current;
@@ -25,34 +22,31 @@ export function NewGroupDialog({ open, onClose, meId }: { open: boolean; onClose
     if (!open && d.open) d.close();
   }, [open]);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const { conversation } = await api<{ conversation: ConversationDto }>('/conversations', {
-        method: 'POST',
-        body: { kind: 'group', title, memberIds: picked.map((p) => p.id) },
-      });
-      upsertConversation(conversation);
-      setTitle('');
-      setPicked([]);
-      onClose();
-      router.push(`/c/${conversation.id}`);
-    } catch (err) {
-      setError(err instanceof AppError ? (err.issues?.[0]?.message ?? err.message) : 'Could not create the group');
-    } finally {
-      setBusy(false);
-    }
-  }
+  // A server action (the same schema and service as POST /api/v1/conversations): works before hydration too.
+  const [state, formAction, pending] = useActionState(createGroupAction, { ok: false, at: 0 });
+  useEffect(() => {
+    if (!state.ok || !state.data) return;
+    upsertConversation(state.data);
+    setTitle('');
+    setPicked([]);
+    onClose();
+    router.push(`/c/${state.data.id}`);
+  }, [state.at]);
+  useEffect(() => {
+    if (!state.ok && state.at) setError(state.fieldErrors?.title ?? state.fieldErrors?.memberIds ?? state.message ?? 'Could not create the group');
+  }, [state]);
+  const busy = pending;
 
   return (
     <dialog ref={ref} className="dialog" aria-labelledby="new-group-title" onClose={onClose}>
-      <form onSubmit={submit}>
+      <form action={formAction} onSubmit={() => setError(null)}>
+        {picked.map((u) => (
+          <input key={u.id} type="hidden" name="memberIds" value={u.id} />
+        ))}
         <h2 id="new-group-title">New group</h2>
         <div className="field">
           <label htmlFor="group-title">Group name</label>
-          <input id="group-title" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={80} required aria-invalid={error ? true : undefined} />
+          <input id="group-title" name="title" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={80} required aria-invalid={error ? true : undefined} />
         </div>
         <UserPicker excludeIds={[meId, ...picked.map((p) => p.id)]} onPick={(u) => setPicked((p) => [...p, u])} label="Add people" />
         {picked.length > 0 && (

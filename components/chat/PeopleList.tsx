@@ -1,18 +1,22 @@
 'use client';
 
-import { useEffect, useMemo, useState } from 'react';
+import { StatusMarks } from './StatusMarks';
+import { presencePatch } from './ChatProvider';
+import type { PresenceDto } from '@/lib/realtime/contract';
+import { memo, useEffect, useMemo, useState } from 'react';
 import { Avatar } from '@/components/ui/Avatar';
 import { api } from '@/lib/client/api';
 import type { PublicUser } from '@/lib/validation/users';
-import { relativeTime } from './format';
+import { presenceText, shownOnline, usePresenceKnown } from './presence';
 import { useRealtime } from './Realtime';
 
 /** The people directory: everyone on the server, who is online, live. */
-export function PeopleList({ meId, onOpen }: { meId: string; onOpen?: (user: PublicUser) => void }) {
+export const PeopleList = memo(function PeopleList({ meId, onOpen }: { meId: string; onOpen?: (user: PublicUser) => void }) {
   const { socket, state } = useRealtime();
   const [query, setQuery] = useState('');
   const [people, setPeople] = useState<PublicUser[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const known = usePresenceKnown();
 
   useEffect(() => {
     const ctrl = new AbortController();
@@ -32,24 +36,31 @@ export function PeopleList({ meId, onOpen }: { meId: string; onOpen?: (user: Pub
     };
   }, [query, state]);
 
-  const ids = useMemo(() => (people ?? []).map((p) => p.id).slice(0, 200), [people]);
+  // The subscription depends on which people are shown, never on their presence: the acknowledgement below
+  // replaces `people` (new objects, same ids), so the effect is keyed on the ids joined into a string. Keying it on
+  // an array derived from `people` made every acknowledgement re-subscribe, hundreds of times a second per tab.
+  const idsKey = useMemo(() => (people ?? []).slice(0, 200).map((p) => p.id).join(','), [people]);
 
   useEffect(() => {
     if (!socket || state !== 'connected') return;
-    socket.emit('presence:subscribe', { userIds: ids }, (res) => {
+    const userIds = idsKey ? idsKey.split(',') : [];
+    socket.emit('presence:subscribe', { userIds }, (res) => {
       if (!res.ok) return;
       const byId = new Map(res.data.presence.map((p) => [p.userId, p]));
-      setPeople((prev) => prev?.map((u) => (byId.has(u.id) ? { ...u, online: byId.get(u.id)!.online, lastSeenAt: byId.get(u.id)!.lastSeenAt } : u)) ?? prev);
+      setPeople((prev) => prev?.map((u) => (byId.has(u.id) ? { ...u, ...presencePatch(byId.get(u.id)!) } : u)) ?? prev);
     });
-  }, [socket, state, ids]);
+  }, [socket, state, idsKey]);
 
   useEffect(() => {
     if (!socket) return;
-    const onPresence = (p: { userId: string; online: boolean; lastSeenAt: string | null }) =>
-      setPeople((prev) => prev?.map((u) => (u.id === p.userId ? { ...u, online: p.online, lastSeenAt: p.lastSeenAt } : u)) ?? prev);
+    const onPresence = (p: PresenceDto) => setPeople((prev) => prev?.map((u) => (u.id === p.userId ? { ...u, ...presencePatch(p) } : u)) ?? prev);
+    const onUser = ({ user }: { user: { id: string; displayName: string; avatarUrl: string | null; bio: string } }) =>
+      setPeople((prev) => prev?.map((u) => (u.id === user.id ? { ...u, displayName: user.displayName, avatarUrl: user.avatarUrl, bio: user.bio } : u)) ?? prev);
     socket.on('presence', onPresence);
+    socket.on('user:updated', onUser);
     return () => {
       socket.off('presence', onPresence);
+      socket.off('user:updated', onUser);
     };
   }, [socket]);
 
@@ -62,7 +73,7 @@ export function PeopleList({ meId, onOpen }: { meId: string; onOpen?: (user: Pub
   return (
     <section aria-labelledby="people-title">
       <h2 className="section-title" id="people-title">
-        People <span aria-label={`${onlineCount} online`}>{onlineCount} online</span>
+        People <span aria-label={known ? `${onlineCount} online` : 'presence unknown'}>{known ? `${onlineCount} online` : '…'}</span>
       </h2>
       <div className="search">
         <label htmlFor="people-search" className="sr-only">
@@ -76,15 +87,16 @@ export function PeopleList({ meId, onOpen }: { meId: string; onOpen?: (user: Pub
         {sorted.map((u) => (
           <li key={u.id}>
             <button type="button" className="row" onClick={() => onOpen?.(u)} data-testid={`person-${u.username}`}>
-              <Avatar user={u} online={u.online} size="sm" />
+              <Avatar user={u} online={shownOnline(u.online, known)} size="sm" />
               <span className="row-main">
                 <span className="row-title">
                   <span className="ellipsis">{u.displayName}</span>
+                  <StatusMarks user={u} />
                   {u.id === meId && <span className="row-time">you</span>}
                 </span>
                 <span className="row-sub row-flex">
-                  <span data-testid="presence" className="presence-text">
-                    {u.online ? 'online' : u.lastSeenAt ? `last seen ${relativeTime(u.lastSeenAt)}` : 'offline'}
+                  <span data-testid="presence" className={`presence-text${known ? '' : ' unknown'}`}>
+                    {presenceText(u, known)}
                   </span>
                   <span className="ellipsis username">@{u.username}</span>
                 </span>
@@ -95,4 +107,4 @@ export function PeopleList({ meId, onOpen }: { meId: string; onOpen?: (user: Pub
       </ul>
     </section>
   );
-}
+});

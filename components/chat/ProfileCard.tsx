@@ -1,5 +1,7 @@
 'use client';
 
+import { BotMark } from '@/components/ui/BotMark';
+import { StatusMarks } from './StatusMarks';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { Avatar } from '@/components/ui/Avatar';
@@ -47,7 +49,15 @@ export function ProfileCard({ userId, meId, onClose }: { userId: string; meId: s
               <Avatar user={user} online={user.online} />
             </span>
             <div>
-              <h2>{user.displayName}</h2>
+              <h2>
+                {user.displayName} <StatusMarks user={user} />
+                <BotMark bot={user.bot} />
+              </h2>
+              {user.status && (
+                <div className="row-sub" data-testid="profile-status">
+                  {[user.status.emoji, user.status.text].filter(Boolean).join(' ')}
+                </div>
+              )}
               <div className="row-sub">@{user.username}</div>
               <div className="row-sub">{user.online ? 'online' : user.lastSeenAt ? `last seen ${relativeTime(user.lastSeenAt)}` : 'offline'}</div>
             </div>

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { pushSupported, subscribePush } from '@/lib/client/push';
+import { explainPushError, pushSupported, subscribePush } from '@/lib/client/push';
 
 const KEY = 'chattrix-push-prompted';
 
@@ -27,8 +27,8 @@ export function PushPrompt({ sentCount }: { sentCount: number }) {
         type="button"
         className="btn btn-sm"
         onClick={() =>
-          subscribePush().then(dismiss, (e: Error) => {
-            setError(e.message);
+          subscribePush().then(dismiss, (e: unknown) => {
+            setError(explainPushError(e));
             localStorage.setItem(KEY, '1');
           })
         }

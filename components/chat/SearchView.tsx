@@ -1,5 +1,6 @@
 'use client';
 
+import { ArrowLeft } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useState } from 'react';
@@ -63,7 +64,7 @@ export function SearchView() {
     <>
       <header className="pane-head">
         <a className="icon-btn back-btn" href="/" aria-label="Back">
-          ←
+          <ArrowLeft size={20} />
         </a>
         <h1>Search</h1>
       </header>

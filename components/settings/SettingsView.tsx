@@ -1,20 +1,36 @@
 'use client';
 
-import { useEffect, useState, type FormEvent } from 'react';
+import { ArrowLeft } from 'lucide-react';
+import { useActionState, useEffect, useState } from 'react';
+import { createTokenAction, updateProfileAction } from '@/app/(chat)/settings/actions';
 import { Avatar } from '@/components/ui/Avatar';
 import { ThemeSelect } from '@/components/ui/ThemeSelect';
 import { useChat, useChatActions } from '@/components/chat/ChatProvider';
 import { api } from '@/lib/client/api';
-import { currentSubscription, pushSupported, subscribePush, unsubscribePush } from '@/lib/client/push';
+import { currentSubscription, explainPushError, pushUnavailableReason, subscribePush, unsubscribePush } from '@/lib/client/push';
 import { AppError } from '@/lib/errors';
+import { SecuritySettings } from './SecuritySettings';
+import { BotsSettings } from './BotsSettings';
+import { AttentionSettings } from './AttentionSettings';
 import type { Me } from '@/lib/validation/users';
+import { EmojiSettings } from './EmojiSettings';
 
 interface Token {
   id: string;
   name: string;
   createdAt: string;
   lastUsedAt: string | null;
+  scopes: ('read' | 'write')[];
+  expiresAt: string | null;
 }
+
+const tokenExpiries = [
+  { days: 0, label: 'Never' },
+  { days: 7, label: '7 days' },
+  { days: 30, label: '30 days' },
+  { days: 90, label: '90 days' },
+  { days: 365, label: '1 year' },
+];
 
 function useAsync() {
   const [error, setError] = useState<string | null>(null);
@@ -26,7 +42,7 @@ function useAsync() {
       const msg = await fn();
       if (msg) setNotice(msg);
     } catch (e) {
-      setError(e instanceof AppError ? (e.issues?.[0]?.message ?? e.message) : 'Something went wrong');
+      setError(e instanceof AppError ? (e.issues?.[0]?.message ?? e.message) : e instanceof Error && e.message ? e.message : 'Something went wrong');
     }
   };
   return { error, notice, run };
@@ -38,6 +54,10 @@ function Profile() {
   const [displayName, setDisplayName] = useState(me.displayName);
   const [bio, setBio] = useState(me.bio);
   const { error, notice, run } = useAsync();
+  const [profile, profileAction, profilePending] = useActionState(updateProfileAction, { ok: false, at: 0 });
+  useEffect(() => {
+    if (profile.ok && profile.data) store.set({ me: profile.data });
+  }, [profile, store]);
   return (
     <section className="card" aria-labelledby="profile-title">
       <h2 id="profile-title">Profile</h2>
@@ -90,34 +110,60 @@ function Profile() {
           </div>
         </div>
       </div>
-      <form
-        onSubmit={(e: FormEvent) => {
-          e.preventDefault();
-          void run(async () => {
-            const { user } = await api<{ user: Me }>('/me', { method: 'PATCH', body: { displayName, bio } });
-            store.set({ me: user });
-            return 'Profile saved.';
-          });
-        }}
-      >
+      {/* A server action (same schema and service as PATCH /api/v1/me): works before hydration. */}
+      <form action={profileAction}>
         <div className="field">
           <label htmlFor="s-display">Display name</label>
-          <input id="s-display" value={displayName} maxLength={50} onChange={(e) => setDisplayName(e.target.value)} required />
+          <input
+            id="s-display"
+            name="displayName"
+            value={displayName}
+            maxLength={50}
+            onChange={(e) => setDisplayName(e.target.value)}
+            required
+            aria-invalid={profile.fieldErrors?.displayName ? true : undefined}
+            aria-describedby={profile.fieldErrors?.displayName ? 's-display-error' : undefined}
+          />
+          {profile.fieldErrors?.displayName && (
+            <p id="s-display-error" className="field-error" role="alert">
+              {profile.fieldErrors.displayName}
+            </p>
+          )}
         </div>
         <div className="field">
           <label htmlFor="s-bio">Bio</label>
-          <textarea id="s-bio" value={bio} maxLength={300} rows={3} onChange={(e) => setBio(e.target.value)} aria-describedby="s-bio-count" />
+          <textarea
+            id="s-bio"
+            name="bio"
+            value={bio}
+            maxLength={300}
+            rows={3}
+            onChange={(e) => setBio(e.target.value)}
+            aria-invalid={profile.fieldErrors?.bio ? true : undefined}
+            aria-describedby={profile.fieldErrors?.bio ? 's-bio-count s-bio-error' : 's-bio-count'}
+          />
           <span id="s-bio-count" className="hint">
             {bio.length}/300
           </span>
+          {profile.fieldErrors?.bio && (
+            <p id="s-bio-error" className="field-error" role="alert">
+              {profile.fieldErrors.bio}
+            </p>
+          )}
         </div>
         {error && (
           <p className="field-error" role="alert">
             {error}
           </p>
         )}
+        {!profile.ok && profile.at > 0 && !profile.fieldErrors?.displayName && !profile.fieldErrors?.bio && profile.message && (
+          <p className="field-error" role="alert">
+            {profile.message}
+          </p>
+        )}
         {notice && <p role="status">{notice}</p>}
-        <button className="btn" type="submit">
+        {profile.ok && profile.message && !notice && <p role="status">{profile.message}</p>}
+        <button className="btn" type="submit" disabled={profilePending}>
           Save profile
         </button>
       </form>
@@ -127,30 +173,41 @@ function Profile() {
 
 function Notifications() {
   const [on, setOn] = useState<boolean | null>(null);
-  const { error, notice, run } = useAsync();
+  // Decided in the browser after hydration (the server cannot know): `undefined` until then, so the server's HTML
+  // and the first client render are the same (no hydration error #418).
+  const [unavailable, setUnavailable] = useState<string | null | undefined>(undefined);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   useEffect(() => {
-    if (!pushSupported()) return setOn(false);
-    void currentSubscription().then((s) => setOn(!!s));
+    const reason = pushUnavailableReason();
+    setUnavailable(reason);
+    if (reason) return setOn(false);
+    void currentSubscription().then((s) => setOn(!!s), () => setOn(false));
   }, []);
   return (
     <section className="card" aria-labelledby="push-title">
       <h2 id="push-title">Notifications on this device</h2>
-      {!pushSupported() ? (
-        <p className="row-sub">This browser cannot receive web push. Install Chattrix as an app, or use a current browser over https.</p>
+      {unavailable ? (
+        <p className="row-sub" data-testid="push-unavailable">
+          {unavailable}
+        </p>
       ) : (
         <label className="switch">
           <input
             type="checkbox"
             checked={!!on}
-            disabled={on === null}
+            disabled={on === null || unavailable === undefined}
             onChange={(e) => {
               const want = e.target.checked;
-              void run(async () => {
-                if (want) await subscribePush();
-                else await unsubscribePush();
-                setOn(want);
-                return want ? 'Notifications are on for this device.' : 'Notifications are off for this device.';
-              });
+              setError(null);
+              setNotice(null);
+              (want ? subscribePush() : unsubscribePush()).then(
+                () => {
+                  setOn(want);
+                  setNotice(want ? 'Notifications are on for this device.' : 'Notifications are off for this device.');
+                },
+                (err: unknown) => setError(explainPushError(err)),
+              );
             }}
           />
           Notify me of new messages when Chattrix is not on screen
@@ -167,48 +224,79 @@ function Notifications() {
 }
 
 function Tokens() {
-  const me = useChat((s) => s.me);
   const [tokens, setTokens] = useState<Token[] | null>(null);
-  const [name, setName] = useState('');
-  const [password, setPassword] = useState('');
-  const [fresh, setFresh] = useState<string | null>(null);
+  const [twoFactor, setTwoFactor] = useState(false);
+  const [tokenState, tokenAction, tokenPending] = useActionState(createTokenAction, { ok: false, at: 0 });
+  const fresh = tokenState.ok ? (tokenState.data?.token ?? null) : null;
   const { error, run } = useAsync();
   const load = () => api<{ tokens: Token[] }>('/me/tokens').then((r) => setTokens(r.tokens));
   useEffect(() => {
     void load().catch(() => setTokens([]));
+  }, [tokenState.at]);
+  useEffect(() => {
+    void api<{ enabled: boolean }>('/me/two-factor')
+      .then((r) => setTwoFactor(r.enabled))
+      .catch(() => {});
   }, []);
+  const fieldError = (name: string) =>
+    tokenState.fieldErrors?.[name] && (
+      <p id={`t-${name}-error`} className="field-error" role="alert">
+        {tokenState.fieldErrors[name]}
+      </p>
+    );
+  const invalid = (name: string) =>
+    tokenState.fieldErrors?.[name] ? { 'aria-invalid': true as const, 'aria-describedby': `t-${name}-error` } : {};
+  const shownElsewhere = ['name', 'password', 'otp'].some((k) => tokenState.fieldErrors?.[k]);
   return (
     <section className="card" aria-labelledby="tokens-title">
       <h2 id="tokens-title">Personal access tokens</h2>
       <p className="row-sub">For scripts and bots: send `Authorization: Bearer &lt;token&gt;` to the REST API, or pass it as the socket&apos;s auth token.</p>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void run(async () => {
-            const r = await api<{ token: string }>('/auth/tokens', { method: 'POST', body: { username: me.username, password, name } });
-            setFresh(r.token);
-            setName('');
-            setPassword('');
-            await load();
-          });
-        }}
-      >
+      {/* A server action (same schema and service as POST /api/v1/auth/tokens): works before hydration. */}
+      <form action={tokenAction} key={tokenState.ok ? tokenState.at : 'token-form'}>
         <div className="inline wrap">
           <div className="field grow">
             <label htmlFor="t-name">Token name</label>
-            <input id="t-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={64} required />
+            <input id="t-name" name="name" maxLength={64} required {...invalid('name')} />
+            {fieldError('name')}
           </div>
           <div className="field grow">
             <label htmlFor="t-pass">Your password</label>
-            <input id="t-pass" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+            <input id="t-pass" name="password" type="password" autoComplete="current-password" required {...invalid('password')} />
+            {fieldError('password')}
+          </div>
+          {twoFactor && (
+            <div className="field grow">
+              <label htmlFor="t-otp">Two-factor code</label>
+              <input id="t-otp" name="otp" autoComplete="one-time-code" maxLength={32} required {...invalid('otp')} />
+              {fieldError('otp')}
+            </div>
+          )}
+        </div>
+        <div className="inline wrap">
+          <div className="field grow">
+            <label htmlFor="t-scope">Access</label>
+            <select id="t-scope" name="scope" defaultValue="write">
+              <option value="write">Read and write</option>
+              <option value="read">Read only</option>
+            </select>
+          </div>
+          <div className="field grow">
+            <label htmlFor="t-expiry">Expires</label>
+            <select id="t-expiry" name="expiryDays" defaultValue="0">
+              {tokenExpiries.map((x) => (
+                <option key={x.days} value={x.days}>
+                  {x.label}
+                </option>
+              ))}
+            </select>
           </div>
         </div>
-        {error && (
+        {(error || (!tokenState.ok && tokenState.at > 0 && !shownElsewhere && tokenState.message)) && (
           <p className="field-error" role="alert">
-            {error}
+            {error ?? tokenState.message}
           </p>
         )}
-        <button className="btn" type="submit">
+        <button className="btn" type="submit" disabled={tokenPending}>
           Create token
         </button>
       </form>
@@ -221,9 +309,17 @@ function Tokens() {
         {tokens?.map((t) => (
           <li key={t.id} className="row static">
             <span className="row-main">
-              <span className="row-title">{t.name}</span>
+              <span className="row-title">
+                <span>{t.name}</span>
+                <span className="pill">{t.scopes.includes('write') ? 'read, write' : 'read only'}</span>
+              </span>
               <span className="row-sub">
-                created {new Date(t.createdAt).toLocaleDateString()} · {t.lastUsedAt ? `last used ${new Date(t.lastUsedAt).toLocaleString()}` : 'never used'}
+                {t.expiresAt
+                  ? new Date(t.expiresAt) <= new Date()
+                    ? `expired ${new Date(t.expiresAt).toLocaleDateString()}`
+                    : `expires ${new Date(t.expiresAt).toLocaleDateString()}`
+                  : 'never expires'}{' '}
+                · {t.lastUsedAt ? `last used ${new Date(t.lastUsedAt).toLocaleString()}` : 'never used'}
               </span>
             </span>
             <button
@@ -327,12 +423,13 @@ export function SettingsView() {
     <>
       <header className="pane-head">
         <a className="icon-btn back-btn" href="/" aria-label="Back">
-          ←
+          <ArrowLeft size={20} />
         </a>
         <h1>Settings</h1>
       </header>
       <div className="settings">
         <Profile />
+        <AttentionSettings />
         <section className="card" aria-labelledby="appearance-title">
           <h2 id="appearance-title">Appearance</h2>
           <div className="field">
@@ -343,7 +440,10 @@ export function SettingsView() {
           </div>
         </section>
         <Notifications />
+        <SecuritySettings />
         <Tokens />
+        <EmojiSettings />
+        <BotsSettings />
         <Blocks />
         <Account />
       </div>

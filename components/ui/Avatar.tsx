@@ -1,4 +1,5 @@
-const palette = ['#e8590c', '#2f9e44', '#1971c2', '#9c36b5', '#c2255c', '#0c8599', '#5f3dc4', '#e67700'];
+// Each at least 4.5:1 against the white initials (WCAG AA).
+const palette = ['#c2410c', '#237032', '#1864ab', '#862e9c', '#a61e4d', '#0b7285', '#5f3dc4', '#a04a00'];
 
 function colorFor(id: string): string {
   let h = 0;
@@ -18,13 +19,14 @@ export function Avatar({
   size,
 }: {
   user: { id: string; displayName: string; avatarUrl: string | null };
-  online?: boolean;
+  /** `null`: presence unknown (offline), drawn as a hollow grey dot. */
+  online?: boolean | null;
   size?: 'sm';
 }) {
   return (
     <span className={`avatar${size ? ' ' + size : ''}`} style={{ background: user.avatarUrl ? 'transparent' : colorFor(user.id) }} aria-hidden="true">
       {user.avatarUrl ? <img src={user.avatarUrl} alt="" /> : initials(user.displayName)}
-      {online !== undefined && <span className={`presence-dot${online ? ' on' : ''}`} />}
+      {online !== undefined && <span className={`presence-dot${online ? ' on' : online === null ? ' unknown' : ''}`} />}
     </span>
   );
 }

@@ -11,12 +11,14 @@ function apply(theme: Theme) {
 }
 
 /** Light, dark or system; kept per device in localStorage. */
-export function ThemeSelect({ id = 'theme' }: { id?: string }) {
+export function ThemeSelect({ id = 'theme', label = true }: { id?: string; label?: boolean }) {
   const [theme, setTheme] = useState<Theme>('system');
 
   useEffect(() => {
     const stored = (localStorage.getItem(KEY) as Theme | null) ?? 'system';
     setTheme(stored);
+    // Re-apply on mount: whatever happened to <html> since the first paint, the chosen theme holds.
+    apply(stored);
     const mq = window.matchMedia('(prefers-color-scheme: dark)');
     const onChange = () => apply((localStorage.getItem(KEY) as Theme | null) ?? 'system');
     mq.addEventListener('change', onChange);
@@ -25,9 +27,11 @@ export function ThemeSelect({ id = 'theme' }: { id?: string }) {
 
   return (
     <>
-      <label htmlFor={id} className="sr-only">
-        Theme
-      </label>
+      {label && (
+        <label htmlFor={id} className="sr-only">
+          Theme
+        </label>
+      )}
       <select
         id={id}
         className="theme-select"

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, lt } from 'drizzle-orm';
 import { getDb, type Executor } from '../index';
-import { attachments, conversationMembers, messages, type Attachment } from '../schema';
+import { attachments, conversationMembers, conversations, messages, type Attachment } from '../schema';
 
 export async function insertAttachment({ attachment }: { attachment: typeof attachments.$inferInsert }, ex: Executor = getDb()): Promise<Attachment> {
   const [row] = await ex.insert(attachments).values(attachment).returning();
@@ -26,7 +26,15 @@ export async function getReadableAttachment({ id, userId }: { id: string; userId
     .innerJoin(conversationMembers, and(eq(conversationMembers.conversationId, messages.conversationId), eq(conversationMembers.userId, userId)))
     .where(and(eq(messages.id, row.messageId), isNull(messages.deletedAt)))
     .limit(1);
-  return ok ? row : undefined;
+  if (ok) return row;
+  // A public channel is readable before joining: so are its files. Never a private channel's.
+  const [pub] = await ex
+    .select({ id: messages.id })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(and(eq(messages.id, row.messageId), isNull(messages.deletedAt), eq(conversations.kind, 'channel'), eq(conversations.private, false)))
+    .limit(1);
+  return pub ? row : undefined;
 }
 
 /** Uploads never attached to a message, older than the cutoff (for cleanup). */

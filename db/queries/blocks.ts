@@ -1,4 +1,4 @@
-import { and, eq, or } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { getDb, type Executor } from '../index';
 import { blocks, users } from '../schema';
 
@@ -26,4 +26,22 @@ export async function listBlocked({ blockerId }: { blockerId: string }, ex: Exec
     .from(blocks)
     .innerJoin(users, eq(users.id, blocks.blockedId))
     .where(eq(blocks.blockerId, blockerId));
+}
+
+/** Which of `blockerIds` blocked `blockedId` (one query). */
+export async function listWhoBlocked({ blockedId, blockerIds }: { blockedId: string; blockerIds: string[] }, ex: Executor = getDb()): Promise<string[]> {
+  if (blockerIds.length === 0) return [];
+  const rows = await ex
+    .select({ id: blocks.blockerId })
+    .from(blocks)
+    .where(
+      and(
+        eq(blocks.blockedId, blockedId),
+        // One parameter however long the list (ids are [A-Za-z0-9_-]); a list with anything else falls back to IN.
+        blockerIds.every((id) => /^[A-Za-z0-9_-]+$/.test(id))
+          ? sql`${blocks.blockerId} = any(string_to_array(${blockerIds.join(',')}, ','))`
+          : inArray(blocks.blockerId, blockerIds),
+      ),
+    );
+  return rows.map((r) => r.id);
 }

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { getDb, type Executor } from '../index';
-import { attachments, conversationMembers, conversations, mentions, messages, reactions, users, type Attachment, type Message, type User } from '../schema';
+import { attachments, conversationMembers, conversations, mentions, messages, reactions, users, type Attachment, type Message, type MessageIntegration, type User } from '../schema';
 
 export interface NewMessageRow {
   id: string;
@@ -13,6 +13,11 @@ export interface NewMessageRow {
   replyToId: string | null;
   attachmentIds: string[];
   mentionUserIds: string[];
+  /** A thread reply: the root's id. */
+  threadId?: string | null;
+  alsoToChannel?: boolean;
+  /** Posted by an integration: a name override, an icon, cards. */
+  integration?: MessageIntegration | null;
 }
 
 /** Rows of `execute`: postgres-js answers an array, PGlite `{ rows }`. */
@@ -47,10 +52,10 @@ const justInserted = new WeakMap<Message, { attachments: boolean; mentions: stri
  * Answers the stored rows' ids and seqs. Rows it did not store are duplicates (stored before, or by a concurrent
  * node in the meantime: the unique index decides).
  */
-const INSERT_BATCH = (rows: string, now: string) => sql`
+const INSERT_BATCH_SQL = `
   with batch_in as materialized (
-    select * from jsonb_to_recordset(${rows}::jsonb)
-      as x(idx int, id text, "conversationId" text, "senderId" text, kind text, body text, "clientId" text, "replyToId" text)
+    select * from jsonb_to_recordset($1::jsonb)
+      as x(idx int, id text, "conversationId" text, "senderId" text, kind text, body text, "clientId" text, "replyToId" text, "threadId" text, "alsoToChannel" boolean, integration jsonb)
   ),
   fresh as materialized (
     select i.* from batch_in i
@@ -62,15 +67,15 @@ const INSERT_BATCH = (rows: string, now: string) => sql`
     select c.id from conversations c where c.id in (select cid from counts) order by c.id for update
   ),
   bump as (
-    update conversations c set last_seq = c.last_seq + k.n, updated_at = ${now}::timestamptz
+    update conversations c set last_seq = c.last_seq + k.n, updated_at = $2::timestamptz
     from counts k join locked l on l.id = k.cid
     where c.id = k.cid
     returning c.id, c.last_seq - k.n as base
   ),
   ins as (
-    insert into messages (id, conversation_id, seq, sender_id, kind, body, client_id, reply_to_id, created_at)
+    insert into messages (id, conversation_id, seq, sender_id, kind, body, client_id, reply_to_id, thread_id, also_to_channel, integration, created_at)
     select f.id, f."conversationId", b.base + row_number() over (partition by f."conversationId" order by f.idx),
-           f."senderId", f.kind, f.body, f."clientId", f."replyToId", ${now}::timestamptz
+           f."senderId", f.kind, f.body, f."clientId", f."replyToId", f."threadId", coalesce(f."alsoToChannel", false), f.integration, $2::timestamptz
     from fresh f join bump b on b.id = f."conversationId"
     order by f.idx
     on conflict do nothing
@@ -86,6 +91,11 @@ const INSERT_BATCH = (rows: string, now: string) => sql`
     where cm.conversation_id = r.conversation_id and cm.user_id = r.sender_id and cm.last_read_seq < r.seq
   )
   select id, seq from ins`;
+
+/** A constant statement with $n placeholders as a drizzle `sql` (for the transaction path, on the caller's executor). */
+function toSql(text: string, params: unknown[]) {
+  return sql.join(text.split(/\$(\d+)/).map((part, i) => (i % 2 ? sql`${params[Number(part) - 1]}` : sql.raw(part))));
+}
 
 /**
  * Stores a batch of messages atomically, preserving the given order inside each conversation: the conversation's
@@ -118,9 +128,11 @@ async function storeBatch(rows: NewMessageRow[], ex: Executor): Promise<{ messag
   const now = new Date();
   const input = candidates.map((i) => {
     const r = rows[i]!;
-    return { idx: i, id: r.id, conversationId: r.conversationId, senderId: r.senderId, kind: r.kind, body: r.body, clientId: r.clientId, replyToId: r.replyToId };
+    return { idx: i, id: r.id, conversationId: r.conversationId, senderId: r.senderId, kind: r.kind, body: r.body, clientId: r.clientId, replyToId: r.replyToId, threadId: r.threadId ?? null, alsoToChannel: r.alsoToChannel ?? false, integration: r.integration ?? null };
   });
-  const res = await ex.execute(INSERT_BATCH(JSON.stringify(input), now.toISOString()));
+  const params = [JSON.stringify(input), now.toISOString()];
+  // Outside a transaction (the common case): the constant statement straight on the driver, prepared once.
+  const res = ex === getDb() ? await rawQuery(INSERT_BATCH_SQL, params, ['jsonb', 'timestamptz']) : await ex.execute(toSql(INSERT_BATCH_SQL, params));
   const seqs = new Map(rowsOf<{ id: string; seq: string | number | bigint }>(res).map((r) => [r.id, Number(r.seq)]));
 
   const notStored: number[] = [];
@@ -145,6 +157,9 @@ async function storeBatch(rows: NewMessageRow[], ex: Executor): Promise<{ messag
       deletedAt: null,
       pinnedAt: null,
       pinnedById: null,
+      threadId: r.threadId ?? null,
+      alsoToChannel: r.alsoToChannel ?? false,
+      integration: r.integration ?? null,
       search: null,
     };
     justInserted.set(message, { attachments: r.attachmentIds.length > 0, mentions: r.mentionUserIds });
@@ -201,7 +216,8 @@ export async function listMessagesPage(
   { conversationId, beforeSeq, afterSeq, fromSeq, limit }: { conversationId: string; beforeSeq?: number; afterSeq?: number; fromSeq: number; limit: number },
   ex: Executor = getDb(),
 ): Promise<{ rows: Message[]; hasMore: boolean }> {
-  const base = [eq(messages.conversationId, conversationId), gte(messages.seq, fromSeq)];
+  // Thread replies stay out of the timeline, unless also sent to the channel.
+  const base = [eq(messages.conversationId, conversationId), gte(messages.seq, fromSeq), sql`(${messages.threadId} is null or ${messages.alsoToChannel})`];
   if (afterSeq !== undefined) {
     const rows = await ex
       .select()
@@ -220,8 +236,10 @@ export async function listMessagesPage(
   return { rows: rows.slice(0, limit).reverse(), hasMore: rows.length > limit };
 }
 
+export type SenderRow = Pick<User, 'id' | 'username' | 'displayName' | 'avatarKey'> & { isBot?: boolean };
+
 export interface MessageExtras {
-  senders: Map<string, User>;
+  senders: Map<string, SenderRow>;
   reactions: Map<string, { emoji: string; userId: string }[]>;
   attachments: Map<string, Attachment[]>;
   mentions: Map<string, string[]>;
@@ -229,13 +247,16 @@ export interface MessageExtras {
 }
 
 /** Everything a message DTO needs beyond its row, for many messages in a few queries. */
-export async function loadMessageExtras({ rows }: { rows: Message[] }, ex: Executor = getDb()): Promise<MessageExtras> {
+export async function loadMessageExtras(
+  { rows, knownSenders }: { rows: Message[]; knownSenders?: Map<string, SenderRow> },
+  ex: Executor = getDb(),
+): Promise<MessageExtras> {
   const known = rows.map((m) => justInserted.get(m));
   const unknownIds = rows.filter((_, i) => !known[i]).map((m) => m.id);
   const withAttachments = rows.filter((_, i) => !known[i] || known[i]!.attachments).map((m) => m.id);
   const replyIds = [...new Set(rows.map((m) => m.replyToId).filter((x): x is string => !!x))];
   const replies = replyIds.length ? await getMessagesByIds({ ids: replyIds }, ex) : [];
-  const senderIds = [...new Set([...rows, ...replies].map((m) => m.senderId).filter((x): x is string => !!x))];
+  const senderIds = [...new Set([...rows, ...replies].map((m) => m.senderId).filter((x): x is string => !!x && !knownSenders?.has(x)))];
   const [senderRows, reactionRows, attachmentRows, storedMentions] = await Promise.all([
     senderIds.length ? ex.select().from(users).where(inIds(users.id, senderIds)) : Promise.resolve([] as User[]),
     unknownIds.length
@@ -262,7 +283,7 @@ export async function loadMessageExtras({ rows }: { rows: Message[] }, ex: Execu
     return m;
   };
   return {
-    senders: new Map(senderRows.map((u) => [u.id, u])),
+    senders: new Map<string, SenderRow>([...(knownSenders ?? []), ...senderRows.map((u) => [u.id, u] as const)]),
     reactions: group(reactionRows, (r) => r.messageId),
     attachments: group(attachmentRows, (a) => a.messageId!),
     mentions: new Map([...group(mentionRows, (m) => m.messageId)].map(([k, v]) => [k, v.map((x) => x.userId)])),
@@ -393,4 +414,160 @@ export async function searchMessages(
     .orderBy(desc(sql`ts_rank(${messages.search}, ${q})`), desc(messages.createdAt))
     .limit(limit);
   return rows.map((r) => ({ ...r, rank: Number(r.rank) }));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The send path's checks in ONE statement per batch of concurrent sends
+
+/** Everything sendMessage needs to decide and to build the DTO, for one (conversation, sender). */
+export interface SendContext {
+  conversation: { id: string; kind: 'channel' | 'direct' | 'group'; title: string | null; archived: boolean };
+  member: { visibleFromSeq: number; role: 'owner' | 'admin' | 'member' };
+  sender: SenderRow;
+  /** Direct conversation and a block either way between the two. */
+  blocked: boolean;
+  /** Someone else in the conversation (not muted) has a push subscription: only then is push worth a look. */
+  hasPush: boolean;
+}
+
+/**
+ * Membership, conversation, the sender's profile, the block state of a direct conversation and "does anyone
+ * else here have push" for many (conversation, user) pairs in one statement. The lookups are LATERAL … LIMIT 1
+ * so they stay primary-key probes per pair (the planner guesses 100 rows for jsonb_to_recordset and would
+ * otherwise hash-join a sequential scan of users). Built once (constant text, one
+ * jsonb parameter): the database prepares it once, and nothing is rebuilt per call.
+ */
+export const SEND_CONTEXT_SQL = `
+  select x.c, x.u, c.kind, c.title, c.archived, cm.visible_from_seq, cm.role,
+         u.username, u.display_name, u.avatar_key, u.is_bot,
+         (c.kind = 'direct' and exists (
+            select 1 from conversation_members o
+            join blocks b on (b.blocker_id = x.u and b.blocked_id = o.user_id) or (b.blocker_id = o.user_id and b.blocked_id = x.u)
+            where o.conversation_id = x.c and o.user_id <> x.u)) as blocked,
+         exists (
+            select 1 from conversation_members pm join push_subscriptions ps on ps.user_id = pm.user_id
+            where pm.conversation_id = x.c and pm.user_id <> x.u and pm.muted = false) as has_push
+  from jsonb_to_recordset($1::jsonb) as x(c text, u text)
+  cross join lateral (select * from conversation_members m where m.conversation_id = x.c and m.user_id = x.u limit 1) cm
+  cross join lateral (select * from conversations k where k.id = x.c limit 1) c
+  cross join lateral (select * from users s where s.id = x.u limit 1) u`;
+
+interface RawClient {
+  query?: (text: string, params: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
+  exec?: (text: string) => Promise<{ rows: Record<string, unknown>[] }[]>;
+  unsafe?: (text: string, params: unknown[], opts: { prepare: boolean }) => Promise<Record<string, unknown>[]>;
+}
+
+/**
+ * PGlite: statements PREPAREd in its one session, by text. On globalThis: server.ts and Next's bundle each load
+ * this module but share the one PGlite session. The name is a hash of the text, so two copies agree on it.
+ */
+const gp = globalThis as unknown as { __chattrixPrepared?: WeakMap<object, Map<string, Promise<string | null>>> };
+const pglitePrepared = (gp.__chattrixPrepared ??= new WeakMap());
+
+function statementName(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return `chattrix_hot_${(h >>> 0).toString(36)}_${text.length}`;
+}
+
+/** A string literal: with standard_conforming_strings on (checked at prepare), doubling quotes is the whole escape. */
+const literal = (v: unknown) => {
+  const s = String(v);
+  if (s.includes('\u0000')) throw new Error('NUL in a statement parameter');
+  return `'${s.replace(/'/g, "''")}'`;
+};
+
+async function preparePglite(client: RawClient, text: string, types: string[]): Promise<string | null> {
+  let byText = pglitePrepared.get(client);
+  if (!byText) pglitePrepared.set(client, (byText = new Map()));
+  let name = byText.get(text);
+  if (!name) {
+    name = (async () => {
+      const [scs] = await client.exec!('show standard_conforming_strings');
+      if (scs?.rows[0]?.standard_conforming_strings !== 'on') return null;
+      const id = statementName(text);
+      try {
+        await client.exec!(`prepare ${id}(${types.join(', ')}) as ${text}`);
+      } catch (e) {
+        if ((e as { code?: string }).code !== '42P05') throw e; // already prepared (by the other module copy)
+      }
+      return id;
+    })();
+    name.catch(() => byText.delete(text));
+    byText.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * A constant statement straight on the driver, for the hot statements of the send path only: no query-builder
+ * work per call, and prepared once. postgres-js: a named prepared statement. PGlite: its `query` parses, analyses
+ * and plans every time (a large part of a statement's cost there), so the statement is PREPAREd once in its
+ * session and run with EXECUTE, the parameters as quoted literals. `types` names the parameters' types in order.
+ */
+export async function rawQuery(text: string, params: unknown[], types?: string[]): Promise<Record<string, unknown>[]> {
+  const client = (getDb() as unknown as { $client: RawClient }).$client;
+  if (client.unsafe) return client.unsafe(text, params, { prepare: true });
+  if (types && client.exec) {
+    const name = await preparePglite(client, text, types);
+    if (name) {
+      const results = await client.exec(`execute ${name}(${params.map(literal).join(', ')})`);
+      return results[results.length - 1]?.rows ?? [];
+    }
+  }
+  return (await client.query!(text, params)).rows;
+}
+
+class SendContextLoader {
+  private waiting = new Map<string, { c: string; u: string; callbacks: ((r: SendContext | undefined, e?: unknown) => void)[] }>();
+  private busy = false;
+
+  load(conversationId: string, userId: string): Promise<SendContext | undefined> {
+    return new Promise((resolve, reject) => {
+      const key = `${conversationId}\u0000${userId}`;
+      let w = this.waiting.get(key);
+      if (!w) this.waiting.set(key, (w = { c: conversationId, u: userId, callbacks: [] }));
+      w.callbacks.push((r, e) => (e ? reject(e) : resolve(r)));
+      if (!this.busy) {
+        this.busy = true;
+        // After the poll phase: every packet read in this turn of the event loop joins the same statement.
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.waiting.size > 0) {
+      const batch = [...this.waiting.values()].slice(0, 1000);
+      for (const w of batch) this.waiting.delete(`${w.c}\u0000${w.u}`);
+      try {
+        const rows = await rawQuery(SEND_CONTEXT_SQL, [JSON.stringify(batch.map((w) => ({ c: w.c, u: w.u })))], ['jsonb']);
+        const found = new Map<string, SendContext>();
+        for (const r of rows) {
+          found.set(`${r.c}\u0000${r.u}`, {
+            conversation: { id: r.c as string, kind: r.kind as SendContext['conversation']['kind'], title: (r.title as string | null) ?? null, archived: r.archived === true },
+            member: { visibleFromSeq: Number(r.visible_from_seq), role: r.role as SendContext['member']['role'] },
+            sender: { id: r.u as string, username: r.username as string, displayName: r.display_name as string, avatarKey: (r.avatar_key as string | null) ?? null, isBot: r.is_bot === true },
+            blocked: r.blocked === true,
+            hasPush: r.has_push === true,
+          });
+        }
+        for (const w of batch) for (const cb of w.callbacks) cb(found.get(`${w.c}\u0000${w.u}`));
+      } catch (e) {
+        for (const w of batch) for (const cb of w.callbacks) cb(undefined, e);
+      }
+    }
+    this.busy = false;
+  }
+}
+
+/**
+ * The send context of (conversation, user), or undefined when the user is not a member. Coalesced like
+ * getMembership: every lookup asked for while one is in flight goes out together in the next statement, and
+ * each answer comes from a statement issued after it was asked for (never staler than its own query would be).
+ */
+export function loadSendContext({ conversationId, userId }: { conversationId: string; userId: string }): Promise<SendContext | undefined> {
+  const g = globalThis as unknown as { __chattrixSendContextLoader?: SendContextLoader };
+  return (g.__chattrixSendContextLoader ??= new SendContextLoader()).load(conversationId, userId);
 }

@@ -39,18 +39,41 @@ export async function recordPushResult({ id, ok }: { id: string; ok: boolean }, 
     .where(eq(pushSubscriptions.id, id));
 }
 
-/** Subscriptions of the members of a conversation who may be notified (not the sender, not muted): one query. */
+/**
+ * Subscriptions of the members of a conversation who may be notified (not the sender, not muted, i.e. notify is not
+ * "none"), each with the member's notify level (null: the default): one query.
+ */
 export async function listSubscriptionsForConversation(
   { conversationId, excludeUserId }: { conversationId: string; excludeUserId: string },
   ex: Executor = getDb(),
 ) {
   return ex
-    .select({ sub: pushSubscriptions })
+    .select({ sub: pushSubscriptions, notify: conversationMembers.notify })
     .from(pushSubscriptions)
     .innerJoin(
       conversationMembers,
       and(eq(conversationMembers.userId, pushSubscriptions.userId), eq(conversationMembers.conversationId, conversationId)),
     )
     .where(and(eq(conversationMembers.muted, false), ne(pushSubscriptions.userId, excludeUserId)))
-    .then((rows) => rows.map((r) => r.sub));
+    .then((rows) => rows.map((r) => ({ ...r.sub, notify: r.notify })));
+}
+
+/** Keeps a user's newest `keep` subscriptions; older ones go. */
+export async function trimSubscriptions({ userId, keep }: { userId: string; keep: number }, ex: Executor = getDb()) {
+  const rows = await ex
+    .select({ id: pushSubscriptions.id })
+    .from(pushSubscriptions)
+    .where(eq(pushSubscriptions.userId, userId))
+    .orderBy(sql`${pushSubscriptions.createdAt} desc`, sql`${pushSubscriptions.id} desc`)
+    .offset(keep);
+  if (rows.length) await ex.delete(pushSubscriptions).where(inArray(pushSubscriptions.id, rows.map((r) => r.id)));
+  return rows.length;
+}
+
+export async function listSubscriptionsOfUser({ userId }: { userId: string }, ex: Executor = getDb()) {
+  return ex
+    .select({ endpoint: pushSubscriptions.endpoint, createdAt: pushSubscriptions.createdAt, lastSuccessAt: pushSubscriptions.lastSuccessAt })
+    .from(pushSubscriptions)
+    .where(eq(pushSubscriptions.userId, userId))
+    .orderBy(sql`${pushSubscriptions.createdAt} desc`, sql`${pushSubscriptions.id} desc`);
 }

@@ -53,8 +53,13 @@ export async function updateUser(
   return row;
 }
 
-export async function setLastSeen({ id, at }: { id: string; at: Date }, ex: Executor = getDb()): Promise<void> {
-  await ex.update(users).set({ lastSeenAt: at }).where(eq(users.id, id));
+export async function setLastSeen({ id, at }: { id: string; at: Date }, ex: Executor = getDb()): Promise<User | undefined> {
+  const [row] = await ex.update(users).set({ lastSeenAt: at }).where(eq(users.id, id)).returning();
+  return row;
+}
+
+export async function setPasswordHash({ id, passwordHash }: { id: string; passwordHash: string }, ex: Executor = getDb()): Promise<void> {
+  await ex.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, id));
 }
 
 export async function insertAccessToken(
@@ -72,6 +77,11 @@ export async function getAccessTokenByHash({ tokenHash }: { tokenHash: string },
     .innerJoin(users, eq(users.id, accessTokens.userId))
     .where(eq(accessTokens.tokenHash, tokenHash))
     .limit(1);
+  return row;
+}
+
+export async function getAccessTokenById({ id }: { id: string }, ex: Executor = getDb()) {
+  const [row] = await ex.select().from(accessTokens).where(eq(accessTokens.id, id)).limit(1);
   return row;
 }
 
@@ -105,4 +115,12 @@ export async function deleteUserCascade({ id }: { id: string }, ex: Executor = g
     const [user] = await tx.delete(users).where(eq(users.id, id)).returning();
     return { user, files };
   });
+}
+
+/** How many of these ids are accounts (one short query, one parameter; ids are [A-Za-z0-9_-]). */
+export async function countExistingUsers({ ids }: { ids: string[] }, ex: Executor = getDb()): Promise<number> {
+  if (ids.length === 0) return 0;
+  if (ids.some((id) => !/^[A-Za-z0-9_-]+$/.test(id))) return -1;
+  const rows = await ex.select({ n: sql<number>`count(*)::int` }).from(users).where(sql`${users.id} = any(string_to_array(${ids.join(',')}, ','))`);
+  return Number(rows[0]?.n ?? 0);
 }

@@ -23,6 +23,8 @@ export class ChatPage {
     await expect(this.page).toHaveURL(/\/$/);
     await expect(this.sidebar).toBeVisible();
     await expect(this.sidebar.getByText(`@${user.username}`, { exact: true }).first()).toBeVisible();
+    // The page is live (hydrated, socket connected): a click before that would do nothing.
+    await expect(this.page.getByTestId('connection-state')).toHaveText('Connected', { timeout: 30_000 });
   }
 
   async signOut(): Promise<void> {

@@ -22,7 +22,7 @@ export class RoomPage {
     this.messages = this.history.getByTestId('message');
     this.pending = this.history.getByTestId('pending-message');
     this.composer = page.getByRole('textbox', { name: 'Message' });
-    this.sendButton = page.getByRole('button', { name: 'Send' });
+    this.sendButton = page.getByRole('button', { name: 'Send', exact: true });
     this.attachButton = page.getByRole('button', { name: 'Attach files' });
     this.fileInput = page.getByTestId('file-input');
     this.uploads = page.getByRole('list', { name: 'Attachments' }).getByTestId('upload');

@@ -2,7 +2,7 @@ import { env } from '../env';
 import { AppError } from '../errors';
 import { checkRate, clientAddress, rules } from '../rate-limit';
 import { authenticateToken } from '../services/users';
-import type { Actor } from './actor';
+import { canWrite, type Actor } from './actor';
 import { actorFromCookieHeader } from './session';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -42,7 +42,10 @@ export async function requireUser(req: Request): Promise<Actor> {
   if (authz) {
     const m = /^Bearer\s+(\S+)$/i.exec(authz);
     actor = m ? await authenticateToken(m[1]!) : null;
-    if (!actor) throw new AppError('unauthorized', 'Invalid or revoked access token');
+    if (!actor) throw new AppError('unauthorized', 'Invalid, expired or revoked access token');
+    if (!SAFE_METHODS.has(req.method) && !canWrite(actor)) {
+      throw new AppError('forbidden', 'This token has the read scope only; it cannot change anything');
+    }
   } else {
     actor = await actorFromCookieHeader(req.headers.get('cookie'));
     if (!actor) throw new AppError('unauthorized', 'Sign in first');

@@ -59,6 +59,11 @@ export function userDataErased(): boolean {
 
 export async function eraseUserData(userId: string): Promise<void> {
   erased = true;
+  try {
+    localStorage.removeItem(`chattrix-drafts:${userId}`); // drafts kept on this device (lib/client/compose.ts)
+  } catch {
+    /* unavailable */
+  }
   await Promise.all([
     idbDelete(`outbox:${userId}`).catch(() => {}),
     ...('caches' in globalThis ? USER_CACHES.map((c) => caches.delete(c).catch(() => false)) : []),

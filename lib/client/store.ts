@@ -10,6 +10,11 @@ export interface OutboxItem {
   body: string;
   replyToId?: string;
   attachmentIds?: string[];
+  /** A thread reply: its root's id (shown pending in the thread panel, not the timeline). */
+  threadId?: string;
+  alsoToChannel?: boolean;
+  /** A direct message that breaks through do-not-disturb (once an hour per sender). */
+  urgent?: boolean;
   /** Shown while pending: the attachments already uploaded for this message. */
   attachments?: AttachmentDto[];
   createdAt: string;
@@ -34,6 +39,18 @@ export interface ChatState {
   /** true once, after each (re)connect, every loaded conversation caught up. */
   synced: boolean;
   activeId: string | null;
+  /** Threads opened in this tab: root and replies (oldest first). */
+  threads: Record<string, ThreadMessages>;
+  /** Unread replies per followed thread (from GET /threads and `thread:unread`). */
+  threadUnread: Record<string, number>;
+}
+
+export interface ThreadMessages {
+  root: MessageDto | null;
+  items: MessageDto[];
+  hasMore: boolean;
+  loaded: boolean;
+  loadingOlder: boolean;
 }
 
 type Listener = () => void;
@@ -43,7 +60,7 @@ export class Store {
   private listeners = new Set<Listener>();
 
   constructor(me: Me) {
-    this.state = { me, conversations: null, messages: {}, outbox: [], typing: {}, synced: false, activeId: null };
+    this.state = { me, conversations: null, messages: {}, outbox: [], typing: {}, synced: false, activeId: null, threads: {}, threadUnread: {} };
   }
 
   get = (): ChatState => this.state;

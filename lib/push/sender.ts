@@ -1,6 +1,7 @@
-import { request as httpRequest } from 'node:http';
 import webpush from 'web-push';
+import { OutboundError, outboundFetch } from '../outbound';
 import { vapid } from './vapid';
+import { metrics } from '../observability/metrics';
 
 export interface PushTarget {
   endpoint: string;
@@ -11,29 +12,11 @@ export interface PushTarget {
 export type SendResult = { ok: true } | { ok: false; gone: boolean; status?: number; error: string };
 
 /**
- * web-push only speaks https (it sends every request with https.request, so an http endpoint fails the TLS
- * handshake). Plain http endpoints are accepted only on loopback outside production (a test push service: see
- * assertEndpoint in lib/services/push.ts); they get the very same request, signed and encrypted by web-push, over http.
+ * Encrypts (aes128gcm) and delivers one push message, signed with our VAPID key. web-push only builds the request
+ * (generateRequestDetails: headers, VAPID JWT, encrypted body); it is sent through the outbound guard (lib/outbound),
+ * which refuses private and loopback targets, pins the resolved address, follows no redirect and caps time and size.
+ * An endpoint the guard refuses is treated as gone: it would never be delivered to.
  */
-function postOverHttp(details: webpush.RequestDetails, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(details.endpoint, { method: details.method, headers: details.headers as Record<string, string | number>, timeout: timeoutMs }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        if (status >= 200 && status <= 299) resolve();
-        else reject(Object.assign(new Error(`Received unexpected response code ${status}: ${text.slice(0, 200)}`), { statusCode: status }));
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error('Socket timeout')));
-    req.on('error', reject);
-    req.end(details.body ?? undefined);
-  });
-}
-
-/** Encrypts (aes128gcm) and delivers one push message, signed with our VAPID key. */
 export async function sendPush(target: PushTarget, payload: string, opts: { topic?: string; ttl?: number } = {}): Promise<SendResult> {
   const v = vapid();
   const subscription = { endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } };
@@ -43,14 +26,30 @@ export async function sendPush(target: PushTarget, payload: string, opts: { topi
     urgency: 'high',
     topic: opts.topic,
     contentEncoding: 'aes128gcm',
-    timeout: 10_000,
   };
   try {
-    if (new URL(target.endpoint).protocol === 'http:') await postOverHttp(webpush.generateRequestDetails(subscription, payload, options), 10_000);
-    else await webpush.sendNotification(subscription, payload, options);
-    return { ok: true };
+    const details = webpush.generateRequestDetails(subscription, payload, options);
+    const res = await outboundFetch(details.endpoint, {
+      method: details.method,
+      headers: details.headers as Record<string, string | number>,
+      body: details.body ?? undefined,
+      timeoutMs: 10_000,
+      maxBytes: 64 * 1024,
+    });
+    if (res.status >= 200 && res.status <= 299) {
+      metrics().pushDeliveries.inc({ outcome: 'ok' });
+      return { ok: true };
+    }
+    metrics().pushDeliveries.inc({ outcome: res.status === 404 || res.status === 410 ? 'gone' : 'failed' });
+    return {
+      ok: false,
+      gone: res.status === 404 || res.status === 410,
+      status: res.status,
+      error: `Received unexpected response code ${res.status}: ${res.body.toString('utf8').slice(0, 200)}`,
+    };
   } catch (e) {
-    const status = (e as { statusCode?: number }).statusCode;
-    return { ok: false, gone: status === 404 || status === 410, status, error: (e as Error).message };
+    metrics().pushDeliveries.inc({ outcome: 'failed' });
+    if (e instanceof OutboundError) return { ok: false, gone: e.code === 'refused' || e.code === 'scheme', error: e.message };
+    return { ok: false, gone: false, error: (e as Error).message };
   }
 }

@@ -7,10 +7,21 @@ import { registerHandlers } from './handlers';
 import { setIo, type ChattrixServer } from './io';
 import { broadcastPresence } from './handlers/presence';
 import { rooms } from './rooms';
+import { socketConnected, socketDisconnected, startPresence, stopPresence, type PresenceRedis } from './presence';
 import { userFromHandshake } from './auth';
+import { addReadinessCheck, isDraining, removeReadinessCheck } from '../observability/lifecycle';
+import { credentialGuard } from './guard';
+import { setClustered } from './revoke';
+import { forgetSessions, liveSession } from '../services/sessions';
+import { isTokenLive } from '../services/users';
+
+/** Sockets one account may hold open at once (all nodes together), when RATE_LIMITS is on. */
+export const MAX_SOCKETS_PER_USER = 20;
 
 export interface RealtimeHandle {
   io: ChattrixServer;
+  /** Closes this node's client transports (after their pending packets are written): clients reconnect elsewhere. */
+  drain: (timeoutMs: number) => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -23,6 +34,7 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
   const closers: (() => Promise<unknown>)[] = [];
   const redisUrl = opts.redisUrl ?? env.REDIS_URL;
   let adapter: ServerOptions['adapter'] | undefined;
+  let presenceRedis: PresenceRedis | undefined;
   if (redisUrl) {
     const { createClient } = await import('redis');
     const { createAdapter } = await import('@socket.io/redis-adapter');
@@ -33,12 +45,18 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
     sub.on('error', (e: Error) => console.error('[chattrix] redis:', e.message));
     await Promise.all([pub.connect(), sub.connect()]);
     adapter = createAdapter(pub, sub, { key: 'chattrix' });
+    presenceRedis = pub as unknown as PresenceRedis;
     useRedisRateLimits(pub as never);
+    addReadinessCheck('redis', () => pub.ping());
+    setClustered(true);
     closers.push(
       () => sub.quit().catch(() => {}),
       () => pub.quit().catch(() => {}),
     );
   }
+
+  // Per-node socket counts (shared through Redis): no cluster-wide fetchSockets on connect and disconnect.
+  await startPresence({ redis: presenceRedis, onOffline: (userId) => broadcastPresence(userId, false) });
 
   const io: ChattrixServer = new Server(httpServer, {
     path: '/socket.io',
@@ -49,6 +67,8 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
     // Short reconnect gaps (a phone changing networks) replay missed packets and keep rooms.
     connectionStateRecovery: undefined,
     perMessageDeflate: false,
+    // While draining (SIGTERM) new handshakes are refused at the transport: the client retries elsewhere by itself.
+    allowRequest: (_req, callback) => callback(isDraining() ? 'shutting down' : null, !isDraining()),
     ...(adapter ? { adapter } : {}),
   });
 
@@ -57,14 +77,32 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
       const actor = await userFromHandshake(socket.handshake);
       if (!actor) return next(new Error('unauthorized'));
       const user = await getUserById({ id: actor.id });
-      if (!user) return next(new Error('unauthorized'));
+      if (!user || user.deactivatedAt) return next(new Error('unauthorized'));
+      // At most MAX_SOCKETS_PER_USER sockets per account, on all nodes together: the next handshake is refused.
+      if (env.RATE_LIMITS) {
+        const open = await io.in(rooms.user(user.id)).fetchSockets();
+        if (open.length >= MAX_SOCKETS_PER_USER) {
+          const err = new Error('too_many_connections') as Error & { data?: unknown };
+          err.data = { code: 'rate_limited', message: `Too many connections: at most ${MAX_SOCKETS_PER_USER} per account. Close another tab or device.` };
+          return next(err);
+        }
+      }
       socket.data.userId = user.id;
       socket.data.username = user.username;
       socket.data.displayName = user.displayName;
       socket.data.isAdmin = user.isAdmin;
+      socket.data.sessionId = actor.sessionId;
+      socket.data.tokenId = actor.tokenId;
+      socket.data.scopes = actor.scopes;
+      socket.data.expiresAt = actor.expiresAt;
+      const credentialRoom = actor.sessionId ? rooms.session(actor.sessionId) : actor.tokenId ? rooms.token(actor.tokenId) : undefined;
       // Looked up before the connection is acknowledged, so the rooms can be joined in the same tick as the
       // client's `connect` (see below).
-      socket.data.initialRooms = [rooms.user(user.id), ...(await listConversationIdsForUser({ userId: user.id })).map(rooms.conversation)];
+      socket.data.initialRooms = [
+        rooms.user(user.id),
+        ...(credentialRoom ? [credentialRoom] : []),
+        ...(await listConversationIdsForUser({ userId: user.id })).map(rooms.conversation),
+      ];
       next();
     } catch (e) {
       console.error('[chattrix] handshake failed:', e);
@@ -79,34 +117,77 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
     // lookup here left a gap in which events, even `conversation:created`, never reached the socket.)
     void socket.join(socket.data.initialRooms ?? [rooms.user(userId)]);
     delete socket.data.initialRooms;
+    socket.use(credentialGuard(socket));
     registerHandlers(io, socket);
+    // Counted in this tick; the disconnect is counted after it (node-redis keeps the order of commands).
+    const counted = socketConnected(userId);
+    // A session ended (or a token revoked) between the handshake's check and joining its room: close now rather
+    // than at the next event (or never, for a token).
+    const { sessionId, tokenId } = socket.data;
+    if (sessionId || tokenId) {
+      void (sessionId ? liveSession(sessionId).then(Boolean) : isTokenLive(tokenId!)).then(
+        (live) => {
+          if (!live) socket.disconnect(true);
+        },
+        () => {},
+      );
+    }
+    // A credential that expires while the socket is open closes it then, even if the socket sends nothing.
+    const expiresIn = socket.data.expiresAt !== undefined ? socket.data.expiresAt - Date.now() : undefined;
+    if (expiresIn !== undefined && expiresIn < 2 ** 31 - 1) {
+      const timer = setTimeout(() => socket.disconnect(true), Math.max(0, expiresIn));
+      timer.unref();
+      socket.once('disconnect', () => clearTimeout(timer));
+    }
     socket.on('disconnect', async () => {
       try {
-        const left = await io.in(rooms.user(userId)).fetchSockets();
-        if (left.length === 0) await broadcastPresence(userId, false);
+        await counted.catch(() => false);
+        if (await socketDisconnected(userId)) await broadcastPresence(userId, false);
       } catch (e) {
         console.error('[chattrix] presence on disconnect failed:', e);
       }
     });
     try {
-      if (socket.disconnected) return;
-      const mine = await io.in(rooms.user(userId)).fetchSockets();
-      if (mine.length === 1 && mine[0]?.id === socket.id) await broadcastPresence(userId, true);
+      if (await counted) await broadcastPresence(userId, true);
     } catch (e) {
       console.error('[chattrix] connection setup failed:', e);
     }
   });
 
+  // Sessions ended on another node (lib/realtime/revoke.ts): forget them here too.
+  io.on('sessions:revoked', (ids) => {
+    if (Array.isArray(ids)) forgetSessions(ids.filter((x): x is string => typeof x === 'string'));
+  });
+
   setIo(io);
   return {
     io,
+    drain: async (timeoutMs) => {
+      const sockets = [...io.of('/').sockets.values()];
+      await Promise.all(
+        sockets.map(
+          (socket) =>
+            new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, timeoutMs);
+              socket.conn.once('close', () => {
+                clearTimeout(timer);
+                resolve();
+              });
+              socket.conn.close();
+            }),
+        ),
+      );
+    },
     close: async () => {
       // This node's sockets only: through the Redis adapter a plain io.disconnectSockets() reaches every node, so
       // one node shutting down would disconnect every client of the whole cluster.
       io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      removeReadinessCheck('redis');
+      await stopPresence();
       for (const c of closers) await c();
       setIo(undefined);
+      setClustered(false);
     },
   };
 }

@@ -1,23 +1,27 @@
 import { getDb } from '../../db';
 import * as cq from '../../db/queries/conversations';
 import * as mq from '../../db/queries/messages';
-import { getUserById, getUsersByIds } from '../../db/queries/users';
-import { isBlockedBetween } from '../../db/queries/blocks';
+import { countExistingUsers, getUserById } from '../../db/queries/users';
+import { isBlockedBetween, listWhoBlocked } from '../../db/queries/blocks';
 import type { Conversation, MemberRole } from '../../db/schema';
 import type { Actor } from '../auth/actor';
 import { AppError } from '../errors';
 import { newId } from '../ids';
+import { checkRate, rules } from '../rate-limit';
 import { getOnlineUserIds } from '../realtime/presence';
 import { joinConversationRoom, leaveConversationRoom, publishToConversation, publishToUsers } from '../realtime/publish';
 import { iso, type ConversationDto, type MemberDto } from '../validation/dto';
 import type { CreateConversationInput } from '../validation/conversations';
 import { hydrateMessages, postSystemMessage, requireMembership } from './messages';
+import { countsFor, effectiveNotify, publicAttention } from './attention';
+import { setMemberNotify } from '../../db/queries/attention';
+import type { NotifyLevel } from '../validation/attention';
 import { toUserRef } from './users';
 
 /** Channels can be large: their DTO lists at most this many members (memberCount has the total). */
 const CHANNEL_MEMBER_PREVIEW = 50;
 
-async function buildDtos(userId: string, rows: cq.ConversationSummaryRow[]): Promise<ConversationDto[]> {
+export async function buildDtos(userId: string, rows: cq.ConversationSummaryRow[]): Promise<ConversationDto[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.conversation.id);
   const [members, counts, lastRows] = await Promise.all([
@@ -37,6 +41,7 @@ async function buildDtos(userId: string, rows: cq.ConversationSummaryRow[]): Pro
       lastSeenAt: iso(m.user.lastSeenAt),
       lastReadMessageId: m.lastReadMessageId,
       lastReadSeq: m.lastReadSeq,
+      ...(({ status, dnd }) => ({ status, dnd }))(publicAttention(m.user)),
     });
     byConversation.set(m.conversationId, list);
   }
@@ -46,19 +51,24 @@ async function buildDtos(userId: string, rows: cq.ConversationSummaryRow[]): Pro
     if (c.kind === 'channel' && list.length > CHANNEL_MEMBER_PREVIEW) {
       list = [...list.filter((m) => m.online), ...list.filter((m) => !m.online)].slice(0, CHANNEL_MEMBER_PREVIEW);
     }
+    const memberCount = counts.get(c.id) ?? list.length;
+    const notify = effectiveNotify(r.member.notify, c.kind, memberCount);
     return {
       id: c.id,
       kind: c.kind,
       title: c.title,
       members: list,
-      memberCount: counts.get(c.id) ?? list.length,
+      memberCount,
       lastMessage: (r.lastMessageId && lastById.get(r.lastMessageId)) || null,
       unreadCount: r.unreadCount,
-      mentionCount: r.mentionCount,
-      muted: r.member.muted,
+      ...countsFor(notify, r.unreadCount, r.mentionCount),
+      notify,
+      notifyChosen: r.member.notify != null,
+      muted: notify === 'none',
       myRole: r.member.role,
       updatedAt: iso(c.updatedAt)!,
       createdAt: iso(c.createdAt)!,
+      ...(c.kind === 'channel' ? { topic: c.topic, description: c.description, private: c.private, archived: c.archived, joined: true } : {}),
     };
   });
 }
@@ -74,16 +84,16 @@ export async function getConversation(actor: Pick<Actor, 'id'>, id: string): Pro
 }
 
 /** Tells every member (and their sockets on every node) that the conversation changed. */
-async function announceUpdate(conversationId: string, viewerId: string): Promise<ConversationDto> {
+export async function announceUpdate(conversationId: string, viewerId: string): Promise<ConversationDto> {
   const dto = await getConversation({ id: viewerId }, conversationId);
   // The broadcast carries the shared fields only: nobody learns another member's unread count or mute.
   publishToConversation(conversationId, 'conversation:updated', {
-    conversation: { ...dto, unreadCount: 0, mentionCount: 0, muted: false, myRole: 'member' },
+    conversation: { ...dto, unreadCount: 0, mentionCount: 0, badgeCount: 0, muted: false, notify: 'all', notifyChosen: false, myRole: 'member' },
   });
   return dto;
 }
 
-async function announceCreated(conversationId: string, userIds: string[]): Promise<void> {
+export async function announceCreated(conversationId: string, userIds: string[]): Promise<void> {
   joinConversationRoom(userIds, conversationId);
   await Promise.all(
     userIds.map(async (uid) => publishToUsers([uid], 'conversation:created', { conversation: await getConversation({ id: uid }, conversationId) })),
@@ -96,8 +106,9 @@ function name(u: { displayName: string }): string {
 
 export async function createConversation(
   actor: Actor,
-  input: CreateConversationInput,
+  input: Exclude<CreateConversationInput, { kind: 'channel' }>,
 ): Promise<{ conversation: ConversationDto; created: boolean }> {
+  await limitChanges(actor);
   const me = await getUserById({ id: actor.id });
   if (!me) throw new AppError('unauthorized', 'This account no longer exists');
 
@@ -135,39 +146,70 @@ export async function createConversation(
   }
 
   const memberIds = [...new Set(input.memberIds.filter((id) => id !== actor.id))];
-  const found = await getUsersByIds({ ids: memberIds });
-  if (found.length !== memberIds.length) {
+  // A group of 1,000 costs a handful of short queries: a count, one blocks lookup, one bulk insert, two DTO reads.
+  if ((await countExistingUsers({ ids: memberIds })) !== memberIds.length) {
     throw new AppError('bad_request', 'Some members do not exist', { issues: [{ path: ['memberIds'], message: 'Unknown user' }] });
+  }
+  // Nobody is put into a group by someone they blocked.
+  if ((await listWhoBlocked({ blockedId: actor.id, blockerIds: memberIds })).length > 0) {
+    throw new AppError('forbidden', 'Some of these people cannot be added by you', { issues: [{ path: ['memberIds'], message: 'Cannot be added by you' }] });
   }
   const conv = await getDb().transaction(async (tx) => {
     const c = await cq.insertConversation({ conversation: { id: newId(), kind: 'group', title: input.title, createdById: actor.id } }, tx);
-    await cq.insertMembers(
-      {
-        members: [
-          { conversationId: c!.id, userId: actor.id, role: 'owner' as const },
-          ...memberIds.map((userId) => ({ conversationId: c!.id, userId, role: 'member' as const })),
-        ],
-      },
-      tx,
-    );
+    await cq.insertMembers({ members: [{ conversationId: c!.id, userId: actor.id, role: 'owner' as const }] }, tx);
+    await cq.insertMembersBulk({ conversationId: c!.id, userIds: memberIds }, tx);
     return c!;
   });
   await postSystemMessage(conv.id, actor.id, `${name(me)} created the group “${input.title}”`);
-  await announceCreated(conv.id, [actor.id, ...memberIds]);
-  return { conversation: await getConversation(actor, conv.id), created: true };
+  // One DTO for the creator; everybody else sees the same shared fields with their own counters (all equal in a
+  // new group), read from one member's summary: a 1,000-member group costs one DTO build, not 1,000.
+  joinConversationRoom([actor.id, ...memberIds], conv.id);
+  const mine = await getConversation(actor, conv.id);
+  publishToUsers([actor.id], 'conversation:created', { conversation: mine });
+  if (memberIds.length > 0) {
+    const [s] = await cq.listConversationSummaries({ userId: memberIds[0]!, conversationId: conv.id });
+    const theirs: ConversationDto = {
+      ...mine,
+      unreadCount: s?.unreadCount ?? 0,
+      ...countsFor(mine.notify, s?.unreadCount ?? 0, s?.mentionCount ?? 0),
+      notifyChosen: false,
+      muted: false,
+      myRole: 'member',
+    };
+    publishToUsers(memberIds, 'conversation:created', { conversation: theirs });
+  }
+  return { conversation: mine, created: true };
 }
 
-function canManage(role: MemberRole): boolean {
+/** Conversation and member changes are rate limited per user (rules.conversationChange). */
+async function limitChanges(actor: Pick<Actor, 'id'>): Promise<void> {
+  await checkRate(rules.conversationChange, `user:${actor.id}`);
+}
+
+export function canManage(role: MemberRole): boolean {
   return role === 'owner' || role === 'admin';
 }
 
 function requireGroup(c: Conversation): void {
-  if (c.kind !== 'group') throw new AppError('bad_request', 'Only groups have members to manage and a title to change');
+  if (c.kind !== 'group' && c.kind !== 'channel') throw new AppError('bad_request', 'Only groups have members to manage and a title to change');
 }
 
-export async function updateConversation(actor: Actor, id: string, patch: { title?: string; muted?: boolean }): Promise<ConversationDto> {
+/**
+ * The caller's notification level in a conversation (`notify`, or an old client's `muted`: true is "none", false
+ * the default). Told to the caller's other sockets (`preferences:updated`): every device follows.
+ */
+export async function applyNotifyPatch(actor: Pick<Actor, 'id'>, id: string, patch: { notify?: NotifyLevel | null; muted?: boolean }): Promise<void> {
+  if (patch.notify === undefined && patch.muted === undefined) return;
+  const notify = patch.notify !== undefined ? patch.notify : patch.muted ? 'none' : null;
+  await setMemberNotify({ conversationId: id, userId: actor.id, notify });
+  const dto = await getConversation(actor, id);
+  publishToUsers([actor.id], 'preferences:updated', { conversationId: id, notify: dto.notify, muted: dto.muted });
+}
+
+export async function updateConversation(actor: Actor, id: string, patch: { title?: string; muted?: boolean; notify?: NotifyLevel | null }): Promise<ConversationDto> {
+  await limitChanges(actor);
   const { member, conversation } = await requireMembership(actor, id);
-  if (patch.muted !== undefined) await cq.setMemberMuted({ conversationId: id, userId: actor.id, muted: patch.muted });
+  await applyNotifyPatch(actor, id, patch);
   if (patch.title !== undefined && patch.title !== conversation.title) {
     requireGroup(conversation);
     if (!canManage(member.role) && !actor.isAdmin) throw new AppError('forbidden', 'Only owners and admins can rename the group');
@@ -180,11 +222,15 @@ export async function updateConversation(actor: Actor, id: string, patch: { titl
 }
 
 export async function addMember(actor: Actor, id: string, userId: string): Promise<ConversationDto> {
+  await limitChanges(actor);
   const { member, conversation } = await requireMembership(actor, id);
   requireGroup(conversation);
   if (!canManage(member.role)) throw new AppError('forbidden', 'Only owners and admins can add members');
   const user = await getUserById({ id: userId });
   if (!user) throw new AppError('not_found', 'No such user');
+  if ((await listWhoBlocked({ blockedId: actor.id, blockerIds: [userId] })).length > 0) {
+    throw new AppError('forbidden', `${name(user)} cannot be added by you`);
+  }
   const inserted = await cq.insertMembers({
     members: [{ conversationId: id, userId, role: 'member', visibleFromSeq: conversation.historyVisible ? 0 : conversation.lastSeq + 1 }],
   });
@@ -197,6 +243,7 @@ export async function addMember(actor: Actor, id: string, userId: string): Promi
 
 /** Removes a member (owners/admins) or leaves (anyone, userId = self). The last owner leaving hands ownership on. */
 export async function removeMember(actor: Actor, id: string, userId: string): Promise<void> {
+  await limitChanges(actor);
   const { member, conversation } = await requireMembership(actor, id);
   requireGroup(conversation);
   const leaving = userId === actor.id;
@@ -231,11 +278,16 @@ export async function removeMember(actor: Actor, id: string, userId: string): Pr
 }
 
 export async function setMemberRole(actor: Actor, id: string, userId: string, role: MemberRole): Promise<ConversationDto> {
+  await limitChanges(actor);
   const { member, conversation } = await requireMembership(actor, id);
   requireGroup(conversation);
   if (member.role !== 'owner') throw new AppError('forbidden', 'Only owners can change roles');
   const target = await cq.getMembership({ conversationId: id, userId });
   if (!target) throw new AppError('not_found', 'Not a member of this group');
+  if (target.member.role === 'owner' && role !== 'owner') {
+    const owners = (await cq.listMembers({ conversationIds: [id] })).filter((m) => m.role === 'owner');
+    if (owners.length <= 1) throw new AppError('conflict', 'A group needs an owner: make someone else owner first');
+  }
   await cq.setMemberRole({ conversationId: id, userId, role });
   return announceUpdate(id, actor.id);
 }

@@ -1,5 +1,8 @@
 import { deleteOrphanAttachments } from '../../db/queries/attachments';
 import { removeFiles } from '../storage';
+import { pruneSessions } from './sessions';
+import { pruneSecurityEvents } from './security-events';
+import { startAttentionSweeper } from './attention';
 
 /** Uploads never sent with a message are removed after a day (files and rows). */
 export async function sweepOrphanUploads(now = new Date()): Promise<number> {
@@ -8,17 +11,22 @@ export async function sweepOrphanUploads(now = new Date()): Promise<number> {
   return removed.length;
 }
 
-/** Starts the hourly housekeeping; returns a stop function. */
+/** Starts the hourly housekeeping and the attention sweeper; returns a stop function. */
 export function startMaintenance(): () => void {
   const run = () =>
     void sweepOrphanUploads()
       .then((n) => n > 0 && console.log(`[chattrix] removed ${n} unsent upload(s)`))
-      .catch((e) => console.error('[chattrix] maintenance failed:', e));
+      .catch((e) => console.error('[chattrix] maintenance failed:', e))
+      .then(() => Promise.all([pruneSessions(), pruneSecurityEvents()]))
+      .catch((e) => console.error('[chattrix] session pruning failed:', e));
   const first = setTimeout(run, 60_000);
   const timer = setInterval(run, 3600_000);
   first.unref();
   timer.unref();
+  // Statuses clear and do-not-disturb periods end at their time (what came due while the server was down: now).
+  const stopSweeper = startAttentionSweeper();
   return () => {
+    stopSweeper();
     clearTimeout(first);
     clearInterval(timer);
   };

@@ -3,7 +3,9 @@ import * as mq from '../../db/queries/messages';
 import type { Actor } from '../auth/actor';
 import { AppError } from '../errors';
 import { publishToConversation } from '../realtime/publish';
+import { assertWritable } from './messages';
 import type { ReactionDto } from '../validation/dto';
+import { assertReactionEmoji } from './emoji';
 
 const MAX_DISTINCT_EMOJIS = 30;
 
@@ -12,6 +14,7 @@ async function target(actor: Actor, messageId: string) {
   const membership = m ? await cq.getMembership({ conversationId: m.conversationId, userId: actor.id }) : undefined;
   if (!m || !membership || m.seq < membership.member.visibleFromSeq) throw new AppError('not_found', 'No such message');
   if (m.deletedAt) throw new AppError('conflict', 'This message was deleted');
+  assertWritable(membership.conversation);
   return m;
 }
 
@@ -27,6 +30,7 @@ async function announce(conversationId: string, messageId: string): Promise<Reac
 /** One reaction per emoji per person: adding twice changes nothing. */
 export async function addReaction(actor: Actor, messageId: string, emoji: string): Promise<ReactionDto[]> {
   const m = await target(actor, messageId);
+  await assertReactionEmoji(emoji);
   if ((await mq.countDistinctEmojis({ messageId })) >= MAX_DISTINCT_EMOJIS) {
     const existing = await mq.listReactions({ messageId });
     if (!existing.some((r) => r.emoji === emoji)) throw new AppError('conflict', 'This message has too many different reactions');

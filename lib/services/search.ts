@@ -40,6 +40,26 @@ export function splitSnippet(snippet: string): { text: string; hit: boolean }[] 
   return out.filter((s) => s.text.length > 0);
 }
 
+const FRAGMENT_DELIMITER = ' … ';
+const squash = (t: string) => t.replace(/\s+/g, ' ').trim();
+
+/**
+ * Marks a snippet that does not start (or end) where the message does with "…": ts_headline cuts fragments out of
+ * the body without saying so, and a snippet that starts mid-sentence reads like the message itself.
+ */
+export function withEllipses(segments: { text: string; hit: boolean }[], body: string): { text: string; hit: boolean }[] {
+  if (segments.length === 0) return segments;
+  const plain = segments.map((x) => x.text).join('');
+  const fragments = plain.split(FRAGMENT_DELIMITER);
+  const whole = squash(body);
+  const first = squash(fragments[0] ?? '');
+  const last = squash(fragments[fragments.length - 1] ?? '');
+  const out = [...segments];
+  if (first && !whole.startsWith(first)) out.unshift({ text: '… ', hit: false });
+  if (last && !whole.endsWith(last)) out.push({ text: ' …', hit: false });
+  return out;
+}
+
 export async function search(
   actor: Actor,
   query: { q: string; conversationId?: string; senderId?: string; limit: number },
@@ -48,5 +68,5 @@ export async function search(
   if (!tsquery) return [];
   const rows = await searchMessages({ userId: actor.id, tsquery, conversationId: query.conversationId, senderId: query.senderId, limit: query.limit });
   const dtos = await hydrateMessages(rows.map((r) => r.message));
-  return rows.map((r, i) => ({ message: dtos[i]!, conversationId: r.message.conversationId, rank: r.rank, snippet: splitSnippet(r.snippet) }));
+  return rows.map((r, i) => ({ message: dtos[i]!, conversationId: r.message.conversationId, rank: r.rank, snippet: withEllipses(splitSnippet(r.snippet), r.message.body) }));
 }

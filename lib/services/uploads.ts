@@ -13,7 +13,7 @@ import { removeFiles, storage } from '../storage';
 import type { ReceivedFile } from '../uploads/multipart';
 import { type AttachmentDto } from '../validation/dto';
 import { attachmentDto } from './attachments-dto';
-import { toMe } from './users';
+import { announceProfile, toMe } from './users';
 
 /** What may be shared: the type comes from the content, and the extension must agree with it. */
 export const ALLOWED: Record<string, { mime: string; exts: string[]; image?: true }> = {
@@ -39,13 +39,23 @@ function extOf(name: string): string {
   return path.extname(name).slice(1).toLowerCase();
 }
 
-/** A file name safe to show and to put in Content-Disposition. */
+export const MAX_NAME_LENGTH = 200;
+
+/**
+ * A file name safe to show and to put in Content-Disposition. Cut to 200 characters (whole code points) keeping
+ * its extension, the one that was checked against the content: `'A'×195 + '.html.txt'` stays a `.txt`. Bidi
+ * controls go too (`evil\u202etxt.exe` would read as `evilexe.txt`).
+ */
 export function cleanName(name: string): string {
   const base = path.basename(name.replace(/\\/g, '/')).normalize('NFC');
   // Control characters and the like are not part of a name.
   // eslint-disable-next-line no-control-regex
-  const cleaned = base.replace(/[\u0000-\u001f\u007f<>:"/\\|?*]+/g, '_').trim();
-  return (cleaned || 'file').slice(0, 200);
+  const cleaned = base.replace(/[\u0000-\u001f\u007f-\u009f<>:"/\\|?*\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g, '_').trim() || 'file';
+  const chars = [...cleaned];
+  if (chars.length <= MAX_NAME_LENGTH) return cleaned;
+  const ext = path.extname(cleaned);
+  const extChars = ext.length > 1 && ext.length <= 16 ? [...ext] : [];
+  return chars.slice(0, MAX_NAME_LENGTH - extChars.length).join('') + extChars.join('');
 }
 
 async function looksLikeText(file: string, size: number): Promise<boolean> {
@@ -186,6 +196,7 @@ export async function setAvatar(actor: Actor, file: ReceivedFile) {
       throw new AppError('unauthorized', 'This account no longer exists');
     }
     if (before?.avatarKey) await removeFiles([before.avatarKey]);
+    await announceProfile(user);
     return toMe(user, true);
   } finally {
     await rm(file.tmpPath, { force: true });
@@ -197,6 +208,7 @@ export async function removeAvatar(actor: Actor) {
   const user = await updateUser({ id: actor.id, patch: { avatarKey: null } });
   if (before?.avatarKey) await removeFiles([before.avatarKey]);
   if (!user) throw new AppError('unauthorized', 'This account no longer exists');
+  await announceProfile(user);
   return toMe(user, true);
 }
 

@@ -5,7 +5,8 @@
  * - Pages and the conversation data the app reads (conversation list, newest messages, people, me) are network
  *   first, cache when offline, so conversations stay readable with no network. Thumbnails and avatars are
  *   cache first. The app erases these caches on sign out (they belong to the signed-in user).
- * - Web push: shown only when no Chattrix window is visible; one notification per conversation (tag).
+ * - Web push: shown only when no Chattrix window is visible; one notification per conversation (tag), with "Reply"
+ *   (sent with a clientId, exactly once) and "Mark as read" actions; a click opens the conversation.
  */
 import { defaultCache } from '@serwist/next/worker';
 import { CacheFirst, ExpirationPlugin, NetworkFirst, NetworkOnly, Serwist, type PrecacheEntry, type SerwistGlobalConfig } from 'serwist';
@@ -17,7 +18,7 @@ declare global {
 }
 declare const self: ServiceWorkerGlobalScope;
 
-const API_DATA = /^\/api\/v1\/(conversations|conversations\/[^/]+\/messages|conversations\/[^/]+|me|users)$/;
+const API_DATA = /^\/api\/v1\/(conversations|conversations\/[^/]+\/messages|conversations\/[^/]+|me|users|messages\/[^/]+\/thread|threads|channels)$/;
 const MEDIA = /^\/api\/v1\/(uploads\/[^/]+\/thumbnail|users\/[^/]+\/avatar)$/;
 
 const serwist = new Serwist({
@@ -54,10 +55,28 @@ self.addEventListener('message', (event) => {
 
 interface PushPayload {
   conversationId: string;
+  messageId?: string;
   title: string;
   body: string;
   url: string;
   tag: string;
+  urgent?: boolean;
+}
+
+interface NotificationData {
+  url: string;
+  count: number;
+  conversationId: string;
+  messageId?: string;
+}
+
+/** Runs the work under the event's waitUntil; an event built by script (tests) has none to give, and still runs. */
+function keepAlive(event: ExtendableEvent, work: Promise<unknown>): void {
+  try {
+    event.waitUntil(work);
+  } catch {
+    void work.catch(() => undefined);
+  }
 }
 
 self.addEventListener('push', (event) => {
@@ -68,37 +87,102 @@ self.addEventListener('push', (event) => {
     return;
   }
   if (!data?.title) return;
-  event.waitUntil(
+  keepAlive(
+    event,
     (async () => {
       const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
       if (windows.some((w) => w.visibilityState === 'visible')) return;
       // Several messages in a row collapse into one notification per conversation.
       const existing = await self.registration.getNotifications({ tag: data.tag });
-      const count = ((existing[0]?.data as { count?: number } | undefined)?.count ?? 0) + 1;
-      await self.registration.showNotification(data.title, {
+      const count = ((existing[0]?.data as NotificationData | undefined)?.count ?? 0) + 1;
+      const notificationData: NotificationData = { url: data.url, count, conversationId: data.conversationId, messageId: data.messageId };
+      // "Reply" (typed inline where the platform can) and "Mark as read". `actions` and inline replies are not in
+      // TypeScript's lib yet.
+      const options: NotificationOptions & { actions?: unknown[]; renotify?: boolean; requireInteraction?: boolean } = {
         body: count > 1 ? `${count} new messages · ${data.body}` : data.body,
         tag: data.tag,
         icon: '/icons/icon-192.png',
         badge: '/icons/badge-72.png',
-        data: { url: data.url, count },
-      });
+        data: notificationData,
+        renotify: true,
+        requireInteraction: data.urgent === true,
+        actions: [
+          { action: 'reply', title: 'Reply', type: 'text', placeholder: 'Reply…' },
+          { action: 'read', title: 'Mark as read' },
+        ],
+      };
+      await self.registration.showNotification(data.title, options);
     })(),
   );
 });
 
+function newClientId(): string {
+  return self.crypto.randomUUID();
+}
+
+/**
+ * A reply typed into the notification: sent like the composer sends, with a clientId made once and kept for every
+ * retry, so the server stores it exactly once however often the network fails.
+ */
+async function sendReply(d: NotificationData, body: string): Promise<boolean> {
+  const clientId = newClientId();
+  for (let attempt = 0; attempt < 4; attempt++) {
+    try {
+      const res = await fetch(`/api/v1/conversations/${encodeURIComponent(d.conversationId)}/messages`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ body, clientId }),
+      });
+      if (res.ok) return true;
+      if (res.status < 500 && res.status !== 429) return false; // refused for good (signed out, not a member …)
+    } catch {
+      // offline: try again
+    }
+    await new Promise((r) => setTimeout(r, 1000 * 2 ** attempt));
+  }
+  return false;
+}
+
+async function markRead(d: NotificationData): Promise<void> {
+  if (!d.messageId) return;
+  await fetch(`/api/v1/conversations/${encodeURIComponent(d.conversationId)}/read`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ messageId: d.messageId }),
+  });
+}
+
+async function openConversation(url: string): Promise<void> {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const same = windows.find((w) => w.url === url) ?? windows[0];
+  if (same) {
+    await same.focus().catch(() => undefined);
+    if (same.url !== url) await same.navigate(url).catch(() => undefined);
+    return;
+  }
+  await self.clients.openWindow(url);
+}
+
 self.addEventListener('notificationclick', (event) => {
-  event.notification.close();
-  const url = new URL((event.notification.data as { url?: string } | undefined)?.url ?? '/', self.location.origin).href;
-  event.waitUntil(
+  const n = event.notification;
+  const d = (n.data ?? {}) as NotificationData;
+  const url = new URL(d.url ?? '/', self.location.origin).href;
+  n.close();
+  const reply = (event as NotificationEvent & { reply?: string | null }).reply;
+  keepAlive(
+    event,
     (async () => {
-      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-      const same = windows.find((w) => w.url === url) ?? windows[0];
-      if (same) {
-        await same.focus();
-        if (same.url !== url) await same.navigate(url).catch(() => undefined);
-        return;
+      if (event.action === 'read') return markRead(d);
+      if (event.action === 'reply') {
+        // Platforms without inline replies open the conversation instead.
+        if (reply && reply.trim()) {
+          if ((await sendReply(d, reply.trim())) && d.messageId) await markRead(d).catch(() => undefined);
+          return;
+        }
       }
-      await self.clients.openWindow(url);
+      await openConversation(url);
     })(),
   );
 });

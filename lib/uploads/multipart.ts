@@ -39,7 +39,8 @@ export async function receiveFile(req: Request, maxBytes = env.MAX_UPLOAD_BYTES)
     try {
       // busboy reports `limit` once a file REACHES fileSize, so a file of exactly maxBytes would be refused: the
       // limit is one byte more, and `limit` then means "larger than maxBytes".
-      busboy = Busboy({ headers: { 'content-type': type }, limits: { files: 1, fileSize: maxBytes + 1, fields: 10, fieldSize: 8 * 1024, parts: 20 } });
+      // defParamCharset: a UTF-8 `filename="résumé.txt"` arrives intact (busboy reads it as latin1 by default).
+      busboy = Busboy({ headers: { 'content-type': type }, defParamCharset: 'utf8', limits: { files: 1, fileSize: maxBytes + 1, fields: 10, fieldSize: 8 * 1024, parts: 20 } });
     } catch {
       reject(new AppError('bad_request', 'Malformed multipart body'));
       return;

@@ -22,6 +22,12 @@ const sendBase = z.strictObject({
   clientId: clientIdSchema.optional(),
   replyToId: idSchema.optional(),
   attachmentIds: z.array(idSchema).max(10).optional(),
+  /** A thread reply: the root message's id. */
+  threadId: idSchema.optional(),
+  /** With threadId: the reply also appears in the conversation's timeline. */
+  alsoToChannel: z.boolean().optional(),
+  /** Direct messages only: pushes through the recipient's do-not-disturb (at most once an hour per sender). */
+  urgent: z.boolean().optional(),
 });
 
 const notEmpty = (v: { body: string; attachmentIds?: string[] }, ctx: z.RefinementCtx) => {
@@ -38,18 +44,26 @@ export const editMessageSchema = z.strictObject({ body: bodySchema });
 export const listMessagesQuery = z.strictObject({
   before: idSchema.optional(),
   after: idSchema.optional(),
+  /** A permalink: the page around this message (it included), half before and half after. */
+  around: idSchema.optional(),
   limit: limitParam(100, 50),
 });
 
 export const readSchema = z.strictObject({ messageId: idSchema });
 
-/** One emoji (with skin tones, ZWJ sequences, flags); nothing else. */
+/** One emoji (with skin tones, ZWJ sequences, flags), or a custom emoji `:name:`; nothing else. */
 export const emojiSchema = z
   .string()
   .min(1)
-  .max(32)
-  .regex(/^(?:\p{Extended_Pictographic}|\p{Regional_Indicator}|\p{Emoji_Modifier}|\u200d|\ufe0f|\u20e3|[#*0-9])+$/u, 'Not an emoji')
-  .refine((s) => /\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(s), 'Not an emoji');
+  .max(34)
+  .refine(
+    (s) =>
+      /^:[a-z0-9][a-z0-9_-]{1,31}:$/.test(s) ||
+      (s.length <= 32 &&
+        /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator}|\p{Emoji_Modifier}|\u200d|\ufe0f|\u20e3|[#*0-9])+$/u.test(s) &&
+        /\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(s)),
+    'Not an emoji',
+  );
 
 export const reactionSocketSchema = z.object({ messageId: idSchema, emoji: emojiSchema });
 
@@ -58,4 +72,16 @@ export const searchQuery = z.strictObject({
   conversationId: idSchema.optional(),
   senderId: idSchema.optional(),
   limit: limitParam(50, 20),
+});
+
+export const threadQuery = z.strictObject({
+  before: idSchema.optional(),
+  after: idSchema.optional(),
+  around: idSchema.optional(),
+  limit: limitParam(100, 50),
+});
+
+export const listThreadsQuery = z.strictObject({
+  limit: limitParam(50, 20),
+  cursor: z.string().max(400).optional(),
 });

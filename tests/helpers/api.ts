@@ -121,7 +121,8 @@ export async function credentialsCallback(baseUrl: string, username: string, pas
   const res = await request<{ url: string }>(baseUrl, '/api/auth/callback/credentials', {
     method: 'POST',
     body: form.toString(),
-    headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader(jar) },
+    // A cookie the caller passes (a device cookie) goes along with next-auth's CSRF cookie.
+    headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded', cookie: [headers.cookie, cookieHeader(jar)].filter(Boolean).join('; ') },
     origin: new URL(baseUrl).origin,
   });
   return { res, cookies: { ...jar, ...cookiesFrom(res.headers) } };
@@ -184,12 +185,12 @@ export async function connectError(baseUrl: string, opts: SocketOptions = {}): P
 }
 
 /** Emits with an acknowledgement and resolves with the ack. */
-export function emitAck<T = any>(socket: ClientSocket, event: keyof ClientToServerEvents, payload: unknown, timeoutMs = 10_000): Promise<T> {
+export function emitAck<T = any>(socket: ClientSocket, event: keyof ClientToServerEvents, payload: unknown, timeoutMs = 20_000): Promise<T> {
   return (socket.timeout(timeoutMs) as any).emitWithAck(event, payload) as Promise<T>;
 }
 
 /** Resolves with the next event that matches, or rejects after `timeoutMs`. */
-export function nextEvent<T>(socket: ClientSocket, event: keyof ServerToClientEvents, match: (p: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
+export function nextEvent<T>(socket: ClientSocket, event: keyof ServerToClientEvents, match: (p: T) => boolean = () => true, timeoutMs = 20_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const onEvent = (p: T) => {
       if (!match(p)) return;

@@ -211,7 +211,7 @@ export class FakePushService {
   }
 
   /** Resolves once `check` holds (checked on every hit), or rejects after `timeoutMs` with `what`. */
-  waitUntil(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  waitUntil(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
     if (check()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const w = {
@@ -232,7 +232,7 @@ export class FakePushService {
   }
 
   /** Waits for a push to `sub` whose decrypted body contains `text`; returns it. */
-  async pushTo(sub: FakeSubscription, text: string, timeoutMs = 10_000): Promise<PushHit> {
+  async pushTo(sub: FakeSubscription, text: string, timeoutMs = 20_000): Promise<PushHit> {
     const find = () => sub.hits.find((h) => h.payload?.body.includes(text));
     await this.waitUntil(() => !!find(), `a push to ${sub.endpoint} with "${text}"`, timeoutMs);
     return find()!;

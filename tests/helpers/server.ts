@@ -105,8 +105,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   try {
     url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`server did not start within ${opts.timeoutMs ?? 60_000} ms:\n${output}`)),
-        opts.timeoutMs ?? 60_000,
+        () => reject(new Error(`server did not start within ${opts.timeoutMs ?? 180_000} ms:\n${output}`)),
+        opts.timeoutMs ?? 180_000,
       );
       const onData = () => {
         const m = LISTENING.exec(output);

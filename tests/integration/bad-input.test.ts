@@ -81,7 +81,7 @@ const bodyRoutes: BodyRoute[] = [
     auth: false,
     wrongTypes: { username: [], password: {}, name: 5 },
     wrongTypePaths: ['username', 'password', 'name'],
-    unknownField: { username: 'someone', password: 'password-123', name: 'cli', scopes: ['all'] },
+    unknownField: { username: 'someone', password: 'password-123', name: 'cli', superuser: true },
   },
   {
     name: 'PATCH /me',

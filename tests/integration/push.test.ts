@@ -94,7 +94,7 @@ describe('push subscriptions (REST)', () => {
     expect(again.body.publicKey).toBe(vapidKey);
   });
 
-  it('refuses endpoints that are not https (plain http only to loopback outside production), bad keys, and no sign-in', async () => {
+  it('refuses endpoints that are not https (plain http only to OUTBOUND_ALLOW hosts), bad keys, and no sign-in', async () => {
     const who = await member('psub');
     const sub = service.subscription();
     for (const endpoint of ['http://push.example.com/x', 'ftp://127.0.0.1/x', 'not a url']) {
@@ -109,6 +109,41 @@ describe('push subscriptions (REST)', () => {
     await subscribe(who, sub);
     await subscribe(who, sub);
     expect((await request(baseUrl, '/api/v1/push/subscriptions', { method: 'DELETE', token: who.token, body: { endpoint: sub.endpoint } })).status).toBe(204);
+  });
+
+  it('refuses endpoints the outbound guard refuses: loopback (beyond OUTBOUND_ALLOW), private, link-local, metadata, IPv6 forms', async () => {
+    const who = await member('pssrf');
+    const sub = service.subscription();
+    const refused = [
+      'https://127.0.0.2:4443/',
+      'https://169.254.169.254/latest/meta-data',
+      'https://10.0.0.1/push',
+      'https://192.168.0.1/push',
+      'https://100.64.0.1/push',
+      'https://[::1]:4443/push',
+      'https://[fe80::1]/push',
+      'https://[fd00::1]/push',
+      'https://[::ffff:169.254.169.254]/push',
+      'https://[::ffff:a9fe:a9fe]/push',
+      'https://0.0.0.0/push',
+      'https://2852039166/push', // 169.254.169.254 spelled as one number
+    ];
+    for (const endpoint of refused) {
+      const res = await request(baseUrl, '/api/v1/push/subscriptions', { method: 'POST', token: who.token, body: { ...sub.json, endpoint } });
+      expectError(res, 'bad_request');
+    }
+    const list = await request<{ subscriptions: unknown[] }>(baseUrl, '/api/v1/push/subscriptions', { token: who.token });
+    expect(list.status, list.text).toBe(200);
+    expect(list.body.subscriptions).toEqual([]);
+  });
+
+  it('keeps at most 10 subscriptions per user: the oldest goes', async () => {
+    const who = await member('pcap');
+    const subs = Array.from({ length: 12 }, () => service.subscription());
+    for (const s of subs) await subscribe(who, s);
+    const list = await request<{ subscriptions: { endpoint: string }[] }>(baseUrl, '/api/v1/push/subscriptions', { token: who.token });
+    expect(list.status, list.text).toBe(200);
+    expect(list.body.subscriptions.map((s) => s.endpoint).sort()).toEqual(subs.slice(2).map((s) => s.endpoint).sort());
   });
 });
 
@@ -182,11 +217,16 @@ describe('who gets a push', () => {
     expect(bodies(sub)).not.toContain(whileMuted);
   });
 
-  it('in a channel, only the mentioned member gets a push', async () => {
+  it('in a channel set to "mentions only" (the default above 50 members), only the mentioned member gets a push', async () => {
     const [ivy, jon, kim] = await Promise.all([member('pivy'), member('pjon'), member('pkim')]);
     const subJon = service.subscription();
     const subKim = service.subscription();
     await Promise.all([subscribe(jon, subJon), subscribe(kim, subKim)]);
+    // `general` may have 50 members or fewer here (its default is then "all"): both choose "mentions" themselves.
+    for (const who of [jon, kim]) {
+      const res = await request(baseUrl, '/api/v1/conversations/general', { method: 'PATCH', token: who.token, body: { notify: 'mentions' } });
+      expect(res.status, res.text).toBe(200);
+    }
     // `general` is the public channel every account joins.
     const plain = await say(ivy, 'general', 'hello channel');
     const mention = await say(ivy, 'general', `hey @${jon.username}, look`);

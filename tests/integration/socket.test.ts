@@ -115,7 +115,10 @@ describe('presence: first connect and last disconnect, two sockets for one user'
 
     // Before: never seen.
     const before = await emitAck(w, 'presence:subscribe', { userIds: [watched.id] });
-    expect(before).toEqual({ ok: true, data: { presence: [{ userId: watched.id, online: false, lastSeenAt: null }] } });
+    expect(before).toEqual({
+      ok: true,
+      data: { presence: [{ userId: watched.id, online: false, lastSeenAt: null, away: false, status: null, dnd: false, dndEndsAt: null }] },
+    });
 
     // First socket → online.
     const gotOnline = nextEvent<PresenceEvent>(w, 'presence', (p) => p.userId === watched.id);
@@ -153,7 +156,7 @@ describe('presence: first connect and last disconnect, two sockets for one user'
     const stored = await request(baseUrl, `/api/v1/users/${watched.id}`, { token: watcherToken });
     expect(stored.body.user).toMatchObject({ id: watched.id, online: false, lastSeenAt: offline.lastSeenAt });
     const after = await emitAck(w, 'presence:subscribe', { userIds: [watched.id] });
-    expect(after.data.presence[0]).toEqual({ userId: watched.id, online: false, lastSeenAt: offline.lastSeenAt });
+    expect(after.data.presence[0]).toEqual({ userId: watched.id, online: false, lastSeenAt: offline.lastSeenAt, away: false, status: null, dnd: false, dndEndsAt: null });
   });
 
   it('a cookie socket and a token socket of one user count together', async () => {

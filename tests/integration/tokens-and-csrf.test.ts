@@ -21,7 +21,7 @@ describe('personal access tokens', () => {
       body: { username: user.username, password: user.password, name: 'laptop' },
     });
     expect(res.status, res.text).toBe(201);
-    expect(Object.keys(res.body).sort()).toEqual(['createdAt', 'id', 'name', 'token']);
+    expect(Object.keys(res.body).sort()).toEqual(['createdAt', 'expiresAt', 'id', 'name', 'scopes', 'token']);
     expect(res.body.name).toBe('laptop');
     expect(res.body.token).toMatch(/^ctx_[A-Za-z0-9_-]{20,}$/);
     const me = await request(baseUrl, '/api/v1/me', { token: res.body.token });

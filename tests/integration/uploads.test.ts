@@ -554,3 +554,60 @@ describe('avatars', () => {
     expect(tmpFiles()).toEqual([]);
   });
 });
+
+describe('file names', () => {
+  it('a name cut to 200 characters keeps the extension that was checked; served as that type', async () => {
+    const long = 'A'.repeat(195) + '.html.txt';
+    const a = await uploadOk(ana, long, Buffer.from('<script>alert(1)</script> plain text, really\n'));
+    expect([...a.name].length).toBeLessThanOrEqual(200);
+    expect(a.name.endsWith('.txt')).toBe(true);
+    expect(a.name).not.toMatch(/\.html$/);
+    expect(a.mimeType).toBe('text/plain; charset=utf-8');
+    const sent = await sendMessage(ana, 'long name', [a.id]);
+    expect(sent.status, sent.text).toBe(201);
+    const served = await fetchFile(ben, a.url);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(served.headers.get('content-disposition')).not.toMatch(/\.html["']/);
+    expect(decodeURIComponent(/filename\*=UTF-8''([^;]+)/.exec(served.headers.get('content-disposition') ?? '')![1]!)).toBe(a.name);
+  });
+
+  it('UTF-8 names arrive intact (no mojibake), also past 200 characters (cut on whole characters)', async () => {
+    const name = 'résumé_日本.txt';
+    const a = await uploadOk(ana, name, Buffer.from('bonjour\n'));
+    expect(a.name).toBe(name);
+    const emoji = '😀'.repeat(250) + '.txt';
+    const b = await uploadOk(ana, emoji, Buffer.from('smile\n'));
+    expect([...b.name]).toHaveLength(200);
+    expect(b.name).toBe('😀'.repeat(196) + '.txt');
+    expect(b.name).not.toContain('\ufffd');
+  });
+
+  it('bidi controls do not survive in a name', async () => {
+    const a = await uploadOk(ana, 'invoice\u202etxt.exe.txt', Buffer.from('hello\n'));
+    expect(a.name).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200e\u200f]/);
+    expect(a.name.endsWith('.txt')).toBe(true);
+  });
+});
+
+describe('DATA_DIR is private', () => {
+  it('is 0700 and nothing in it (database, uploads, secrets) is readable by group or others', async () => {
+    // Something in every corner: an upload exists (beforeAll and the tests above), the database has been written.
+    const root = server.dataDir;
+    expect(statSync(root).mode & 0o777).toBe(0o700);
+    const loose: string[] = [];
+    let files = 0;
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const p = path.join(dir, name);
+        const st = statSync(p);
+        if (st.mode & 0o077) loose.push(`${path.relative(root, p)} ${(st.mode & 0o777).toString(8)}`);
+        if (st.isDirectory()) walk(p);
+        else files++;
+      }
+    };
+    walk(root);
+    expect(files).toBeGreaterThan(20); // the embedded database's files are among them
+    expect(loose).toEqual([]);
+  });
+});

@@ -47,7 +47,7 @@ describe('environment validation (lib/env parseEnv)', () => {
       DATABASE_URL: 'postgres://u:p@db:5432/chattrix',
       REDIS_URL: 'redis://cache:6379',
       REGISTRATION: 'closed',
-      TRUST_PROXY: true,
+      TRUST_PROXY: { hops: 1 },
       MAX_UPLOAD_BYTES: 1024,
     });
     expect(parseEnv({ DATABASE_URL: 'postgresql://localhost/x' }).DATABASE_URL).toBe('postgresql://localhost/x');

@@ -2,7 +2,9 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { LoginForm } from '@/components/auth/LoginForm';
 import { currentActor } from '@/lib/auth/current';
-import { env } from '@/lib/env';
+import { getSiteSettings } from '@/lib/services/settings';
+import { safeNextPath } from '@/lib/auth/next-path';
+import { isFirstRun } from '@/lib/services/users';
 
 export const metadata: Metadata = { title: 'Sign in' };
 export const dynamic = 'force-dynamic';
@@ -10,6 +12,9 @@ export const dynamic = 'force-dynamic';
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   if (await currentActor()) redirect('/');
   const { next } = await searchParams;
-  const safeNext = next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
-  return <LoginForm next={safeNext} registrationOpen={env.REGISTRATION === 'open'} />;
+  // A fresh server has nobody to sign in: its first screen creates the administrator.
+  const mode = (await getSiteSettings()).registration;
+  if (mode === 'open' && (await isFirstRun())) redirect('/register');
+  const safeNext = safeNextPath(next);
+  return <LoginForm next={safeNext} registrationOpen={mode === 'open'} />;
 }

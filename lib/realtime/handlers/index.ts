@@ -1,14 +1,49 @@
+import { toAck } from '../../errors';
+import { checkRate, rules, type LimitRule } from '../../rate-limit';
 import type { ChattrixServer } from '../io';
+import { composeHandlers } from './compose';
 import { messageHandlers } from './messages';
 import { presenceHandlers } from './presence';
 import { typingHandlers } from './typing';
 import { actorOf, type ChattrixSocket, type HandlerDeps } from './util';
 
+/**
+ * The rate limit of each client → server event, per user (all of a user's sockets on every node share it). Over
+ * it the ack is `{ok:false, error:{code:'rate_limited'}}` and the event does nothing. `message:send` has its own
+ * limit inside its handler (shared with REST sends). An event not listed here gets the strictest rule.
+ */
+export const EVENT_RULES: Record<string, LimitRule | null> = {
+  'message:send': null,
+  'message:edit': rules.edit,
+  'message:delete': rules.delete,
+  'reaction:add': rules.react,
+  'reaction:remove': rules.react,
+  'typing:start': rules.typing,
+  'typing:stop': rules.typing,
+  'conversation:read': rules.read,
+  'presence:subscribe': rules.presence,
+  'client:visibility': rules.visibility,
+  'draft:save': rules.typing,
+  'client:away': rules.visibility,
+};
+
 /** Registers every client → server event on a connected socket. */
 export function registerHandlers(io: ChattrixServer, socket: ChattrixSocket): void {
   const deps: HandlerDeps = { io, socket, actor: actorOf(socket) };
-  const all = { ...presenceHandlers(deps), ...messageHandlers(deps), ...typingHandlers(deps) };
+  const all = { ...presenceHandlers(deps), ...messageHandlers(deps), ...typingHandlers(deps), ...composeHandlers(deps) };
   for (const [event, fn] of Object.entries(all)) {
-    socket.on(event as 'presence:subscribe', fn as never);
+    const rule = event in EVENT_RULES ? EVENT_RULES[event]! : rules.presence;
+    const limited = rule
+      ? async (payload: unknown, ack?: unknown) => {
+          try {
+            await checkRate(rule, `user:${deps.actor.id}`);
+          } catch (e) {
+            if (typeof ack === 'function') (ack as (r: unknown) => void)(toAck(e));
+            return;
+          }
+          return (fn as (p: unknown, a?: unknown) => Promise<void>)(payload, ack);
+        }
+      : fn;
+    socket.on(event as 'presence:subscribe', limited as never);
   }
 }

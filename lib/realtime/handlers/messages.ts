@@ -9,19 +9,24 @@ import { parseWith } from '../../validation/parse';
 import type { Ack } from '../contract';
 import type { MessageDto } from '../../validation/dto';
 import { handler, type HandlerDeps } from './util';
+import { isDraining, trackInflight } from '../../observability/lifecycle';
 
 export function messageHandlers({ actor }: HandlerDeps) {
   return {
     /** validate → sendMessage (stores) → ack → `message:created` to the room, in the conversation's order. */
     'message:send': async (payload: unknown, ack?: unknown) => {
       const reply = typeof ack === 'function' ? (ack as (r: Ack<{ message: MessageDto }>) => void) : () => {};
-      try {
-        const { conversationId, ...input } = parseWith(socketSendSchema, payload, 'Payload');
-        await checkRate(rules.send, `user:${actor.id}`);
-        await sendMessage(actor, conversationId, input, { onStored: (message) => reply({ ok: true, data: { message } }) });
-      } catch (e) {
-        reply(toAck(e));
-      }
+      // Shutting down: not taken and not acknowledged; the client sends it again (same clientId) after reconnecting.
+      if (isDraining()) return;
+      await trackInflight(async () => {
+        try {
+          const { conversationId, ...input } = parseWith(socketSendSchema, payload, 'Payload');
+          await checkRate(rules.send, `user:${actor.id}`);
+          await sendMessage(actor, conversationId, input, { onStored: (message) => reply({ ok: true, data: { message } }) });
+        } catch (e) {
+          reply(toAck(e));
+        }
+      });
     },
     'message:edit': handler(z.object({ messageId: idSchema, body: bodySchema }), async ({ messageId, body }) => ({
       message: await editMessage(actor, messageId, body),

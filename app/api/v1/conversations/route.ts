@@ -1,5 +1,6 @@
 import { requireUser } from '@/lib/auth/request';
 import { json, readJson, route } from '@/lib/http';
+import { createChannel } from '@/lib/services/channels';
 import { createConversation, listConversations } from '@/lib/services/conversations';
 import { createConversationSchema } from '@/lib/validation/conversations';
 
@@ -13,6 +14,7 @@ export const GET = route(async (req) => {
 export const POST = route(async (req) => {
   const actor = await requireUser(req);
   const input = await readJson(req, createConversationSchema);
+  if (input.kind === 'channel') return json({ conversation: await createChannel(actor, input) }, 201);
   const { conversation, created } = await createConversation(actor, input);
   return json({ conversation }, created ? 201 : 200);
 });

@@ -1,9 +1,14 @@
 import { requireUser } from '@/lib/auth/request';
 import { json, noContent, readJson, route } from '@/lib/http';
-import { subscribe, unsubscribe } from '@/lib/services/push';
+import { listSubscriptions, subscribe, unsubscribe } from '@/lib/services/push';
 import { pushSubscriptionSchema, pushUnsubscribeSchema } from '@/lib/validation/users';
 
 export const dynamic = 'force-dynamic';
+
+export const GET = route(async (req) => {
+  const actor = await requireUser(req);
+  return json({ subscriptions: await listSubscriptions(actor) });
+});
 
 export const POST = route(async (req) => {
   const actor = await requireUser(req);

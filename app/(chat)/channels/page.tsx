@@ -1,0 +1,5 @@
+import { ChannelBrowser } from '@/components/chat/ChannelBrowser';
+
+export default function ChannelsPage() {
+  return <ChannelBrowser />;
+}

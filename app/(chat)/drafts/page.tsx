@@ -1,0 +1,5 @@
+import { DraftsView } from '@/components/chat/compose/DraftsView';
+
+export default function DraftsPage() {
+  return <DraftsView />;
+}

@@ -1,0 +1,26 @@
+'use server';
+
+import { z } from 'zod';
+import { currentActor } from '@/lib/auth/current';
+import { AppError } from '@/lib/errors';
+import { reportMessage } from '@/lib/services/moderation';
+import { idSchema } from '@/lib/validation/common';
+import { reportMessageSchema } from '@/lib/validation/admin';
+import type { FormState } from './settings/actions';
+
+/** "Report" on a message (REST: POST /api/v1/messages/{id}/report): the same schema and service. */
+export async function reportMessageAction(_prev: FormState, form: FormData): Promise<FormState> {
+  try {
+    const actor = await currentActor();
+    if (!actor) throw new AppError('unauthorized', 'You are signed out. Sign in again.');
+    const messageId = idSchema.parse(form.get('messageId'));
+    const { reason } = reportMessageSchema.parse({ reason: form.get('reason') ?? '' });
+    await reportMessage(actor, messageId, reason);
+    return { ok: true, at: Date.now() };
+  } catch (e) {
+    if (e instanceof z.ZodError) return { ok: false, at: Date.now(), message: e.issues[0]?.message ?? 'Check the reason', fieldErrors: { reason: e.issues[0]?.message ?? '' } };
+    if (e instanceof AppError) return { ok: false, at: Date.now(), message: e.message };
+    console.error('[chattrix] report failed:', e);
+    return { ok: false, at: Date.now(), message: 'Something went wrong on our side.' };
+  }
+}

@@ -1,0 +1,5 @@
+import { ThreadsView } from '@/components/chat/ThreadsView';
+
+export default function ThreadsPage() {
+  return <ThreadsView />;
+}

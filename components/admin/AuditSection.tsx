@@ -1,0 +1,97 @@
+'use client';
+
+import { useCallback, useEffect, useState } from 'react';
+import { api } from '@/lib/client/api';
+
+interface AuditEvent {
+  id: string;
+  type: string;
+  user: { id: string; username: string; displayName: string } | null;
+  ip: string | null;
+  userAgent: string | null;
+  detail: Record<string, unknown>;
+  createdAt: string;
+}
+
+const FILTERS = [
+  ['', 'All events'],
+  ['admin_*', 'Admin actions'],
+  ['sign_in*', 'Sign-ins (and failures)'],
+  ['sign_in_failed', 'Failed sign-ins'],
+  ['session_revoked', 'Sessions ended'],
+  ['token_*', 'Access tokens'],
+  ['password_*', 'Passwords'],
+  ['two_factor_*', 'Two-factor sign-in'],
+] as const;
+
+const words = (type: string) => type.replace(/_/g, ' ');
+
+/** The audit log: security and admin events, newest first, by type; "Load more" pages back (REST: /admin/audit). */
+export function AuditSection() {
+  const [type, setType] = useState('');
+  const [events, setEvents] = useState<AuditEvent[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(
+    async (after: string | null) => {
+      setLoading(true);
+      try {
+        const params = new URLSearchParams({ limit: '25', ...(type ? { type } : {}), ...(after ? { cursor: after } : {}) });
+        const data = await api<{ events: AuditEvent[]; nextCursor: string | null }>(`/admin/audit?${params}`);
+        setEvents((prev) => (after ? [...prev, ...data.events] : data.events));
+        setCursor(data.nextCursor);
+        setError(null);
+      } catch (e) {
+        setError((e as Error).message);
+      } finally {
+        setLoading(false);
+      }
+    },
+    [type],
+  );
+  useEffect(() => {
+    void load(null);
+  }, [load]);
+
+  return (
+    <section className="card" aria-labelledby="audit">
+      <h2 id="audit">Audit log</h2>
+      <label htmlFor="audit-type">Show</label>{' '}
+      <select id="audit-type" value={type} onChange={(e) => setType(e.target.value)}>
+        {FILTERS.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <ul className="list" aria-label="Audit events" aria-busy={loading || undefined}>
+        {events.map((e) => (
+          <li key={e.id} className="row" data-testid="audit-event">
+            <div className="row-main">
+              <span className="row-title">{words(e.type)}</span>
+              <span className="row-sub">
+                {new Date(e.createdAt).toLocaleString()}
+                {e.user ? ` · ${e.user.displayName} (@${e.user.username})` : ''}
+                {typeof e.detail.byUsername === 'string' ? ` · by @${e.detail.byUsername}` : ''}
+                {e.ip ? ` · ${e.ip}` : ''}
+              </span>
+            </div>
+          </li>
+        ))}
+      </ul>
+      {!loading && events.length === 0 && <p>No events.</p>}
+      {cursor && (
+        <button type="button" className="btn btn-sm btn-ghost" disabled={loading} onClick={() => void load(cursor)}>
+          {loading ? 'Loading…' : 'Load more'}
+        </button>
+      )}
+    </section>
+  );
+}

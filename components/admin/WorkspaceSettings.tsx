@@ -1,0 +1,154 @@
+'use client';
+
+import { useEffect, useState, type FormEvent } from 'react';
+import { api } from '@/lib/client/api';
+import { AppError } from '@/lib/errors';
+import type { ChannelDto } from '@/lib/validation/dto';
+
+interface Settings {
+  siteName: string;
+  channelCreation: 'everyone' | 'admins';
+  defaultChannelIds: string[];
+  maxUploadMB: number;
+}
+
+/**
+ * The console's workspace settings: the site's name (page titles, the installed app, the sidebar), who may create
+ * channels, the channels every new account joins, and the largest upload. People see a change at their next load.
+ */
+export function WorkspaceSettings() {
+  const [s, setS] = useState<Settings | null>(null);
+  const [channels, setChannels] = useState<ChannelDto[]>([]);
+  const [note, setNote] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [fieldError, setFieldError] = useState<{ field: string; message: string } | null>(null);
+
+  useEffect(() => {
+    api<{ settings: Settings }>('/admin/settings').then((r) => setS(r.settings), () => setNote('Could not load the settings'));
+    api<{ channels: ChannelDto[] }>('/channels?limit=100').then((r) => setChannels(r.channels.filter((c) => !c.private && !c.archived && c.title !== 'general')), () => {});
+  }, []);
+
+  async function save(patch: Partial<Settings>, done: string) {
+    setBusy(true);
+    setFieldError(null);
+    // Shown at once (a checkbox ticks when clicked); what the server answers replaces it, a refusal puts it back.
+    const previous = s;
+    setS((cur) => (cur ? { ...cur, ...patch } : cur));
+    try {
+      setS((await api<{ settings: Settings }>('/admin/settings', { method: 'PATCH', body: patch })).settings);
+      setNote(`${done}. People see it when they next open ${patch.siteName ?? s?.siteName ?? 'the app'}.`);
+    } catch (e) {
+      const err = e instanceof AppError ? e : null;
+      const field = String(err?.issues?.[0]?.path?.[0] ?? '');
+      setS(previous);
+      if (field) setFieldError({ field, message: err?.issues?.[0]?.message ?? err?.message ?? 'Not valid' });
+      setNote(err?.message ?? 'Could not save');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    void save({ siteName: String(f.get('siteName') ?? '').trim(), maxUploadMB: Number(f.get('maxUploadMB')) }, 'Saved');
+  }
+
+  const err = (field: string) =>
+    fieldError?.field === field ? (
+      <span className="field-error" id={`ws-${field}-error`}>
+        {fieldError.message}
+      </span>
+    ) : null;
+
+  return (
+    <section className="card" aria-labelledby="workspace-settings" aria-busy={busy}>
+      <h2 id="workspace-settings">Workspace</h2>
+      {s ? (
+        <>
+          <form onSubmit={submit} className="form-stack" aria-label="Site name and upload limit">
+            <label htmlFor="ws-siteName">Site name</label>
+            <input
+              id="ws-siteName"
+              name="siteName"
+              defaultValue={s.siteName}
+              required
+              maxLength={60}
+              aria-invalid={fieldError?.field === 'siteName' || undefined}
+              aria-describedby={fieldError?.field === 'siteName' ? 'ws-siteName-error' : 'ws-siteName-hint'}
+            />
+            <span className="row-sub" id="ws-siteName-hint">
+              Page titles, the installed app&apos;s name and the top of the sidebar.
+            </span>
+            {err('siteName')}
+            <label htmlFor="ws-maxUploadMB">Largest upload (MB)</label>
+            <input
+              id="ws-maxUploadMB"
+              name="maxUploadMB"
+              type="number"
+              min={1}
+              max={1024}
+              defaultValue={s.maxUploadMB}
+              required
+              aria-invalid={fieldError?.field === 'maxUploadMB' || undefined}
+              aria-describedby={fieldError?.field === 'maxUploadMB' ? 'ws-maxUploadMB-error' : undefined}
+            />
+            {err('maxUploadMB')}
+            <div>
+              <button className="btn btn-sm" type="submit" disabled={busy}>
+                {busy ? 'Saving…' : 'Save'}
+              </button>
+            </div>
+          </form>
+          <div className="form-stack">
+          <label htmlFor="ws-channelCreation">Who may create channels</label>
+          <select
+            id="ws-channelCreation"
+            value={s.channelCreation}
+            disabled={busy}
+            onChange={(e) => void save({ channelCreation: e.target.value as Settings['channelCreation'] }, 'Channel creation saved')}
+          >
+            <option value="everyone">Everyone</option>
+            <option value="admins">Admins only</option>
+          </select>
+          </div>
+          <fieldset className="default-channels">
+            <legend>Channels new people join</legend>
+            <p className="row-sub">Besides #general. Only public channels that are not archived can be chosen.</p>
+            {channels.length === 0 ? (
+              <p className="row-sub">No public channels yet.</p>
+            ) : (
+              <ul className="list" aria-label="Default channels">
+                {channels.map((c) => {
+                  const on = s.defaultChannelIds.includes(c.id);
+                  return (
+                    <li key={c.id} className="row">
+                      <label className="row-flex">
+                        <input
+                          type="checkbox"
+                          checked={on}
+                          onChange={() =>
+                            void save(
+                              { defaultChannelIds: on ? s.defaultChannelIds.filter((x) => x !== c.id) : [...s.defaultChannelIds, c.id] },
+                              on ? `#${c.title} is no longer a default channel` : `New people will join #${c.title}`,
+                            )
+                          }
+                        />
+                        #{c.title}
+                      </label>
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+          </fieldset>
+        </>
+      ) : (
+        <p className="row-sub">Loading…</p>
+      )}
+      <p className="row-sub" role="status" aria-live="polite">
+        {note}
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,193 @@
+'use client';
+
+import { NotifySelect } from './NotifySelect';
+import { X } from 'lucide-react';
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { Avatar } from '@/components/ui/Avatar';
+import { api } from '@/lib/client/api';
+import { AppError } from '@/lib/errors';
+import type { ConversationDto } from '@/lib/validation/dto';
+import { useChatActions } from './ChatProvider';
+import { OutgoingWebhooks } from './OutgoingWebhooks';
+import { UserPicker } from './UserPicker';
+import { WebhooksSettings } from './WebhooksSettings';
+
+/** A channel's settings: name, topic, description, archive (owners/admins), mute, members and roles, leave. */
+export function ChannelSettings({ conversation: c, meId, onClose }: { conversation: ConversationDto; meId: string; onClose: () => void }) {
+  const router = useRouter();
+  const { upsertConversation } = useChatActions();
+  const [title, setTitle] = useState(c.title ?? '');
+  const [topic, setTopic] = useState(c.topic ?? '');
+  const [description, setDescription] = useState(c.description ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const manage = c.joined !== false && (c.myRole === 'owner' || c.myRole === 'admin');
+
+  async function run(fn: () => Promise<void>) {
+    setError(null);
+    setSaved(false);
+    try {
+      await fn();
+    } catch (e) {
+      setError(e instanceof AppError ? (e.issues?.[0]?.message ?? e.message) : 'Something went wrong');
+    }
+  }
+
+  const patch = (body: Record<string, unknown>) =>
+    run(async () => {
+      const r = await api<{ conversation: ConversationDto }>(`/conversations/${c.id}`, { method: 'PATCH', body });
+      upsertConversation(r.conversation);
+      setSaved(true);
+    });
+
+  function save(e: FormEvent) {
+    e.preventDefault();
+    void patch({ title, topic, description });
+  }
+
+  return (
+    <aside className="panel" aria-labelledby="channel-settings-title" data-testid="channel-settings">
+      <div className="panel-head">
+        <h2 id="channel-settings-title">#{c.title}</h2>
+        <button type="button" className="icon-btn" aria-label="Close channel settings" onClick={onClose}>
+          <X size={18} aria-hidden="true" />
+        </button>
+      </div>
+      {error && (
+        <p className="field-error pad" role="alert">
+          {error}
+        </p>
+      )}
+      {manage ? (
+        <form className="pad" onSubmit={save}>
+          <div className="field">
+            <label htmlFor="channel-name">Name</label>
+            <input id="channel-name" value={title} maxLength={80} required onChange={(e) => setTitle(e.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor="channel-topic">Topic</label>
+            <input id="channel-topic" value={topic} maxLength={250} onChange={(e) => setTopic(e.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor="channel-description">Description</label>
+            <textarea id="channel-description" value={description} maxLength={1000} rows={3} onChange={(e) => setDescription(e.target.value)} />
+          </div>
+          <div className="inline">
+            <button className="btn" type="submit" disabled={!title.trim()}>
+              Save
+            </button>
+            {saved && (
+              <span className="row-sub" role="status">
+                Saved
+              </span>
+            )}
+          </div>
+        </form>
+      ) : (
+        <div className="pad">
+          {c.topic && (
+            <p>
+              <strong>Topic:</strong> {c.topic}
+            </p>
+          )}
+          {c.description && <p className="row-sub">{c.description}</p>}
+          {!c.topic && !c.description && <p className="row-sub">{c.private ? 'A private channel.' : 'A public channel.'}</p>}
+        </div>
+      )}
+      {c.joined !== false && (
+        <div className="pad">
+          <NotifySelect value={c.notify} onChange={(notify) => void patch({ notify })} />
+        </div>
+      )}
+      {manage && (
+        <div className="pad">
+          <button type="button" className="btn btn-ghost" onClick={() => void patch({ archived: !c.archived })}>
+            {c.archived ? 'Unarchive channel' : 'Archive channel'}
+          </button>
+        </div>
+      )}
+      <h3 className="section-title">
+        {c.memberCount} member{c.memberCount === 1 ? '' : 's'}
+      </h3>
+      <ul className="list pad-x" aria-label="Members">
+        {c.members.map((m) => (
+          <li key={m.id} className="row static">
+            <Avatar user={m} online={m.online} size="sm" />
+            <span className="row-main">
+              <span className="row-title">
+                {m.displayName}
+                {m.id === meId ? ' (you)' : ''}
+                {m.role !== 'member' && <span className="role">{m.role}</span>}
+              </span>
+            </span>
+            {c.myRole === 'owner' && m.id !== meId && (
+              <>
+                <label className="sr-only" htmlFor={`role-${m.id}`}>
+                  Role of {m.displayName}
+                </label>
+                <select
+                  id={`role-${m.id}`}
+                  value={m.role}
+                  onChange={(e) =>
+                    void run(async () => {
+                      const r = await api<{ conversation: ConversationDto }>(`/conversations/${c.id}/members/${m.id}`, { method: 'PATCH', body: { role: e.target.value } });
+                      upsertConversation(r.conversation);
+                    })
+                  }
+                >
+                  <option value="member">member</option>
+                  <option value="admin">admin</option>
+                  <option value="owner">owner</option>
+                </select>
+              </>
+            )}
+            {manage && m.id !== meId && (c.myRole === 'owner' || m.role === 'member') && (
+              <button
+                type="button"
+                className="btn btn-ghost btn-sm"
+                aria-label={`Remove ${m.displayName}`}
+                onClick={() => void run(() => api(`/conversations/${c.id}/members/${m.id}`, { method: 'DELETE' }))}
+              >
+                Remove
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {manage && (
+        <div className="pad">
+          <UserPicker
+            label="Add member"
+            excludeIds={c.members.map((m) => m.id)}
+            onPick={(u) =>
+              void run(async () => {
+                const r = await api<{ conversation: ConversationDto }>(`/conversations/${c.id}/members`, { method: 'POST', body: { userId: u.id } });
+                upsertConversation(r.conversation);
+              })
+            }
+          />
+        </div>
+      )}
+      {manage && <WebhooksSettings conversationId={c.id} />}
+      {manage && <OutgoingWebhooks scope={{ kind: 'conversation', id: c.id, memberIds: c.members.map((m) => m.id) }} />}
+      {c.joined !== false && (
+        <div className="pad">
+          <button
+            type="button"
+            className="btn btn-danger"
+            onClick={() =>
+              void run(async () => {
+                if (!window.confirm(`Leave #${c.title}?`)) return;
+                await api(`/conversations/${c.id}/leave`, { method: 'POST' });
+                router.push('/');
+              })
+            }
+          >
+            Leave channel
+          </button>
+        </div>
+      )}
+    </aside>
+  );
+}

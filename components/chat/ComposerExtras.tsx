@@ -1,0 +1,54 @@
+'use client';
+
+import { Smile, Type } from 'lucide-react';
+import { useRef, useState } from 'react';
+import { EMOJI } from './emoji';
+import { useCustomEmoji } from '@/lib/client/compose';
+import { ComposerPopover } from './compose/ComposerPopover';
+import { CustomEmojiSection } from './compose/CustomEmoji';
+
+/** The composer's emoji picker: a searchable grid; picking inserts at the caret and keeps the picker open. */
+export function ComposerEmoji({ onPick }: { onPick: (emoji: string) => void }) {
+  const [q, setQ] = useState('');
+  const search = useRef<HTMLInputElement>(null);
+  const shown = EMOJI.filter(([, names]) => !q || names.includes(q.toLowerCase())).slice(0, 80);
+  const custom = useCustomEmoji();
+  return (
+    <ComposerPopover label="Insert emoji" icon={<Smile size={20} />} wrapClass="composer-emoji" popClass="emoji-picker composer-emoji-pop" onOpen={() => search.current?.focus()}>
+      {() => (
+        <>
+          <label className="sr-only" htmlFor="composer-emoji-search">
+            Search emoji
+          </label>
+          <input id="composer-emoji-search" ref={search} type="search" placeholder="Search emoji" value={q} onChange={(e) => setQ(e.target.value)} />
+          <CustomEmojiSection list={custom} q={q} onPick={(t) => onPick(`${t} `)} />
+          <div className="emoji-grid">
+            {shown.map(([e, names]) => (
+              <button key={e} type="button" className="emoji-btn" title={names} aria-label={names.split(' ')[0]} onClick={() => onPick(e)}>
+                {e}
+              </button>
+            ))}
+            {shown.length === 0 && <span className="row-sub">No emoji found</span>}
+          </div>
+        </>
+      )}
+    </ComposerPopover>
+  );
+}
+
+/** What the composer understands, one click away. */
+export function FormattingHint() {
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="format-hint-wrap">
+      <button type="button" className="icon-btn sm format-btn" aria-label="Formatting help" title="Formatting help" aria-expanded={open} aria-controls="format-hint" onClick={() => setOpen((o) => !o)}>
+        <Type size={16} />
+      </button>
+      {open && (
+        <div id="format-hint" className="format-hint" role="note">
+          <code>**bold**</code> <code>_italic_</code> <code>`code`</code> <code>```block```</code> <code>- list</code> <code>1. list</code> <code>&gt; quote</code> · Shift+Enter for a new line
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { api } from '@/lib/client/api';
+import { AppError } from '@/lib/errors';
+import type { ConversationDto } from '@/lib/validation/dto';
+import { useChatActions } from './ChatProvider';
+
+/** "Create channel": name (unique ignoring case), topic, description, public or private. */
+export function CreateChannelDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const router = useRouter();
+  const { upsertConversation } = useChatActions();
+  const [title, setTitle] = useState('');
+  const [topic, setTopic] = useState('');
+  const [description, setDescription] = useState('');
+  const [priv, setPriv] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const { conversation } = await api<{ conversation: ConversationDto }>('/conversations', {
+        method: 'POST',
+        body: { kind: 'channel', title, ...(topic.trim() ? { topic } : {}), ...(description.trim() ? { description } : {}), private: priv },
+      });
+      upsertConversation(conversation);
+      setTitle('');
+      setTopic('');
+      setDescription('');
+      setPriv(false);
+      onClose();
+      router.push(`/c/${conversation.id}`);
+    } catch (err) {
+      setError(err instanceof AppError ? (err.code === 'conflict' ? err.message : (err.issues?.[0]?.message ?? err.message)) : 'Could not create the channel');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <dialog ref={ref} className="dialog" aria-labelledby="new-channel-title" onClose={onClose}>
+      <form onSubmit={submit}>
+        <h2 id="new-channel-title">Create channel</h2>
+        <div className="field">
+          <label htmlFor="new-channel-name">Name</label>
+          <input
+            id="new-channel-name"
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            maxLength={81}
+            required
+            placeholder="e.g. design"
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? 'new-channel-error' : undefined}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="new-channel-topic">Topic (optional)</label>
+          <input id="new-channel-topic" value={topic} onChange={(e) => setTopic(e.target.value)} maxLength={250} />
+        </div>
+        <div className="field">
+          <label htmlFor="new-channel-description">Description (optional)</label>
+          <textarea id="new-channel-description" value={description} onChange={(e) => setDescription(e.target.value)} maxLength={1000} rows={3} />
+        </div>
+        <label className="switch">
+          <input type="checkbox" checked={priv} onChange={(e) => setPriv(e.target.checked)} /> Private: only people added can see it
+        </label>
+        {error && (
+          <p className="field-error" role="alert" id="new-channel-error">
+            {error}
+          </p>
+        )}
+        <div className="dialog-actions">
+          <button type="button" className="btn btn-ghost" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn" disabled={busy || title.trim().length === 0}>
+            {busy ? 'Creating…' : 'Create channel'}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

@@ -1,0 +1,295 @@
+'use client';
+
+import { Hash, Keyboard as KeyboardIcon, Search, User, Users } from 'lucide-react';
+import { useRouter } from 'next/navigation';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { Avatar } from '@/components/ui/Avatar';
+import { api } from '@/lib/client/api';
+import { fuzzyRank } from '@/lib/client/fuzzy';
+import { conversationTitle } from '@/lib/client/store';
+import type { ConversationDto } from '@/lib/validation/dto';
+import type { PublicUser } from '@/lib/validation/users';
+import { useChat, useChatActions } from './ChatProvider';
+
+const isMac = () => typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+
+export const SHORTCUTS: { keys: string; does: string }[] = [
+  { keys: 'Ctrl/⌘ + K', does: 'Quick switcher: jump to a conversation or a person' },
+  { keys: 'Alt + ↑ / ↓', does: 'Previous / next conversation' },
+  { keys: 'Alt + Shift + ↑ / ↓', does: 'Previous / next unread conversation' },
+  { keys: 'Esc', does: 'Mark the open conversation as read (or close what is open)' },
+  { keys: '↑ / ↓ in the history', does: 'Move between messages (Home / End: first / last); Tab reaches its actions' },
+  { keys: '↑ in an empty composer', does: 'Edit your last message' },
+  { keys: 'Enter / Shift + Enter', does: 'Send / new line' },
+  { keys: '? or Ctrl + /', does: 'Show these shortcuts' },
+];
+
+function editable(t: EventTarget | null): boolean {
+  const el = t as HTMLElement | null;
+  if (!el || !el.tagName) return false;
+  return el.isContentEditable || el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT';
+}
+
+/** A modal <dialog> that follows `open`, closes on Esc and reports it. */
+function useModal(open: boolean, onClose: () => void) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    const onCloseEvt = () => onClose();
+    d.addEventListener('close', onCloseEvt);
+    return () => d.removeEventListener('close', onCloseEvt);
+  }, [onClose]);
+  return ref;
+}
+
+type Option = { kind: 'conversation'; c: ConversationDto; title: string; sub: string } | { kind: 'person'; u: PublicUser; title: string; sub: string };
+
+/** Ctrl/Cmd+K: conversations (most recent first) and people, fuzzy; Enter opens. */
+export function QuickSwitcher({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const ref = useModal(open, onClose);
+  const router = useRouter();
+  const me = useChat((s) => s.me);
+  const conversations = useChat((s) => s.conversations);
+  const { upsertConversation } = useChatActions();
+  const [q, setQ] = useState('');
+  const [active, setActive] = useState(0);
+  const [people, setPeople] = useState<PublicUser[]>([]);
+
+  useEffect(() => {
+    if (!open) return;
+    setQ('');
+    setActive(0);
+    api<{ users: PublicUser[] }>('/users?limit=100')
+      .then((r) => setPeople(r?.users ?? []))
+      .catch(() => {});
+  }, [open]);
+  // Beyond the first hundred people: ask the server for the typed name.
+  useEffect(() => {
+    if (!open || q.trim().length < 2) return;
+    const ctrl = new AbortController();
+    const t = setTimeout(() => {
+      api<{ users: PublicUser[] }>(`/users?limit=20&q=${encodeURIComponent(q.trim())}`, { signal: ctrl.signal })
+        .then((r) => {
+          const found = r?.users ?? [];
+          setPeople((prev) => [...prev, ...found.filter((u) => !prev.some((p) => p.id === u.id))]);
+        })
+        .catch(() => {});
+    }, 150);
+    return () => {
+      clearTimeout(t);
+      ctrl.abort();
+    };
+  }, [open, q]);
+
+  const options = useMemo<Option[]>(() => {
+    const convs: Option[] = (conversations ?? []).map((c) => {
+      const other = c.kind === 'direct' ? c.members.find((m) => m.id !== me.id) : undefined;
+      return { kind: 'conversation', c, title: conversationTitle(c, me.id), sub: other ? `@${other.username}` : c.kind === 'channel' ? 'channel' : `${c.memberCount} members` };
+    });
+    const withDirect = new Set((conversations ?? []).filter((c) => c.kind === 'direct').flatMap((c) => c.members.map((m) => m.id)));
+    const ppl: Option[] = people.filter((u) => u.id !== me.id && !withDirect.has(u.id)).map((u) => ({ kind: 'person', u, title: u.displayName, sub: `@${u.username}` }));
+    return fuzzyRank(q, [...convs, ...ppl], (o) => [o.title, o.sub], 30).map((r) => r.item);
+  }, [conversations, people, q, me.id]);
+
+  const choose = useCallback(
+    async (o: Option | undefined) => {
+      if (!o) return;
+      onClose();
+      if (o.kind === 'conversation') return router.push(`/c/${o.c.id}`);
+      const { conversation } = await api<{ conversation: ConversationDto }>('/conversations', { method: 'POST', body: { kind: 'direct', userId: o.u.id } });
+      upsertConversation(conversation);
+      router.push(`/c/${conversation.id}`);
+    },
+    [onClose, router, upsertConversation],
+  );
+
+  function onKeyDown(e: ReactKeyboardEvent<HTMLInputElement>) {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const n = options.length || 1;
+      setActive((a) => (a + (e.key === 'ArrowDown' ? 1 : n - 1)) % n);
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      void choose(options[Math.min(active, options.length - 1)]).catch(() => {});
+    }
+  }
+
+  useEffect(() => {
+    document.getElementById(`qs-${active}`)?.scrollIntoView({ block: 'nearest' });
+  }, [active]);
+
+  return (
+    <dialog ref={ref} className="dialog switcher" aria-label="Quick switcher">
+      {open && (
+        <>
+          <div className="switcher-input">
+            <Search size={18} aria-hidden="true" />
+            <input
+              autoFocus
+              role="combobox"
+              aria-expanded="true"
+              aria-controls="qs-list"
+              aria-activedescendant={options.length ? `qs-${Math.min(active, options.length - 1)}` : undefined}
+              aria-autocomplete="list"
+              aria-label="Go to a conversation or person"
+              placeholder="Go to a conversation or person…"
+              value={q}
+              onChange={(e) => {
+                setQ(e.target.value);
+                setActive(0);
+              }}
+              onKeyDown={onKeyDown}
+            />
+          </div>
+          <ul id="qs-list" role="listbox" aria-label="Matches" className="switcher-list">
+            {options.map((o, i) => (
+              <li
+                key={o.kind === 'conversation' ? o.c.id : `u-${o.u.id}`}
+                id={`qs-${i}`}
+                role="option"
+                aria-selected={i === active}
+                className={`row${i === active ? ' active' : ''}`}
+                onMouseDown={(e) => e.preventDefault()}
+                onClick={() => void choose(o).catch(() => {})}
+                data-testid="switcher-option"
+              >
+                {o.kind === 'person' ? (
+                  <Avatar user={o.u} size="sm" />
+                ) : o.c.kind === 'direct' ? (
+                  <Avatar user={o.c.members.find((m) => m.id !== me.id) ?? o.c.members[0]!} size="sm" />
+                ) : (
+                  <span className="avatar sm conv-icon" aria-hidden="true">
+                    {o.c.kind === 'channel' ? <Hash size={16} /> : <Users size={16} />}
+                  </span>
+                )}
+                <span className="row-main">
+                  <span className="row-title">
+                    <span className="ellipsis">{o.title}</span>
+                    {o.kind === 'conversation' && o.c.unreadCount > 0 && <span className="badge">{o.c.unreadCount}</span>}
+                  </span>
+                  <span className="row-sub">
+                    {o.kind === 'person' ? (
+                      <>
+                        <User size={12} aria-hidden="true" /> {o.sub} · start a conversation
+                      </>
+                    ) : (
+                      o.sub
+                    )}
+                  </span>
+                </span>
+              </li>
+            ))}
+            {options.length === 0 && <li className="row-sub pad">Nothing matches.</li>}
+          </ul>
+          <p className="switcher-hint">↑ ↓ to choose · Enter to open · Esc to close</p>
+        </>
+      )}
+    </dialog>
+  );
+}
+
+/** `?` or Ctrl+/: every shortcut. */
+export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const ref = useModal(open, onClose);
+  return (
+    <dialog ref={ref} className="dialog" aria-labelledby="shortcuts-title">
+      <h2 id="shortcuts-title">
+        <KeyboardIcon size={18} aria-hidden="true" /> Keyboard shortcuts
+      </h2>
+      <table className="shortcuts">
+        <tbody>
+          {SHORTCUTS.map((s) => (
+            <tr key={s.keys}>
+              <th scope="row">
+                <kbd>{isMac() ? s.keys.replace('Ctrl/⌘', '⌘') : s.keys.replace('Ctrl/⌘', 'Ctrl')}</kbd>
+              </th>
+              <td>{s.does}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="dialog-actions">
+        <button type="button" className="btn" onClick={onClose} autoFocus>
+          Close
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
+/** The app-wide shortcuts; renders the quick switcher and the shortcuts dialog. */
+export function KeyboardShortcuts({ activeId }: { activeId: string | null }) {
+  const router = useRouter();
+  const { store, markRead } = useChatActions();
+  const [switcher, setSwitcher] = useState(false);
+  const [help, setHelp] = useState(false);
+
+  useEffect(() => {
+    const onOpenHelp = () => setHelp(true);
+    window.addEventListener('chattrix:shortcuts', onOpenHelp);
+    return () => window.removeEventListener('chattrix:shortcuts', onOpenHelp);
+  }, []);
+
+  useEffect(() => {
+    const go = (dir: 1 | -1, unreadOnly: boolean) => {
+      const list = store.get().conversations ?? [];
+      if (list.length === 0) return;
+      const i = list.findIndex((c) => c.id === activeId);
+      for (let step = 1; step <= list.length; step++) {
+        const j = i < 0 ? (dir === 1 ? step - 1 : list.length - step) : (i + dir * step + list.length * 2) % list.length;
+        const c = list[j]!;
+        if (!unreadOnly || c.unreadCount > 0 || c.mentionCount > 0) {
+          if (c.id !== activeId) router.push(`/c/${c.id}`);
+          return;
+        }
+        if (!unreadOnly) return;
+      }
+    };
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey;
+      if (mod && !e.altKey && (e.key === 'k' || e.key === 'K')) {
+        e.preventDefault();
+        setHelp(false);
+        setSwitcher(true);
+        return;
+      }
+      if (mod && e.key === '/') {
+        e.preventDefault();
+        setHelp(true);
+        return;
+      }
+      if (document.querySelector('dialog[open]')) return;
+      if (e.key === '?' && !mod && !e.altKey && !editable(e.target)) {
+        e.preventDefault();
+        setHelp(true);
+        return;
+      }
+      if (e.altKey && !mod && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
+        e.preventDefault();
+        go(e.key === 'ArrowDown' ? 1 : -1, e.shiftKey);
+        return;
+      }
+      if (e.key === 'Escape' && activeId && !e.defaultPrevented) {
+        const items = store.get().messages[activeId]?.items;
+        const newest = items?.[items.length - 1];
+        if (newest) markRead(activeId, newest.id);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [activeId, router, store, markRead]);
+
+  return (
+    <>
+      <QuickSwitcher open={switcher} onClose={() => setSwitcher(false)} />
+      <ShortcutsDialog open={help} onClose={() => setHelp(false)} />
+    </>
+  );
+}

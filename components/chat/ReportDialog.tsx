@@ -1,0 +1,57 @@
+'use client';
+
+import { useActionState, useEffect, useRef, useState } from 'react';
+import { reportMessageAction } from '@/app/(chat)/report-action';
+
+/** Report a message to the site admins, with a reason (a server action: works before hydration too). */
+export function ReportDialog({ messageId, onClose }: { messageId: string; onClose: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const [state, formAction, pending] = useActionState(reportMessageAction, { ok: false, at: 0 });
+  const [reason, setReason] = useState('');
+  useEffect(() => {
+    const d = ref.current;
+    if (d && !d.open) d.showModal();
+  }, []);
+  const done = state.ok;
+  return (
+    <dialog ref={ref} className="dialog" aria-labelledby="report-title" onClose={onClose}>
+      <form action={formAction}>
+        <input type="hidden" name="messageId" value={messageId} />
+        <h2 id="report-title">Report this message</h2>
+        {done ? (
+          <p role="status">Thank you. The site admins will look at it.</p>
+        ) : (
+          <div className="field">
+            <label htmlFor="report-reason">What is wrong with it?</label>
+            <textarea
+              id="report-reason"
+              name="reason"
+              rows={3}
+              maxLength={500}
+              required
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              aria-invalid={!state.ok && state.at ? true : undefined}
+              aria-describedby={!state.ok && state.at ? 'report-error' : undefined}
+            />
+            {!state.ok && state.at > 0 && (
+              <p id="report-error" className="field-error" role="alert">
+                {state.message}
+              </p>
+            )}
+          </div>
+        )}
+        <div className="dialog-actions">
+          <button type="button" className="btn btn-ghost" onClick={() => ref.current?.close()}>
+            {done ? 'Close' : 'Cancel'}
+          </button>
+          {!done && (
+            <button type="submit" className="btn btn-primary" disabled={pending || !reason.trim()} aria-busy={pending || undefined}>
+              {pending ? 'Sending…' : 'Report'}
+            </button>
+          )}
+        </div>
+      </form>
+    </dialog>
+  );
+}

@@ -1,0 +1,171 @@
+'use client';
+
+import { useCallback, useEffect, useMemo } from 'react';
+import { api } from '@/lib/client/api';
+import { mergeMessages } from '@/lib/client/store';
+import { emptySummary, patchRoot } from '@/lib/client/threads';
+import { AppError } from '@/lib/errors';
+import type { MessageDto, ThreadSummaryDto } from '@/lib/validation/dto';
+import { useChatActions } from './ChatProvider';
+import { useRealtime } from './Realtime';
+
+interface ThreadPage {
+  root: MessageDto;
+  messages: MessageDto[];
+  hasMore: boolean;
+}
+
+interface ThreadsPage {
+  threads: { root: MessageDto; lastReplies: MessageDto[]; unreadCount: number }[];
+  nextCursor: string | null;
+}
+
+const PAGE = 50;
+
+/**
+ * Live thread state for the whole shell: `thread:updated` (the shared summary on roots), `thread:unread` (this
+ * person's follow state and unread count), the Threads unread counts after every (re)connect, and catch-up of the
+ * threads open in this tab (replies share the conversation's seq, so `after=` the newest reply held is enough).
+ */
+export function ThreadEvents() {
+  const { socket } = useRealtime();
+  const { store } = useChatActions();
+
+  useEffect(() => {
+    if (!socket) return;
+    const onUpdated = ({ conversationId, rootId, thread }: { conversationId: string; rootId: string; thread: ThreadSummaryDto }) =>
+      store.set((s) =>
+        patchRoot(s, conversationId, rootId, (t) => ({ ...(t ?? emptySummary), replyCount: thread.replyCount, lastReplyAt: thread.lastReplyAt, participantIds: thread.participantIds })),
+      );
+    const onUnread = ({ conversationId, rootId, following, unreadCount }: { conversationId: string; rootId: string; following: boolean; unreadCount: number }) =>
+      store.set((s) => ({
+        ...patchRoot(s, conversationId, rootId, (t) => ({ ...(t ?? emptySummary), following, unreadCount: following ? unreadCount : 0 })),
+        threadUnread: { ...s.threadUnread, [rootId]: following ? unreadCount : 0 },
+      }));
+    const onDeleted = ({ messageId }: { conversationId: string; messageId: string }) =>
+      store.set((s) => {
+        let changed = false;
+        const threads = { ...s.threads };
+        for (const [rootId, t] of Object.entries(s.threads)) {
+          if (t.root?.id === messageId) {
+            threads[rootId] = { ...t, root: { ...t.root, body: '', attachments: [], reactions: [], deletedAt: new Date().toISOString() } };
+            changed = true;
+          } else if (t.items.some((m) => m.id === messageId)) {
+            threads[rootId] = { ...t, items: t.items.map((m) => (m.id === messageId ? { ...m, body: '', attachments: [], reactions: [], mentions: [], deletedAt: new Date().toISOString() } : m)) };
+            changed = true;
+          }
+        }
+        return changed ? { threads } : {};
+      });
+    const onReactions = ({ messageId, reactions }: { conversationId: string; messageId: string; reactions: MessageDto['reactions'] }) =>
+      store.set((s) => {
+        const entry = Object.entries(s.threads).find(([, t]) => t.items.some((m) => m.id === messageId));
+        if (!entry) return {};
+        const [rootId, t] = entry;
+        return { threads: { ...s.threads, [rootId]: { ...t, items: t.items.map((m) => (m.id === messageId ? { ...m, reactions } : m)) } } };
+      });
+    const onConnect = async () => {
+      try {
+        const page = await api<ThreadsPage>('/threads?limit=50');
+        store.set({ threadUnread: Object.fromEntries(page.threads.map((t) => [t.root.id, t.unreadCount])) });
+        for (const [rootId, t] of Object.entries(store.get().threads)) {
+          if (!t.loaded) continue;
+          const newest = t.items[t.items.length - 1];
+          const more = await api<ThreadPage>(`/messages/${rootId}/thread?limit=100${newest ? `&after=${newest.id}` : ''}`);
+          store.set((s) => ({ threads: { ...s.threads, [rootId]: { ...s.threads[rootId]!, root: more.root, items: mergeMessages(s.threads[rootId]!.items, more.messages) } } }));
+        }
+      } catch {
+        /* offline or restarting: the next connect tries again */
+      }
+    };
+    socket.on('thread:updated', onUpdated);
+    socket.on('thread:unread', onUnread);
+    socket.on('message:deleted', onDeleted);
+    socket.on('reaction:updated', onReactions);
+    socket.on('connect', onConnect);
+    if (socket.connected) void onConnect();
+    return () => {
+      socket.off('thread:updated', onUpdated);
+      socket.off('thread:unread', onUnread);
+      socket.off('message:deleted', onDeleted);
+      socket.off('reaction:updated', onReactions);
+      socket.off('connect', onConnect);
+    };
+  }, [socket, store]);
+
+  return null;
+}
+
+/** Opening, paging, reading and following threads. */
+export function useThreadActions() {
+  const { store } = useChatActions();
+  const { socket } = useRealtime();
+
+  const openThread = useCallback(
+    async (rootId: string, around?: string) => {
+      const cur = store.get().threads[rootId];
+      if (cur?.loaded && !around) return;
+      const page = await api<ThreadPage>(`/messages/${rootId}/thread?limit=${PAGE}${around ? `&around=${around}` : ''}`);
+      store.set((s) => ({
+        threads: {
+          ...s.threads,
+          [rootId]: {
+            root: page.root,
+            // Live replies that came before this page are kept, never older than it (no gap).
+            items: mergeMessages(
+              (s.threads[rootId]?.items ?? []).filter((m) => !page.hasMore || !page.messages[0] || m.seq >= page.messages[0].seq),
+              page.messages,
+            ),
+            hasMore: page.hasMore,
+            loaded: true,
+            loadingOlder: false,
+          },
+        },
+      }));
+    },
+    [store],
+  );
+
+  const loadOlder = useCallback(
+    async (rootId: string) => {
+      const cur = store.get().threads[rootId];
+      if (!cur?.loaded || !cur.hasMore || cur.loadingOlder) return;
+      const oldest = cur.items[0];
+      store.set((s) => ({ threads: { ...s.threads, [rootId]: { ...s.threads[rootId]!, loadingOlder: true } } }));
+      try {
+        const page = await api<ThreadPage>(`/messages/${rootId}/thread?limit=${PAGE}${oldest ? `&before=${oldest.id}` : ''}`);
+        store.set((s) => ({
+          threads: { ...s.threads, [rootId]: { ...s.threads[rootId]!, items: mergeMessages(s.threads[rootId]!.items, page.messages), hasMore: page.hasMore, loadingOlder: false } },
+        }));
+      } catch {
+        store.set((s) => ({ threads: { ...s.threads, [rootId]: { ...s.threads[rootId]!, loadingOlder: false } } }));
+      }
+    },
+    [store],
+  );
+
+  const markRead = useCallback(
+    (rootId: string, messageId: string) => {
+      if ((store.get().threadUnread[rootId] ?? 0) === 0 && store.get().threads[rootId]?.root?.thread?.unreadCount === 0) return;
+      store.set((s) => ({ threadUnread: { ...s.threadUnread, [rootId]: 0 } }));
+      void api(`/messages/${rootId}/thread/read`, { method: 'POST', body: { messageId } }).catch((e: unknown) => {
+        if (!(e instanceof AppError)) return;
+      });
+    },
+    [store],
+  );
+
+  const setFollowing = useCallback(async (rootId: string, following: boolean) => {
+    await api(`/messages/${rootId}/follow`, { method: following ? 'PUT' : 'DELETE' });
+  }, []);
+
+  const typing = useCallback(
+    (conversationId: string, threadId: string, isTyping: boolean) => {
+      if (!socket?.connected) return;
+      socket.emit(isTyping ? 'typing:start' : 'typing:stop', { conversationId, threadId }, () => {});
+    },
+    [socket],
+  );
+
+  return useMemo(() => ({ openThread, loadOlder, markRead, setFollowing, typing }), [openThread, loadOlder, markRead, setFollowing, typing]);
+}

@@ -1,0 +1,118 @@
+'use client';
+
+import { ArrowLeft, Paperclip } from 'lucide-react';
+import Link from 'next/link';
+import { useCallback, useEffect, useState } from 'react';
+import { Avatar } from '@/components/ui/Avatar';
+import { api } from '@/lib/client/api';
+import { conversationTitle } from '@/lib/client/store';
+import { AppError } from '@/lib/errors';
+import type { MessageDto } from '@/lib/validation/dto';
+import { useChat } from './ChatProvider';
+import { plainExcerpt } from './MessageItem';
+import { relativeTime } from './format';
+
+interface ThreadItem {
+  root: MessageDto;
+  lastReplies: MessageDto[];
+  unreadCount: number;
+}
+
+/** The Threads view: threads you follow, newest activity first, with their unread counts; opening one reads it. */
+export function ThreadsView() {
+  const me = useChat((s) => s.me);
+  const conversations = useChat((s) => s.conversations);
+  const live = useChat((s) => s.threadUnread);
+  const [threads, setThreads] = useState<ThreadItem[] | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async (after: string | null) => {
+    try {
+      const r = await api<{ threads: ThreadItem[]; nextCursor: string | null }>(`/threads?limit=20${after ? `&cursor=${after}` : ''}`);
+      setThreads((cur) => (after ? [...(cur ?? []), ...r.threads] : r.threads));
+      setCursor(r.nextCursor);
+    } catch (e) {
+      setError(e instanceof AppError ? e.message : 'Could not load threads');
+    }
+  }, []);
+
+  // Reloaded when a followed thread's unread count changes (a new reply, a read elsewhere).
+  const liveKey = Object.entries(live)
+    .map(([k, v]) => `${k}:${v}`)
+    .sort()
+    .join(',');
+  useEffect(() => {
+    void load(null);
+  }, [load, liveKey]);
+
+  return (
+    <>
+      <header className="pane-head">
+        <a className="icon-btn back-btn" href="/" aria-label="Back to conversations">
+          <ArrowLeft size={18} aria-hidden="true" />
+        </a>
+        <h1 className="grow">Threads</h1>
+      </header>
+      <div className="search-page">
+        {error && (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        )}
+        {threads === null ? (
+          <p className="row-sub" role="status">
+            Loading threads…
+          </p>
+        ) : threads.length === 0 ? (
+          <p className="row-sub" role="status">
+            No threads yet. Threads you start, reply to or are mentioned in show up here.
+          </p>
+        ) : (
+          <ul className="list threads-list" aria-label="Followed threads">
+            {threads.map((t) => {
+              const c = conversations?.find((x) => x.id === t.root.conversationId);
+              const where = c ? conversationTitle(c, me.id) : 'a conversation';
+              const unread = live[t.root.id] ?? t.unreadCount;
+              return (
+                <li key={t.root.id} className="thread-card" data-testid="thread-card">
+                  <Link href={`/c/${t.root.conversationId}?thread=${t.root.id}`} className="thread-link" aria-label={`Thread in ${where}${unread ? `, ${unread} unread` : ''}`}>
+                    <span className="row-title">
+                      <span className="ellipsis">{where}</span>
+                      {unread > 0 && (
+                        <span className="badge" data-testid="thread-unread">
+                          {unread}
+                        </span>
+                      )}
+                    </span>
+                    <span className="thread-root">
+                      <strong>{t.root.sender?.displayName ?? 'Someone'}:</strong> {t.root.deletedAt ? <em>Message deleted</em> : plainExcerpt(t.root.body) || <Paperclip size={14} aria-label="attachment" />}
+                    </span>
+                    {t.lastReplies.map((r) => (
+                      <span key={r.id} className="thread-reply">
+                        {r.sender && <Avatar user={r.sender} size="sm" />}
+                        <span className="ellipsis">
+                          <strong>{r.sender?.id === me.id ? 'You' : (r.sender?.displayName ?? 'Someone')}:</strong>{' '}
+                          {r.deletedAt ? <em>deleted</em> : plainExcerpt(r.body) || <Paperclip size={14} aria-label="attachment" />}
+                        </span>
+                      </span>
+                    ))}
+                    <span className="row-sub">
+                      {t.root.thread ? `${t.root.thread.replyCount} ${t.root.thread.replyCount === 1 ? 'reply' : 'replies'}` : ''}
+                      {t.root.thread?.lastReplyAt ? ` · last ${relativeTime(t.root.thread.lastReplyAt)}` : ''}
+                    </span>
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+        {cursor && (
+          <button type="button" className="btn btn-ghost" onClick={() => void load(cursor)}>
+            Show more
+          </button>
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,97 @@
+'use client';
+
+import { Clock } from 'lucide-react';
+import { useState } from 'react';
+import { api } from '@/lib/client/api';
+import { AppError } from '@/lib/errors';
+import type { ScheduledDto } from '@/lib/validation/compose';
+import { ComposerPopover } from './ComposerPopover';
+
+/** `yyyy-MM-ddTHH:mm:ss` in the browser's time zone (what a datetime-local input takes). */
+export function toLocalInput(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+function presets(now: Date): { label: string; at: Date }[] {
+  const tomorrow9 = new Date(now);
+  tomorrow9.setDate(now.getDate() + 1);
+  tomorrow9.setHours(9, 0, 0, 0);
+  const monday9 = new Date(now);
+  monday9.setDate(now.getDate() + ((8 - now.getDay()) % 7 || 7));
+  monday9.setHours(9, 0, 0, 0);
+  return [
+    { label: 'In 30 minutes', at: new Date(now.getTime() + 30 * 60_000) },
+    { label: 'In 1 hour', at: new Date(now.getTime() + 3600_000) },
+    { label: 'Tomorrow at 9:00', at: tomorrow9 },
+    { label: 'Monday at 9:00', at: monday9 },
+  ];
+}
+
+export const formatWhen = (iso: string) => new Date(iso).toLocaleString(undefined, { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+/** "Send later": presets and a date-time picker in the person's time zone; the server sends it at that time. */
+export function SendLater(p: { conversationId: string; threadId?: string; body: string; disabled: boolean; onScheduled: (s: ScheduledDto) => void }) {
+  const [when, setWhen] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+  async function schedule(at: Date, close: () => void) {
+    if (Number.isNaN(at.getTime())) return setError('Pick a date and time');
+    try {
+      const res = await api<{ scheduled: ScheduledDto }>('/scheduled', {
+        method: 'POST',
+        body: { conversationId: p.conversationId, body: p.body, sendAt: at.toISOString(), ...(p.threadId ? { threadId: p.threadId } : {}) },
+      });
+      close();
+      p.onScheduled(res.scheduled);
+    } catch (e) {
+      setError(e instanceof AppError ? e.message : 'Could not schedule it');
+    }
+  }
+
+  return (
+    <ComposerPopover
+      label="Send later"
+      icon={<Clock size={20} />}
+      wrapClass="send-later"
+      popClass="send-later-pop"
+      disabled={p.disabled}
+      onOpen={() => {
+        setWhen(toLocalInput(new Date(Date.now() + 3600_000)));
+        setError(null);
+      }}
+    >
+      {(close) => (
+        <>
+          <ul className="list" aria-label="When">
+            {presets(new Date()).map((x) => (
+              <li key={x.label}>
+                <button type="button" className="row" onClick={() => void schedule(x.at, close)}>
+                  <span className="row-main">
+                    <span className="row-title">{x.label}</span>
+                    <span className="row-sub">{formatWhen(x.at.toISOString())}</span>
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+          <label htmlFor="send-later-at" className="field-label">
+            Date and time <span className="row-sub">({zone})</span>
+          </label>
+          <div className="send-later-custom">
+            <input id="send-later-at" type="datetime-local" step={1} value={when} onChange={(e) => setWhen(e.target.value)} />
+            <button type="button" className="btn btn-sm" onClick={() => void schedule(new Date(when), close)}>
+              Schedule
+            </button>
+          </div>
+          {error && (
+            <p className="field-error" role="alert">
+              {error}
+            </p>
+          )}
+        </>
+      )}
+    </ComposerPopover>
+  );
+}

@@ -1,0 +1,149 @@
+'use client';
+
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { Avatar } from '@/components/ui/Avatar';
+import { BotMark } from '@/components/ui/BotMark';
+import { api } from '@/lib/client/api';
+import type { BotDto } from '@/lib/validation/bots';
+import { OutgoingWebhooks } from '@/components/chat/OutgoingWebhooks';
+
+/** Settings → Bots: create bots, see a new token once, make more tokens, disable and delete (issue 14). */
+export function BotsSettings() {
+  const [bots, setBots] = useState<BotDto[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [fresh, setFresh] = useState<{ bot: string; token: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const load = useCallback(async () => setBots((await api<{ bots: BotDto[] }>('/bots')).bots), []);
+  useEffect(() => {
+    void load().catch(() => setBots([]));
+  }, [load]);
+
+  const run = async (fn: () => Promise<void>) => {
+    setError(null);
+    setBusy(true);
+    try {
+      await fn();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const create = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const f = new FormData(form);
+    void run(async () => {
+      const description = String(f.get('description') ?? '').trim();
+      const res = await api<{ bot: BotDto; token: { token: string } }>('/bots', {
+        method: 'POST',
+        body: { username: f.get('username'), displayName: f.get('displayName'), ...(description ? { description } : {}) },
+      });
+      setFresh({ bot: res.bot.username, token: res.token.token });
+      form.reset();
+      await load();
+    });
+  };
+
+  return (
+    <section className="card" aria-labelledby="bots-title">
+      <h2 id="bots-title">Bots</h2>
+      <p className="row-sub">
+        A bot is an account that signs in only with its tokens. Add it to conversations like a person; incoming webhooks post as a bot.
+      </p>
+      <form onSubmit={create} aria-label="Create a bot">
+        <div className="inline wrap">
+          <div className="field grow">
+            <label htmlFor="bot-username">Bot username</label>
+            <input id="bot-username" name="username" required minLength={3} maxLength={32} pattern="[A-Za-z0-9_.]+" autoComplete="off" />
+          </div>
+          <div className="field grow">
+            <label htmlFor="bot-display">Bot display name</label>
+            <input id="bot-display" name="displayName" required maxLength={50} autoComplete="off" />
+          </div>
+        </div>
+        <div className="field">
+          <label htmlFor="bot-description">Description (optional)</label>
+          <input id="bot-description" name="description" maxLength={300} autoComplete="off" />
+        </div>
+        {error && (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button className="btn" type="submit" disabled={busy}>
+          Create bot
+        </button>
+      </form>
+      {fresh && (
+        <div className="token-once" role="status">
+          Token for @{fresh.bot}. Copy it now, it is shown once: <code data-testid="bot-token">{fresh.token}</code>
+        </div>
+      )}
+      <ul className="list" aria-label="Your bots">
+        {bots?.map((b) => (
+          <li key={b.id} className="row static">
+            <Avatar user={b} size="sm" />
+            <span className="row-main">
+              <span className="row-title">
+                {b.displayName}
+                <BotMark bot />
+                <span className="muted-mark"> @{b.username}</span>
+                {b.disabled && <span className="badge muted">disabled</span>}
+              </span>
+              {b.description && <span className="row-sub">{b.description}</span>}
+            </span>
+            <span className="row-flex">
+              <button
+                type="button"
+                className="btn btn-ghost btn-sm"
+                disabled={busy}
+                onClick={() =>
+                  void run(async () => {
+                    const t = await api<{ token: string }>(`/bots/${b.id}/tokens`, { method: 'POST', body: { name: 'settings', scopes: ['read', 'write'] } });
+                    setFresh({ bot: b.username, token: t.token });
+                  })
+                }
+              >
+                New token for {b.username}
+              </button>
+              <button
+                type="button"
+                className="btn btn-ghost btn-sm"
+                disabled={busy}
+                onClick={() =>
+                  void run(async () => {
+                    await api(`/bots/${b.id}`, { method: 'PATCH', body: { disabled: !b.disabled } });
+                    await load();
+                  })
+                }
+              >
+                {b.disabled ? `Enable ${b.username}` : `Disable ${b.username}`}
+              </button>
+              <button
+                type="button"
+                className="btn btn-danger btn-sm"
+                disabled={busy}
+                onClick={() => {
+                  if (!window.confirm(`Delete the bot @${b.username}? Its tokens stop working and its messages are removed.`)) return;
+                  void run(async () => {
+                    await api(`/bots/${b.id}`, { method: 'DELETE' });
+                    await load();
+                  });
+                }}
+              >
+                Delete {b.username}
+              </button>
+            </span>
+            <details className="bot-webhooks">
+              <summary>Outgoing webhooks of @{b.username}</summary>
+              <OutgoingWebhooks scope={{ kind: 'bot', id: b.id }} />
+            </details>
+          </li>
+        ))}
+      </ul>
+      {bots?.length === 0 && <p className="row-sub">No bots yet.</p>}
+    </section>
+  );
+}

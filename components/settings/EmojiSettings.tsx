@@ -1,0 +1,143 @@
+'use client';
+
+import { useState, type FormEvent } from 'react';
+import { useChat } from '@/components/chat/ChatProvider';
+import { CustomEmojiImg } from '@/components/chat/compose/CustomEmoji';
+import { api } from '@/lib/client/api';
+import { applyEmojiUpdate, useCustomEmoji } from '@/lib/client/compose';
+import { AppError, type ErrorBody } from '@/lib/errors';
+import type { CustomEmojiDto } from '@/lib/validation/compose';
+
+/**
+ * Settings → Custom emoji: the site's own emoji (`:name:` in messages and reactions), live; add one (PNG, GIF or
+ * WebP up to 256 KB; admins, or everyone when the site allows it) and delete your own (admins: any).
+ */
+export function EmojiSettings() {
+  const list = useCustomEmoji();
+  const me = useChat((s) => s.me);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ field: 'name' | 'file' | null; message: string } | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+
+  async function add(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const f = new FormData(form);
+    const file = f.get('file');
+    if (!(file instanceof File) || file.size === 0) return setError({ field: 'file', message: 'Choose an image' });
+    // The name goes before the file: the server reads the fields as the upload streams in.
+    const body = new FormData();
+    body.append('name', String(f.get('name') ?? '').trim());
+    body.append('file', file, file.name);
+    setBusy(true);
+    setError(null);
+    setNote(null);
+    try {
+      const res = await fetch('/api/v1/emoji', { method: 'POST', body, credentials: 'same-origin' });
+      const data = (await res.json().catch(() => null)) as { emoji?: CustomEmojiDto; error?: ErrorBody } | null;
+      if (!res.ok || !data?.emoji) {
+        const err = data?.error;
+        const path = String(err?.issues?.[0]?.path?.[0] ?? '');
+        setError({ field: path === 'name' ? 'name' : err?.code === 'forbidden' ? null : 'file', message: err?.issues?.[0]?.message ?? err?.message ?? `HTTP ${res.status}` });
+        return;
+      }
+      applyEmojiUpdate({ emoji: data.emoji });
+      setNote(`Added :${data.emoji.name}:`);
+      form.reset();
+    } catch {
+      setError({ field: null, message: 'Could not reach the server' });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function remove(name: string) {
+    if (!window.confirm(`Delete :${name}:? Messages keep the text :${name}:.`)) return;
+    try {
+      await api(`/emoji/${encodeURIComponent(name)}`, { method: 'DELETE' });
+      applyEmojiUpdate({ deleted: name });
+      setNote(`Deleted :${name}:`);
+    } catch (e) {
+      setNote(e instanceof AppError ? e.message : 'Could not delete it');
+    }
+  }
+
+  const fieldError = (field: 'name' | 'file') =>
+    error?.field === field ? (
+      <p className="field-error" id={`emoji-${field}-error`}>
+        {error.message}
+      </p>
+    ) : null;
+
+  return (
+    <section className="card" aria-labelledby="emoji-title" aria-busy={busy}>
+      <h2 id="emoji-title">Custom emoji</h2>
+      <p className="row-sub">Write them as :name: in messages; they are in the emoji pickers&apos; Custom section.</p>
+      <form onSubmit={add} aria-label="Add a custom emoji">
+        <div className="inline wrap">
+          <div className="field grow">
+            <label htmlFor="emoji-name">Emoji name</label>
+            <input
+              id="emoji-name"
+              name="name"
+              required
+              pattern="[a-z0-9][a-z0-9_\-]{1,31}"
+              maxLength={32}
+              placeholder="party-parrot"
+              autoComplete="off"
+              aria-invalid={error?.field === 'name' || undefined}
+              aria-describedby={error?.field === 'name' ? 'emoji-name-error' : 'emoji-name-hint'}
+            />
+            <span className="row-sub" id="emoji-name-hint">
+              2–32 lowercase letters, digits, - or _
+            </span>
+            {fieldError('name')}
+          </div>
+          <div className="field grow">
+            <label htmlFor="emoji-file">Image (PNG, GIF or WebP, up to 256 KB)</label>
+            <input
+              id="emoji-file"
+              name="file"
+              type="file"
+              accept="image/png,image/gif,image/webp"
+              required
+              aria-invalid={error?.field === 'file' || undefined}
+              aria-describedby={error?.field === 'file' ? 'emoji-file-error' : undefined}
+            />
+            {fieldError('file')}
+          </div>
+        </div>
+        {error?.field === null && (
+          <p className="field-error" role="alert">
+            {error.message}
+          </p>
+        )}
+        <button className="btn" type="submit" disabled={busy}>
+          {busy ? 'Adding…' : 'Add emoji'}
+        </button>
+      </form>
+      <p className="row-sub" role="status" aria-live="polite">
+        {note}
+      </p>
+      {list.length === 0 ? (
+        <p className="row-sub">No custom emoji yet.</p>
+      ) : (
+        <ul className="list" aria-label="Custom emoji">
+          {list.map((e) => (
+            <li key={e.name} className="row">
+              <CustomEmojiImg emoji={e} size={28} />
+              <span className="row-main">
+                <span className="row-title">:{e.name}:</span>
+              </span>
+              {(me.isAdmin || e.createdBy === me.id) && (
+                <button type="button" className="btn btn-sm btn-ghost" onClick={() => void remove(e.name)}>
+                  Delete :{e.name}:
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

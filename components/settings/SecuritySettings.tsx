@@ -1,0 +1,400 @@
+'use client';
+
+import { signOut } from 'next-auth/react';
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import { relativeTime } from '@/components/chat/format';
+import { api } from '@/lib/client/api';
+import { AppError } from '@/lib/errors';
+import { describeUserAgent } from '@/lib/user-agent';
+import type { SecurityEventDto, SessionDto } from '@/lib/validation/security';
+
+/** Settings → Security: signed-in devices, password, two-factor sign-in and recent security activity. */
+
+function useAsync() {
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (fn: () => Promise<string | void>) => {
+    setError(null);
+    setNotice(null);
+    setBusy(true);
+    try {
+      const msg = await fn();
+      if (msg) setNotice(msg);
+    } catch (e) {
+      setError(e instanceof AppError ? (e.issues?.[0]?.message ?? e.message) : 'Something went wrong');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { error, notice, busy, run };
+}
+
+function Status({ error, notice, id }: { error: string | null; notice: string | null; id?: string }) {
+  return (
+    <>
+      {error && (
+        <p className="field-error" role="alert" id={id}>
+          {error}
+        </p>
+      )}
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+    </>
+  );
+}
+
+function Sessions() {
+  const [sessions, setSessions] = useState<SessionDto[] | null>(null);
+  const { error, notice, busy, run } = useAsync();
+  const load = useCallback(() => api<{ sessions: SessionDto[] }>('/me/sessions').then((r) => setSessions(r.sessions)), []);
+  useEffect(() => {
+    void load().catch(() => setSessions([]));
+  }, [load]);
+  const others = sessions?.filter((s) => !s.current) ?? [];
+  return (
+    <section className="card" aria-labelledby="sessions-title">
+      <h2 id="sessions-title">Where you&apos;re signed in</h2>
+      <ul className="list sessions-list" aria-busy={sessions === null}>
+        {sessions?.map((s) => {
+          const name = describeUserAgent(s.userAgent);
+          return (
+            <li key={s.id} className="row static" data-session-id={s.id}>
+              <span className="row-main">
+                <span className="row-title" id={`session-${s.id}`}>
+                  <span className="session-name">{name}</span>
+                  {s.current && <span className="pill">This device</span>}
+                </span>
+                <span className="row-sub">
+                  {s.current ? 'Active now' : `Last active ${relativeTime(s.lastSeenAt)}`} · signed in {new Date(s.createdAt).toLocaleDateString()}
+                </span>
+              </span>
+              <button
+                type="button"
+                className="btn btn-ghost btn-sm"
+                aria-describedby={`session-${s.id}`}
+                disabled={busy}
+                onClick={() =>
+                  void run(async () => {
+                    if (s.current) {
+                      await signOut({ redirect: false });
+                      window.location.assign('/login');
+                      return;
+                    }
+                    await api(`/me/sessions/${s.id}`, { method: 'DELETE' });
+                    await load();
+                    return `Signed out ${name}.`;
+                  })
+                }
+              >
+                Sign out
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      {others.length > 0 && (
+        <button
+          type="button"
+          className="btn btn-ghost"
+          disabled={busy}
+          onClick={() =>
+            void run(async () => {
+              await api('/me/sessions', { method: 'DELETE' });
+              await load();
+              return 'Signed out everywhere else.';
+            })
+          }
+        >
+          Sign out everywhere else
+        </button>
+      )}
+      <Status error={error} notice={notice} />
+    </section>
+  );
+}
+
+function Password() {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const { error, notice, busy, run } = useAsync();
+  return (
+    <section className="card" aria-labelledby="password-title">
+      <h2 id="password-title">Password</h2>
+      <form
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          void run(async () => {
+            await api('/me/password', { method: 'PUT', body: { currentPassword: current, newPassword: next } });
+            setCurrent('');
+            setNext('');
+            return 'Password changed. Every other device was signed out.';
+          });
+        }}
+      >
+        <div className="fields-row">
+          <div className="field">
+            <label htmlFor="pw-current">Current password</label>
+            <input id="pw-current" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required />
+          </div>
+          <div className="field">
+            <label htmlFor="pw-new">New password</label>
+            <input
+              id="pw-new"
+              type="password"
+              autoComplete="new-password"
+              minLength={8}
+              maxLength={128}
+              value={next}
+              onChange={(e) => setNext(e.target.value)}
+              aria-describedby="pw-new-hint"
+              required
+            />
+            <span id="pw-new-hint" className="hint">
+              At least 8 characters. Other devices will be signed out.
+            </span>
+          </div>
+        </div>
+        <Status error={error} notice={notice} />
+        <button className="btn" type="submit" disabled={busy || !current || next.length < 8}>
+          Change password
+        </button>
+      </form>
+    </section>
+  );
+}
+
+interface TwoFactorState {
+  enabled: boolean;
+  recoveryCodesLeft: number;
+}
+interface Setup {
+  secret: string;
+  otpauthUrl: string;
+  qrCode: string;
+}
+
+function TwoFactor() {
+  const [state, setState] = useState<TwoFactorState | null>(null);
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [setup, setSetup] = useState<Setup | null>(null);
+  const [recovery, setRecovery] = useState<string[] | null>(null);
+  const { error, notice, busy, run } = useAsync();
+  const errorId = useId();
+  const load = useCallback(() => api<TwoFactorState>('/me/two-factor').then(setState), []);
+  useEffect(() => {
+    void load().catch(() => setState({ enabled: false, recoveryCodesLeft: 0 }));
+  }, [load]);
+
+  let body;
+  if (recovery) {
+    body = (
+      <div className="recovery">
+        <p>
+          Two-factor sign-in is <strong>on</strong>. Keep these recovery codes somewhere safe: each one signs you in once if you lose your
+          phone. They are shown only now.
+        </p>
+        <ul className="recovery-codes" aria-label="Recovery codes">
+          {recovery.map((c) => (
+            <li key={c}>
+              <code>{c}</code>
+            </li>
+          ))}
+        </ul>
+        <div className="fields-row">
+          <a
+            className="btn btn-ghost btn-sm"
+            download="chattrix-recovery-codes.txt"
+            href={`data:text/plain;charset=utf-8,${encodeURIComponent(recovery.join('\n') + '\n')}`}
+          >
+            Download codes
+          </a>
+          <button type="button" className="btn btn-sm" onClick={() => setRecovery(null)}>
+            I saved them
+          </button>
+        </div>
+      </div>
+    );
+  } else if (setup) {
+    body = (
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(async () => {
+            const r = await api<{ recoveryCodes: string[] }>('/me/two-factor/enable', { method: 'POST', body: { code } });
+            setRecovery(r.recoveryCodes);
+            setSetup(null);
+            setCode('');
+            setPassword('');
+            await load();
+          });
+        }}
+      >
+        <ol className="steps">
+          <li>Scan this QR code with an authenticator app (or type the key below).</li>
+          <li>Enter the 6-digit code the app shows.</li>
+        </ol>
+        <div className="totp-setup">
+          {/* eslint-disable-next-line @next/next/no-img-element -- a data URL made by the server */}
+          <img className="qr" src={setup.qrCode} alt="QR code for your authenticator app" width={176} height={176} />
+          <div className="grow">
+            <p className="row-sub">Setup key</p>
+            <code className="secret" aria-label="Setup key">
+              {setup.secret.match(/.{1,4}/g)?.join(' ')}
+            </code>
+            <div className="field">
+              <label htmlFor="tfa-code">Code from the app</label>
+              <input
+                id="tfa-code"
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                pattern="[0-9]*"
+                maxLength={6}
+                value={code}
+                onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
+                aria-invalid={error ? true : undefined}
+                aria-describedby={error ? errorId : undefined}
+                required
+              />
+            </div>
+          </div>
+        </div>
+        <Status error={error} notice={notice} id={errorId} />
+        <div className="fields-row">
+          <button className="btn" type="submit" disabled={busy || code.length !== 6}>
+            Turn on
+          </button>
+          <button type="button" className="btn btn-ghost" onClick={() => setSetup(null)}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    );
+  } else if (state?.enabled) {
+    body = (
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(async () => {
+            await api('/me/two-factor', { method: 'DELETE', body: { password, code } });
+            setPassword('');
+            setCode('');
+            await load();
+            return 'Two-factor sign-in is off.';
+          });
+        }}
+      >
+        <p>
+          <span className="pill pill-ok">On</span> Signing in asks for a code from your authenticator app.{' '}
+          {state.recoveryCodesLeft} recovery code{state.recoveryCodesLeft === 1 ? '' : 's'} left.
+        </p>
+        <div className="fields-row">
+          <div className="field">
+            <label htmlFor="tfa-off-pass">Password</label>
+            <input id="tfa-off-pass" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          </div>
+          <div className="field">
+            <label htmlFor="tfa-off-code">Code or recovery code</label>
+            <input id="tfa-off-code" autoComplete="one-time-code" maxLength={32} value={code} onChange={(e) => setCode(e.target.value)} required />
+          </div>
+        </div>
+        <Status error={error} notice={notice} />
+        <button className="btn btn-danger" type="submit" disabled={busy || !password || !code}>
+          Turn off two-factor sign-in
+        </button>
+      </form>
+    );
+  } else {
+    body = (
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(async () => {
+            setSetup(await api<Setup>('/me/two-factor/setup', { method: 'POST', body: { password } }));
+          });
+        }}
+      >
+        <p>
+          <span className="pill">Off</span> Add a code from an authenticator app to your password when you sign in.
+        </p>
+        <div className="field">
+          <label htmlFor="tfa-pass">Password</label>
+          <input id="tfa-pass" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        </div>
+        <Status error={error} notice={notice} />
+        <button className="btn" type="submit" disabled={busy || !password || state === null}>
+          Set up two-factor sign-in
+        </button>
+      </form>
+    );
+  }
+
+  return (
+    <section className="card" aria-labelledby="tfa-title">
+      <h2 id="tfa-title">Two-factor sign-in</h2>
+      {body}
+    </section>
+  );
+}
+
+const eventLabels: Record<string, string> = {
+  sign_in: 'Signed in',
+  sign_in_failed: 'Failed sign-in',
+  sign_out: 'Signed out',
+  session_revoked: 'Session signed out',
+  token_created: 'Access token created',
+  token_revoked: 'Access token revoked',
+  password_changed: 'Password changed',
+  two_factor_enabled: 'Two-factor sign-in turned on',
+  two_factor_disabled: 'Two-factor sign-in turned off',
+  recovery_code_used: 'Recovery code used',
+  account_deleted: 'Account deleted',
+};
+
+function Activity() {
+  const [events, setEvents] = useState<SecurityEventDto[] | null>(null);
+  useEffect(() => {
+    void api<{ events: SecurityEventDto[] }>('/me/security-events')
+      .then((r) => setEvents(r.events))
+      .catch(() => setEvents([]));
+  }, []);
+  return (
+    <section className="card" aria-labelledby="activity-title">
+      <h2 id="activity-title">Security activity</h2>
+      <ul className="list activity-list" aria-busy={events === null}>
+        {events?.map((e) => (
+          <li key={e.id} className={`row static${e.type === 'sign_in_failed' ? ' warn' : ''}`}>
+            <span className="row-main">
+              <span className="row-title">
+                <span>{eventLabels[e.type] ?? e.type}</span>
+                <time className="row-time" dateTime={e.createdAt} title={new Date(e.createdAt).toLocaleString()}>
+                  {relativeTime(e.createdAt)}
+                </time>
+              </span>
+              <span className="row-sub">{[e.userAgent ? describeUserAgent(e.userAgent) : null, e.ip].filter(Boolean).join(' · ') || '—'}</span>
+            </span>
+          </li>
+        ))}
+        {events?.length === 0 && <li className="row-sub">Nothing yet.</li>}
+      </ul>
+    </section>
+  );
+}
+
+export function SecuritySettings() {
+  return (
+    <div className="settings-group" id="security" aria-labelledby="security-heading" role="region">
+      <h2 id="security-heading" className="settings-group-title">
+        Security
+      </h2>
+      <Sessions />
+      <Password />
+      <TwoFactor />
+      <Activity />
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+import * as aq from '../../db/queries/admin';
+import { env } from '../env';
+import type { PublicSite, SiteSettings } from '../validation/admin';
+
+const MiB = 1024 * 1024;
+/** Site settings live in the database (the admin console edits them); the environment gives the defaults. */
+const DEFAULTS = (): SiteSettings => ({
+  registration: env.REGISTRATION,
+  siteName: 'Chattrix',
+  linkPreviews: true,
+  customEmoji: 'admins',
+  channelCreation: 'everyone',
+  defaultChannelIds: [],
+  maxUploadMB: Math.max(1, Math.floor(env.MAX_UPLOAD_BYTES / MiB)),
+});
+
+/** The settings in the database, each falling back to the environment's default. */
+export async function getSiteSettings(): Promise<SiteSettings> {
+  const out = DEFAULTS();
+  for (const row of await aq.getSettingRows()) {
+    try {
+      (out as Record<string, unknown>)[row.key] = JSON.parse(row.value);
+    } catch {
+      /* ignore a malformed row */
+    }
+  }
+  return out;
+}
+
+/**
+ * For page metadata and the manifest: the defaults when the database cannot answer (`next build` renders the
+ * not-found page with no database).
+ */
+export async function siteNameForPages(): Promise<string> {
+  try {
+    return (await getSiteSettings()).siteName;
+  } catch {
+    return DEFAULTS().siteName;
+  }
+}
+
+/** The upload limit in force: the admin's setting, never above MAX_UPLOAD_BYTES. */
+export function effectiveUploadBytes(s: Pick<SiteSettings, 'maxUploadMB'>): number {
+  return Math.min(s.maxUploadMB * MiB, env.MAX_UPLOAD_BYTES);
+}
+
+/** The settings a client needs (`GET /api/v1/site`, the chat shell, the sign-in page). */
+export async function getPublicSite(): Promise<PublicSite> {
+  const s = await getSiteSettings();
+  return { siteName: s.siteName, registration: s.registration, channelCreation: s.channelCreation, maxUploadBytes: effectiveUploadBytes(s) };
+}

@@ -1,0 +1,390 @@
+/**
+ * Channels against the real server with real sockets: create, browse (search, keyset pages), read before joining,
+ * join, leave, roles, rename/topic/description, archive (read-only) and unarchive, system lines, permalinks
+ * (`around=`), `@channel` / `@here`, and private channels answering `not_found` to outsiders everywhere: REST,
+ * socket events, search, uploads and permalinks.
+ *
+ * CI shares one database between every test file: channel names carry a random tag.
+ */
+import { randomBytes } from 'node:crypto';
+import sharp from 'sharp';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import type { ChannelDto, ConversationDto, MessageDto } from '../../lib/validation/dto';
+import { connectSocket, createToken, emitAck, nextEvent, registerUser, request, type ClientSocket, type HttpResult, type TestUser } from '../helpers/api';
+import { expectError } from '../helpers/errors';
+
+const baseUrl = inject('baseUrl');
+
+interface Person extends TestUser {
+  token: string;
+  socket: ClientSocket;
+  log: { event: string; payload: any }[];
+}
+
+const sockets: ClientSocket[] = [];
+afterAll(() => {
+  for (const s of sockets) s.close();
+});
+
+async function freshUser(prefix: string, withSocket = true): Promise<Person> {
+  for (;;) {
+    const user = await registerUser(baseUrl, { prefix });
+    const { token } = await createToken(baseUrl, user);
+    const me = await request(baseUrl, '/api/v1/me', { token });
+    if (me.body.user.isAdmin) continue; // the database's first account is a site admin
+    const log: Person['log'] = [];
+    if (!withSocket) return { ...user, token, socket: undefined as unknown as ClientSocket, log };
+    const socket = await connectSocket(baseUrl, { token });
+    sockets.push(socket);
+    socket.onAny((event: string, payload: unknown) => log.push({ event, payload }));
+    return { ...user, token, socket, log };
+  }
+}
+
+function call<T = any>(who: { token: string }, method: string, path: string, body?: unknown): Promise<HttpResult<T>> {
+  return request<T>(baseUrl, `/api/v1${path}`, { method, token: who.token, body });
+}
+
+const tag = () => randomBytes(4).toString('hex');
+
+async function createChannel(owner: Person, extra: Record<string, unknown> = {}): Promise<ConversationDto> {
+  const created = nextEvent<{ conversation: ConversationDto }>(owner.socket, 'conversation:created');
+  const res = await call<{ conversation: ConversationDto }>(owner, 'POST', '/conversations', { kind: 'channel', title: `chan-${tag()}`, ...extra });
+  expect(res.status, res.text).toBe(201);
+  await created; // the owner's socket is in the room
+  return res.body.conversation;
+}
+
+async function join(who: Person, id: string): Promise<ConversationDto> {
+  const created = nextEvent<{ conversation: ConversationDto }>(who.socket, 'conversation:created', (p) => p.conversation.id === id);
+  const res = await call<{ conversation: ConversationDto }>(who, 'POST', `/conversations/${id}/join`);
+  expect(res.status, res.text).toBe(200);
+  await created;
+  return res.body.conversation;
+}
+
+async function send(who: Person, id: string, body: string, extra: Record<string, unknown> = {}): Promise<MessageDto> {
+  const res = await call<{ message: MessageDto }>(who, 'POST', `/conversations/${id}/messages`, { body, ...extra });
+  expect(res.status, res.text).toBe(201);
+  return res.body.message;
+}
+
+async function history(who: Person, id: string): Promise<MessageDto[]> {
+  const res = await call<{ messages: MessageDto[] }>(who, 'GET', `/conversations/${id}/messages?limit=100`);
+  expect(res.status, res.text).toBe(200);
+  return res.body.messages;
+}
+
+/** Every channel the browser lists for this person matching q (all pages). */
+async function browseAll(who: Person, q: string, limit = 2): Promise<ChannelDto[]> {
+  const out: ChannelDto[] = [];
+  let cursor: string | null = null;
+  for (let i = 0; i < 100; i++) {
+    const res: HttpResult<{ channels: ChannelDto[]; nextCursor: string | null }> = await call(
+      who,
+      'GET',
+      `/channels?q=${encodeURIComponent(q)}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+    );
+    expect(res.status, res.text).toBe(200);
+    out.push(...res.body.channels);
+    cursor = res.body.nextCursor;
+    if (!cursor) break;
+  }
+  return out;
+}
+
+/** Nothing about `conversationId` reached this person's socket (a sentinel DM proves the socket is caught up). */
+async function expectNothingAbout(person: Person, conversationId: string, sender: Person): Promise<void> {
+  const dm = await call<{ conversation: ConversationDto }>(sender, 'POST', '/conversations', { kind: 'direct', userId: person.id });
+  const sentinel = `sentinel ${tag()}`;
+  const arrived = nextEvent<{ message: MessageDto }>(person.socket, 'message:created', (p) => p.message.body === sentinel);
+  await send(sender, dm.body.conversation.id, sentinel);
+  await arrived;
+  const leaks = person.log.filter(({ payload }) => {
+    const p = payload as Record<string, any> | undefined;
+    return p?.conversationId === conversationId || p?.message?.conversationId === conversationId || p?.conversation?.id === conversationId;
+  });
+  expect(leaks.map((l) => l.event)).toEqual([]);
+}
+
+describe('channels', () => {
+  it('creates a channel (owner, 201), refuses a name taken ignoring case (409) and bad names (400)', async () => {
+    const ana = await freshUser('ana');
+    const name = `Design-${tag()}`;
+    const c = await createChannel(ana, { title: name, topic: 'Pixels', description: 'Where designers talk' });
+    expect(c).toMatchObject({ kind: 'channel', title: name, topic: 'Pixels', description: 'Where designers talk', private: false, archived: false, myRole: 'owner', memberCount: 1 });
+
+    const again = await call(ana, 'POST', '/conversations', { kind: 'channel', title: name.toUpperCase() });
+    expectError(again, 'conflict');
+    expectError(await call(ana, 'POST', '/conversations', { kind: 'channel', title: '   ' }), 'bad_request', { issues: true });
+    expectError(await call(ana, 'POST', '/conversations', { kind: 'channel', title: 'x'.repeat(81) }), 'bad_request', { issues: true });
+    expectError(await call(ana, 'POST', '/conversations', { kind: 'channel', title: 'ok', topic: 't'.repeat(251) }), 'bad_request', { issues: true });
+    expectError(await call(ana, 'POST', '/conversations', { kind: 'channel', title: 'ok', description: 'd'.repeat(1001) }), 'bad_request', { issues: true });
+
+    // The creation is a system line.
+    const lines = await history(ana, c.id);
+    expect(lines.map((m) => m.kind)).toEqual(['system']);
+    expect(lines[0]!.body).toContain(`#${name}`);
+  });
+
+  it('browses public channels by name and topic, pages with a cursor, shows joined and member counts', async () => {
+    const ana = await freshUser('ana');
+    const ben = await freshUser('ben');
+    const t = tag();
+    const names = ['alpha', 'bravo', 'charlie', 'delta', 'echo'].map((n) => `${n}-${t}`);
+    const made: ConversationDto[] = [];
+    for (const n of names) made.push(await createChannel(ana, { title: n }));
+    await createChannel(ana, { title: `zulu-x`.replace('x', tag()), topic: `about ${t} things` });
+    const secret = await createChannel(ana, { title: `secret-${t}`, private: true });
+
+    const seenByBen = await browseAll(ben, t, 2);
+    expect(seenByBen.map((c) => c.title)).toEqual([...names, expect.stringMatching(/^zulu-/)]);
+    expect(seenByBen.every((c) => !c.joined && c.memberCount === 1 && !c.private)).toBe(true);
+    expect(seenByBen.some((c) => c.id === secret.id)).toBe(false);
+    expect(Object.keys(seenByBen[0]!).sort()).toEqual(['archived', 'description', 'id', 'joined', 'lastActivityAt', 'memberCount', 'private', 'title', 'topic']);
+
+    // The owner sees her private channel; joining moves the count.
+    const seenByAna = await browseAll(ana, t, 50);
+    expect(seenByAna.find((c) => c.id === secret.id)).toMatchObject({ private: true, joined: true });
+    await join(ben, made[0]!.id);
+    const after = await browseAll(ben, `alpha-${t}`);
+    expect(after).toEqual([expect.objectContaining({ id: made[0]!.id, joined: true, memberCount: 2 })]);
+
+    expectError(await call(ben, 'GET', '/channels?cursor=not*valid'), 'bad_request', { issues: true });
+    expectError(await call(ben, 'GET', '/channels?limit=0'), 'bad_request', { issues: true });
+  });
+
+  it('lets anyone read a public channel before joining, then join (system line, live), talk and leave', async () => {
+    const ana = await freshUser('ana');
+    const ben = await freshUser('ben');
+    const c = await createChannel(ana);
+    await send(ana, c.id, 'welcome, readers');
+
+    const preview = await call<{ conversation: ConversationDto }>(ben, 'GET', `/conversations/${c.id}`);
+    expect(preview.status).toBe(200);
+    expect(preview.body.conversation).toMatchObject({ id: c.id, joined: false });
+    expect((await history(ben, c.id)).map((m) => m.body)).toContain('welcome, readers');
+    // Reading is not posting.
+    expectError(await call(ben, 'POST', `/conversations/${c.id}/messages`, { body: 'hi' }), 'not_found');
+
+    const joinedLine = nextEvent<{ message: MessageDto }>(ana.socket, 'message:created', (p) => p.message.conversationId === c.id && p.message.kind === 'system');
+    const conv = await join(ben, c.id);
+    expect(conv).toMatchObject({ joined: true, myRole: 'member', memberCount: 2 });
+    expect((await joinedLine).message.body).toBe(`${ben.displayName} joined`);
+    // Joining twice is harmless.
+    expect((await call(ben, 'POST', `/conversations/${c.id}/join`)).status).toBe(200);
+
+    const live = nextEvent<{ message: MessageDto }>(ana.socket, 'message:created', (p) => p.message.body === 'hello from ben');
+    await send(ben, c.id, 'hello from ben');
+    await live;
+
+    const leftLine = nextEvent<{ message: MessageDto }>(ana.socket, 'message:created', (p) => p.message.conversationId === c.id && p.message.body === `${ben.displayName} left`);
+    const left = await call(ben, 'POST', `/conversations/${c.id}/leave`);
+    expect(left.status, left.text).toBe(204);
+    await leftLine;
+    const list = await call<{ conversations: ConversationDto[] }>(ben, 'GET', '/conversations');
+    expect(list.body.conversations.some((x) => x.id === c.id)).toBe(false);
+    expectError(await call(ben, 'POST', `/conversations/${c.id}/leave`), 'not_found');
+    // general stays for every new account, and only general.
+    expect(list.body.conversations.filter((x) => x.kind === 'channel').map((x) => x.id)).toEqual(['general']);
+  });
+
+  it('roles: owners and admins rename, set topic and description, archive; members cannot', async () => {
+    const ana = await freshUser('ana');
+    const ben = await freshUser('ben');
+    const cat = await freshUser('cat');
+    const c = await createChannel(ana);
+    await join(ben, c.id);
+    await join(cat, c.id);
+
+    expectError(await call(ben, 'PATCH', `/conversations/${c.id}`, { topic: 'mine now' }), 'forbidden');
+    expectError(await call(ben, 'PATCH', `/conversations/${c.id}`, { archived: true }), 'forbidden');
+    expectError(await call(ben, 'DELETE', `/conversations/${c.id}/members/${cat.id}`), 'forbidden');
+
+    const promoted = await call(ana, 'PATCH', `/conversations/${c.id}/members/${ben.id}`, { role: 'admin' });
+    expect(promoted.status, promoted.text).toBe(200);
+
+    const newName = `renamed-${tag()}`;
+    const updated = nextEvent<{ conversation: ConversationDto }>(cat.socket, 'conversation:updated', (p) => p.conversation.id === c.id && p.conversation.title === newName);
+    const r = await call<{ conversation: ConversationDto }>(ben, 'PATCH', `/conversations/${c.id}`, { title: newName, topic: 'Shipping on Friday', description: 'All things release' });
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.conversation).toMatchObject({ title: newName, topic: 'Shipping on Friday', description: 'All things release' });
+    expect((await updated).conversation).toMatchObject({ topic: 'Shipping on Friday' });
+
+    const lines = (await history(cat, c.id)).filter((m) => m.kind === 'system').map((m) => m.body);
+    expect(lines).toEqual(expect.arrayContaining([`${ben.displayName} renamed the channel to #${newName}`, `${ben.displayName} set the topic: Shipping on Friday`]));
+
+    // A rename onto another channel's name (any case) is a conflict.
+    const other = await createChannel(ana);
+    expectError(await call(ana, 'PATCH', `/conversations/${c.id}`, { title: other.title!.toUpperCase() }), 'conflict');
+
+    // Admins remove members; a removed member loses the channel.
+    const removed = await call(ben, 'DELETE', `/conversations/${c.id}/members/${cat.id}`);
+    expect(removed.status, removed.text).toBe(204);
+    expect((await call(cat, 'GET', `/conversations/${c.id}`)).body.conversation.joined).toBe(false);
+  });
+
+  it('archived channels are read-only, listed as archived, and can be unarchived', async () => {
+    const ana = await freshUser('ana');
+    const ben = await freshUser('ben');
+    const c = await createChannel(ana);
+    await join(ben, c.id);
+    const root = await send(ben, c.id, 'before the archive');
+
+    const r = await call<{ conversation: ConversationDto }>(ana, 'PATCH', `/conversations/${c.id}`, { archived: true });
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.conversation.archived).toBe(true);
+
+    const refused = await call(ben, 'POST', `/conversations/${c.id}/messages`, { body: 'too late' });
+    expectError(refused, 'forbidden');
+    expect(refused.body.error.message).toMatch(/archived/i);
+    const ack = await emitAck(ben.socket, 'message:send', { conversationId: c.id, body: 'too late', clientId: `arch-${tag()}` });
+    expect(ack).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expectError(await call(ben, 'PATCH', `/messages/${root.id}`, { body: 'edited' }), 'forbidden');
+    // Reactions and pins change what readers see: read-only too, even for the owner.
+    expectError(await call(ben, 'PUT', `/messages/${root.id}/reactions/${encodeURIComponent('👍')}`), 'forbidden');
+    expectError(await call(ana, 'PUT', `/messages/${root.id}/pin`), 'forbidden');
+    expect((await history(ben, c.id)).map((m) => m.body)).toContain('before the archive');
+    expect((await history(ben, c.id)).find((m) => m.id === root.id)).toMatchObject({ reactions: [], pinnedAt: null });
+
+    const listed = await browseAll(ben, c.title!);
+    expect(listed).toEqual([expect.objectContaining({ id: c.id, archived: true })]);
+    const outsider = await freshUser('out', false);
+    expectError(await call(outsider, 'POST', `/conversations/${c.id}/join`), 'forbidden');
+
+    const un = await call<{ conversation: ConversationDto }>(ana, 'PATCH', `/conversations/${c.id}`, { archived: false });
+    expect(un.body.conversation.archived).toBe(false);
+    await send(ben, c.id, 'back again');
+    const lines = (await history(ben, c.id)).filter((m) => m.kind === 'system').map((m) => m.body);
+    expect(lines).toEqual(expect.arrayContaining([`${ana.displayName} archived the channel`, `${ana.displayName} unarchived the channel`]));
+  });
+
+  it('private channels are invisible and not_found to outsiders everywhere', async () => {
+    const ana = await freshUser('ana');
+    const eve = await freshUser('eve');
+    const secretWord = `secretword${tag()}`;
+    const c = await createChannel(ana, { private: true, title: `hush-${tag()}` });
+    const msg = await send(ana, c.id, `the plan: ${secretWord}`);
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#f00' } }).png().toBuffer();
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(png)]), 'plan.png');
+    const up = await fetch(`${baseUrl}/api/v1/uploads`, { method: 'POST', headers: { authorization: `Bearer ${ana.token}` }, body: form });
+    expect(up.status).toBe(201);
+    const { attachment } = (await up.json()) as { attachment: { id: string; url: string } };
+    await send(ana, c.id, 'the file', { attachmentIds: [attachment.id] });
+
+    // REST
+    expectError(await call(eve, 'GET', `/conversations/${c.id}`), 'not_found');
+    expectError(await call(eve, 'GET', `/conversations/${c.id}/messages`), 'not_found');
+    expectError(await call(eve, 'GET', `/conversations/${c.id}/messages?around=${msg.id}`), 'not_found');
+    expectError(await call(eve, 'GET', `/messages/${msg.id}`), 'not_found');
+    expectError(await call(eve, 'GET', `/messages/${msg.id}/thread`), 'not_found');
+    expectError(await call(eve, 'POST', `/conversations/${c.id}/join`), 'not_found');
+    expectError(await call(eve, 'POST', `/conversations/${c.id}/leave`), 'not_found');
+    expectError(await call(eve, 'PATCH', `/conversations/${c.id}`, { topic: 'x' }), 'not_found');
+    expectError(await call(eve, 'POST', `/conversations/${c.id}/messages`, { body: 'x' }), 'not_found');
+    expectError(await call(eve, 'PUT', `/messages/${msg.id}/follow`), 'not_found');
+    expectError(await call(eve, 'POST', `/messages/${msg.id}/thread/read`, { messageId: msg.id }), 'not_found');
+    expectError(await call(eve, 'PUT', `/messages/${msg.id}/reactions/${encodeURIComponent('👍')}`), 'not_found');
+    // The browser and search
+    expect((await browseAll(eve, c.title!)).length).toBe(0);
+    const search = await call<{ results: unknown[] }>(eve, 'GET', `/search?q=${secretWord}`);
+    expect(search.status).toBe(200);
+    expect(search.body.results).toEqual([]);
+    expect((await call<{ results: unknown[] }>(ana, 'GET', `/search?q=${secretWord}`)).body.results.length).toBe(1);
+    // Uploads
+    const file = await fetch(`${baseUrl}${attachment.url}`, { headers: { authorization: `Bearer ${eve.token}` } });
+    expect(file.status).toBe(404);
+    expect((await fetch(`${baseUrl}${attachment.url}`, { headers: { authorization: `Bearer ${ana.token}` } })).status).toBe(200);
+    // Socket events: requests answer not_found, and nothing of the channel reaches her socket.
+    expect(await emitAck(eve.socket, 'message:send', { conversationId: c.id, body: 'x', clientId: `eve-${tag()}` })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await emitAck(eve.socket, 'typing:start', { conversationId: c.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await emitAck(eve.socket, 'message:send', { conversationId: c.id, body: 'x', clientId: `eve-${tag()}`, threadId: msg.id })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    await send(ana, c.id, 'more secrets', { threadId: msg.id });
+    await call(ana, 'PATCH', `/conversations/${c.id}`, { topic: 'still secret' });
+    await expectNothingAbout(eve, c.id, ana);
+    // Permalink page: the app shell answers, the data does not (checked above); a public channel's files are
+    // readable before joining.
+    const pub = await createChannel(ana);
+    const form2 = new FormData();
+    form2.append('file', new Blob([new Uint8Array(png)]), 'open.png');
+    const up2 = (await (await fetch(`${baseUrl}/api/v1/uploads`, { method: 'POST', headers: { authorization: `Bearer ${ana.token}` }, body: form2 })).json()) as {
+      attachment: { id: string; url: string };
+    };
+    await send(ana, pub.id, 'open file', { attachmentIds: [up2.attachment.id] });
+    expect((await fetch(`${baseUrl}${up2.attachment.url}`, { headers: { authorization: `Bearer ${eve.token}` } })).status).toBe(200);
+  });
+
+  it('private channels are joined only by being added', async () => {
+    const ana = await freshUser('ana');
+    const ben = await freshUser('ben');
+    const c = await createChannel(ana, { private: true });
+    expectError(await call(ben, 'POST', `/conversations/${c.id}/join`), 'not_found');
+    const added = nextEvent<{ conversation: ConversationDto }>(ben.socket, 'conversation:created', (p) => p.conversation.id === c.id);
+    const r = await call(ana, 'POST', `/conversations/${c.id}/members`, { userId: ben.id });
+    expect(r.status, r.text).toBe(200);
+    expect((await added).conversation).toMatchObject({ private: true, kind: 'channel' });
+    expect((await browseAll(ben, c.title!)).map((x) => x.id)).toEqual([c.id]);
+  });
+
+  it('permalinks: around= answers the window around a message (it included), in order', async () => {
+    const ana = await freshUser('ana');
+    const c = await createChannel(ana);
+    const sent: MessageDto[] = [];
+    for (let i = 0; i < 30; i++) sent.push(await send(ana, c.id, `line ${i}`));
+    const target = sent[10]!;
+    const res = await call<{ messages: MessageDto[]; hasMore: boolean; hasMoreAfter: boolean }>(ana, 'GET', `/conversations/${c.id}/messages?around=${target.id}&limit=10`);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.messages.map((m) => m.body)).toEqual(['line 6', 'line 7', 'line 8', 'line 9', 'line 10', 'line 11', 'line 12', 'line 13', 'line 14', 'line 15']);
+    expect(res.body.hasMore).toBe(true);
+    expect(res.body.hasMoreAfter).toBe(true);
+    expectError(await call(ana, 'GET', `/conversations/${c.id}/messages?around=${target.id}&before=${target.id}`), 'bad_request');
+    expectError(await call(ana, 'GET', `/conversations/${c.id}/messages?around=nope`), 'bad_request', { issues: true });
+  });
+});
+
+describe('@channel and @here', () => {
+  it('notify every member (@channel) or the online ones (@here); in small channels anyone may', async () => {
+    const ana = await freshUser('ana');
+    const ben = await freshUser('ben');
+    const offline = await freshUser('off', false);
+    const c = await createChannel(ana);
+    await join(ben, c.id);
+    const j = await call(offline, 'POST', `/conversations/${c.id}/join`);
+    expect(j.status).toBe(200);
+
+    const all = await send(ben, c.id, 'heads up @channel');
+    expect([...all.mentions].sort()).toEqual([ana.id, offline.id].sort());
+    const here = await send(ben, c.id, 'anyone @here?');
+    expect(here.mentions).toEqual([ana.id]);
+    const list = await call<{ conversations: ConversationDto[] }>(offline, 'GET', '/conversations');
+    expect(list.body.conversations.find((x) => x.id === c.id)!.mentionCount).toBe(1);
+  });
+
+  it('in channels over 50 members only owners and admins may use them (others are refused)', async () => {
+    const ana = await freshUser('ana');
+    const ben = await freshUser('ben');
+    const c = await createChannel(ana);
+    await join(ben, c.id);
+    // 49 more members, without sockets: 51 in all.
+    const crowd: Person[] = [];
+    for (let i = 0; i < 7; i++) crowd.push(...(await Promise.all(Array.from({ length: 7 }, () => freshUser('crowd', false)))));
+    for (const p of crowd) expect((await call(p, 'POST', `/conversations/${c.id}/join`)).status).toBe(200);
+    expect((await call<{ conversation: ConversationDto }>(ana, 'GET', `/conversations/${c.id}`)).body.conversation.memberCount).toBe(51);
+
+    const refused = await call(ben, 'POST', `/conversations/${c.id}/messages`, { body: 'hey @channel' });
+    expectError(refused, 'forbidden');
+    expect(refused.body.error.message).toMatch(/owners and admins/);
+    expectError(await call(ben, 'POST', `/conversations/${c.id}/messages`, { body: '@here anyone?' }), 'forbidden');
+    // A plain mention is fine.
+    await send(ben, c.id, `hey @${ana.username}`);
+
+    const ok = await send(ana, c.id, 'release at 5 @channel');
+    expect(ok.mentions.length).toBe(50);
+    await call(ana, 'PATCH', `/conversations/${c.id}/members/${ben.id}`, { role: 'admin' });
+    expect((await send(ben, c.id, 'me too @channel')).mentions.length).toBe(50);
+  }, 180_000);
+});
