@@ -58,6 +58,15 @@ function readJson(file) {
   }
 }
 
+// The first meaningful line of an error message, without colour codes, for the summary.
+const firstLine = (msg) =>
+  String(msg ?? 'no message')
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l.length > 0)
+    ?.slice(0, 300) ?? 'no message';
+
 const fmt = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const stages = [];
 
@@ -102,7 +111,12 @@ await stage('vitest (unit, integration, sockets)', async () => {
     failed = 1;
     note += `; vitest exited ${code} (an error outside a test, counted as one failure)`;
   }
-  return { ok: code === 0 && failed === 0, passed, failed, skipped, note };
+  const failures = (r.testResults ?? []).flatMap((file) =>
+    (file.assertionResults ?? [])
+      .filter((a) => a.status === 'failed')
+      .map((a) => `${path.relative(root, file.name)} › ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`),
+  );
+  return { ok: code === 0 && failed === 0, passed, failed, skipped, note, failures };
 });
 
 await stage('playwright (end to end, Chromium)', async () => {
@@ -121,7 +135,19 @@ await stage('playwright (end to end, Chromium)', async () => {
     failed = 1;
     note += `; playwright exited ${code} (counted as one failure)`;
   }
-  return { ok: code === 0 && failed === 0, passed, failed, skipped, note };
+  const failures = [];
+  const walk = (suite, titles) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status !== 'unexpected') continue;
+        const err = t.results?.at(-1)?.error?.message;
+        failures.push(`${spec.file}:${spec.line} › ${[...titles, spec.title].join(' › ')}: ${firstLine(err)}`);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child, [...titles, child.title]);
+  };
+  for (const suite of r.suites ?? []) walk(suite, []);
+  return { ok: code === 0 && failed === 0, passed, failed, skipped, note, failures };
 });
 
 let passed = 0;
@@ -136,5 +162,11 @@ for (const s of stages) {
 }
 const total = stages.reduce((t, s) => t + s.ms, 0);
 console.log(`  ${'total'.padEnd(38)} ${fmt(total).padStart(8)}`);
+// Named here, so the last lines of a CI log say which tests failed and why.
+const failures = stages.flatMap((s) => s.failures ?? []);
+if (failures.length > 0) {
+  console.log('failed:');
+  for (const f of failures) console.log(`  ✗ ${f}`);
+}
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 || stages.some((s) => !s.ok) ? 1 : 0;
