@@ -21,6 +21,11 @@ export const envSchema = z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// URL')
       .optional(),
+    /** Names every key and channel this install uses in Redis: installs sharing one Redis must each have their own. */
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1–64 letters, digits, _ . : or -')
+      .default('chattrix'),
     AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     NEXTAUTH_URL: z.string().url().optional(),
     VAPID_PUBLIC_KEY: z.string().min(1).optional(),

@@ -64,7 +64,7 @@ export function limiter(name: string, points: number, durationMs: number, blockM
   const id = `${name}:${points}:${durationMs}:${blockMs}`;
   let l = s.limiters.get(id);
   if (!l) {
-    const opts = { keyPrefix: `chattrix:rl:${name}`, points, duration: Math.max(1, Math.ceil(durationMs / 1000)), blockDuration: Math.ceil(blockMs / 1000) };
+    const opts = { keyPrefix: `${env.REDIS_PREFIX}:rl:${name}`, points, duration: Math.max(1, Math.ceil(durationMs / 1000)), blockDuration: Math.ceil(blockMs / 1000) };
     l = s.redis
       ? new RateLimiterRedis({ ...opts, storeClient: s.redis, useRedisPackage: true, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(opts) })
       : new RateLimiterMemory(opts);

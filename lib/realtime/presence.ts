@@ -1,12 +1,13 @@
+import { env } from '../env';
 import { newId } from '../ids';
 
 /**
  * Who is online, without asking every node on each connect. Each node counts its own sockets per user; with Redis
  * the counts are shared:
  *
- *   chattrix:presence:u:{userId}      hash  nodeId → sockets of that user on that node
- *   chattrix:presence:nodes           hash  nodeId → last heartbeat (ms); a node is alive for NODE_TTL_MS after it
- *   chattrix:presence:n:{nodeId}      set   users with sockets on that node (to clean up after a dead node)
+ *   {REDIS_PREFIX}:presence:u:{userId}   hash  nodeId → sockets of that user on that node
+ *   {REDIS_PREFIX}:presence:nodes        hash  nodeId → last heartbeat (ms); a node is alive for NODE_TTL_MS after it
+ *   {REDIS_PREFIX}:presence:n:{nodeId}   set   users with sockets on that node (to clean up after a dead node)
  *
  * A connect or disconnect is one MULTI (increment, read the user's counts and the node list): one round trip,
  * whatever the number of nodes, and it tells whether this was the user's first (or last) socket cluster-wide.
@@ -14,7 +15,8 @@ import { newId } from '../ids';
  * that notices the dead one removes its counts and announces `offline` for users left with no socket anywhere.
  * Without Redis the counts are this process's own.
  */
-const PREFIX = 'chattrix:presence';
+// Per install (REDIS_PREFIX): a node of another install on the same Redis must never count, or clean up, ours.
+const PREFIX = `${env.REDIS_PREFIX}:presence`;
 const NODES = `${PREFIX}:nodes`;
 const userKey = (userId: string) => `${PREFIX}:u:${userId}`;
 const nodeUsersKey = (nodeId: string) => `${PREFIX}:n:${nodeId}`;

@@ -44,7 +44,7 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
     pub.on('error', (e: Error) => console.error('[chattrix] redis:', e.message));
     sub.on('error', (e: Error) => console.error('[chattrix] redis:', e.message));
     await Promise.all([pub.connect(), sub.connect()]);
-    adapter = createAdapter(pub, sub, { key: 'chattrix' });
+    adapter = createAdapter(pub, sub, { key: env.REDIS_PREFIX });
     presenceRedis = pub as unknown as PresenceRedis;
     useRedisRateLimits(pub as never);
     addReadinessCheck('redis', () => pub.ping());

@@ -7,6 +7,7 @@
  * rate limits off runs with NODE_ENV=test. Next treats every NODE_ENV other than `development` as production (it
  * serves the `next build` output with the production runtime); only our own env check sees the difference.
  */
+import { createHash } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,6 +76,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
+  // One Redis namespace per database, as one per install in production: servers of the same database form a
+  // cluster, and the other test files' servers on the same Redis (other databases) never join it.
+  env.REDIS_PREFIX ??= `chattrix-test-${createHash('sha256').update(env.DATABASE_URL ?? path.resolve(dataDir)).digest('hex').slice(0, 12)}`;
 
   const spawnedAt = performance.now();
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {

@@ -16,6 +16,10 @@ describe.skipIf(!enabled)('two nodes (PostgreSQL + Redis)', () => {
   let db: FreshDatabase;
   let a: RunningServer;
   let b: RunningServer;
+  // Another install (its own database, so its own REDIS_PREFIX) on the same Redis, up through every test: it must
+  // never join this cluster (before REDIS_PREFIX it did, and could win the clean-up after A dies, announcing nothing).
+  let otherDb: FreshDatabase;
+  let other: RunningServer;
   const open: ClientSocket[] = [];
   type Person = TestUser & { token: string };
   let ana: Person; // on node A
@@ -31,8 +35,12 @@ describe.skipIf(!enabled)('two nodes (PostgreSQL + Redis)', () => {
   };
 
   beforeAll(async () => {
-    db = await freshDatabase('cluster');
-    [a, b] = await Promise.all([startServer({ env: { DATABASE_URL: db.url } }), startServer({ env: { DATABASE_URL: db.url } })]);
+    [db, otherDb] = await Promise.all([freshDatabase('cluster'), freshDatabase('other')]);
+    [a, b, other] = await Promise.all([
+      startServer({ env: { DATABASE_URL: db.url } }),
+      startServer({ env: { DATABASE_URL: db.url } }),
+      startServer({ env: { DATABASE_URL: otherDb.url } }),
+    ]);
     const person = async (prefix: string, node: RunningServer): Promise<Person> => {
       const u = await registerUser(node.url, { prefix });
       return { ...u, token: (await createToken(node.url, u)).token };
@@ -50,7 +58,9 @@ describe.skipIf(!enabled)('two nodes (PostgreSQL + Redis)', () => {
     for (const s of open) s.close();
     await a?.kill();
     await b?.kill();
+    await other?.kill();
     await db?.drop();
+    await otherDb?.drop();
   });
 
   it('members on A and B exchange messages in a DM and a group, both ways', async () => {
@@ -73,6 +83,27 @@ describe.skipIf(!enabled)('two nodes (PostgreSQL + Redis)', () => {
     expect((await emitAck(anaA, 'message:send', { conversationId: groupId, body: 'group from A', clientId: 'cl-gr-00002' })).ok).toBe(true);
     await Promise.all(back);
     for (const s of [anaA, benB, cyA, cyB]) s.close();
+  }, 180_000);
+
+  it('another install on the same Redis hears nothing of this one: #general there never gets a message sent here', async () => {
+    const zed = await registerUser(other.url, { prefix: 'clzed' });
+    const zedOther = await connect(other, { ...zed, token: (await createToken(other.url, zed)).token });
+    const heard: string[] = [];
+    zedOther.on('message:created', (p: any) => heard.push(p.message.body));
+    const anaA = await connect(a, ana);
+    const benB = await connect(b, ben);
+
+    // Both installs have a channel with the id `general`: a send there on A reaches B (same install) through Redis.
+    const atB = nextEvent<any>(benB, 'message:created', (p) => p.message.body === 'general on this install');
+    expect((await emitAck(anaA, 'message:send', { conversationId: 'general', body: 'general on this install', clientId: 'cl-gen-00001' })).ok).toBe(true);
+    await atB;
+    // The other install's own #general still works, and by then the Redis publish above has long reached every node.
+    const own = nextEvent<any>(zedOther, 'message:created', (p) => p.message.body === 'general on the other install');
+    expect((await emitAck(zedOther, 'message:send', { conversationId: 'general', body: 'general on the other install', clientId: 'cl-gen-00002' })).ok).toBe(true);
+    await own;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(heard).toEqual(['general on the other install']);
+    for (const s of [zedOther, anaA, benB]) s.close();
   }, 180_000);
 
   it('presence: a person on both nodes stays online until the last socket anywhere closes', async () => {

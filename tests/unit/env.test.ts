@@ -76,6 +76,13 @@ describe('environment validation (lib/env parseEnv)', () => {
     expect(refusal({ REDIS_URL: 'http://cache:6379' })).toMatch(/REDIS_URL/);
   });
 
+  it('REDIS_PREFIX: `chattrix` by default, a name of its own when given, refused with spaces or over 64 characters', () => {
+    expect(parseEnv({}).REDIS_PREFIX).toBe('chattrix');
+    expect(parseEnv({ REDIS_PREFIX: 'acme-chat.prod' }).REDIS_PREFIX).toBe('acme-chat.prod');
+    expect(refusal({ REDIS_PREFIX: 'has space' })).toMatch(/REDIS_PREFIX/);
+    expect(refusal({ REDIS_PREFIX: 'x'.repeat(65) })).toMatch(/REDIS_PREFIX/);
+  });
+
   it('refuses RATE_LIMITS=off in production, allows it outside', () => {
     expect(refusal({ NODE_ENV: 'production', RATE_LIMITS: 'off' })).toMatch(/RATE_LIMITS/);
     expect(parseEnv({ NODE_ENV: 'development', RATE_LIMITS: 'off' }).RATE_LIMITS).toBe(false);
