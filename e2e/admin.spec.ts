@@ -5,35 +5,36 @@
  */
 import { mkdirSync } from 'node:fs';
 import sharp from 'sharp';
-import { expect, test } from '@playwright/test';
+import { expect, request, test, type APIRequestContext } from '@playwright/test';
 import { freshDatabase, type FreshDatabase } from '../tests/helpers/ops';
 import { startServer, type RunningServer } from '../tests/helpers/server';
 import { ConsoleErrors, newPerson } from './fixtures';
 import { LoginPage } from './pages/LoginPage';
 import { RegisterPage } from './pages/RegisterPage';
+import { apiToken, asUser, signedIn } from './pages/RoomPage';
 
 const dir = 'test-results/screens';
 let server: RunningServer;
 let db: FreshDatabase;
+/** REST on this spec's own server (the `request` fixture talks to the shared one). */
+let api: APIRequestContext;
 const admin = newPerson('adm');
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   db = await freshDatabase('e2eadmin');
   server = await startServer({ env: { DATABASE_URL: db.url } });
+  api = await request.newContext({ baseURL: server.url });
   // The first account on the server is its administrator.
   await registerAt(admin);
 });
 
 async function registerAt(p: { username: string; password: string; displayName: string }): Promise<void> {
-  const res = await fetch(`${server.url}/api/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: p.username, password: p.password, displayName: p.displayName }),
-  });
-  expect(res.status).toBe(201);
+  const res = await api.post('/api/v1/auth/register', { data: { username: p.username, password: p.password, displayName: p.displayName } });
+  expect(res.status(), await res.text()).toBe(201);
 }
 test.afterAll(async () => {
+  await api?.dispose();
   await server?.stop();
   await db?.drop();
 });
@@ -44,31 +45,11 @@ test('an admin deactivates an online user (their tab signs out) and invites a ne
   const victim = newPerson('vic');
   await registerAt(victim);
 
-  const adminCtx = await browser.newContext({ baseURL: server.url });
-  const victimCtx = await browser.newContext({ baseURL: server.url });
-  const a = await adminCtx.newPage();
-  const v = await victimCtx.newPage();
-  for (const [page, p] of [[a, admin], [v, victim]] as const) {
-    const login = new LoginPage(page);
-    await login.goto();
-    await login.signIn(p.username, p.password);
-    await expect(page).not.toHaveURL(/\/login/);
-  }
-  await v.goto('/');
-  await expect(v).not.toHaveURL(/\/login/);
+  const { context: adminCtx, page: a } = await signedIn(browser, admin, { baseURL: server.url });
+  const { context: victimCtx, page: v } = await signedIn(browser, victim, { baseURL: server.url });
 
   // A message in #general the admin reports from its actions, then handles in the console's Reports queue.
-  const tok = await (await fetch(`${server.url}/api/v1/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: victim.username, password: victim.password, name: 'e2e' }),
-  })).json();
-  const posted = await fetch(`${server.url}/api/v1/conversations/general/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${tok.token}` },
-    body: JSON.stringify({ body: 'buy cheap watches at my shop' }),
-  });
-  expect(posted.status).toBe(201);
+  await asUser(api, await apiToken(api, victim)).post('/conversations/general/messages', { body: 'buy cheap watches at my shop' });
   await a.goto('/c/general');
   const msg = a.getByTestId('message').filter({ hasText: 'buy cheap watches' });
   await msg.hover();
@@ -135,25 +116,11 @@ test('workspace settings: the site name everywhere, channels kept to admins, a d
   test.setTimeout(180_000);
   mkdirSync(dir, { recursive: true });
   // A public channel to offer to newcomers.
-  const tok = (await (await fetch(`${server.url}/api/v1/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: admin.username, password: admin.password, name: 'e2e' }),
-  })).json()) as { token: string };
   const channel = `welcome-${Date.now().toString(36).slice(-5)}`;
-  const made = await fetch(`${server.url}/api/v1/conversations`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${tok.token}` },
-    body: JSON.stringify({ kind: 'channel', title: channel }),
-  });
-  expect(made.status).toBe(201);
+  await asUser(api, await apiToken(api, admin)).post('/conversations', { kind: 'channel', title: channel });
 
-  const adminCtx = await browser.newContext({ baseURL: server.url });
+  const { context: adminCtx, page: a } = await signedIn(browser, admin, { baseURL: server.url });
   const errors = new ConsoleErrors().watch(adminCtx);
-  const a = await adminCtx.newPage();
-  await new LoginPage(a).goto();
-  await new LoginPage(a).signIn(admin.username, admin.password);
-  await expect(a).not.toHaveURL(/\/login/);
   await a.goto('/admin');
   const ws = a.getByRole('region', { name: 'Workspace' });
   await ws.getByRole('textbox', { name: 'Site name' }).fill('Acme Chat');
@@ -215,12 +182,8 @@ test('custom emoji: added in Settings, written as :name: in a message, refused t
   test.setTimeout(180_000);
   const png = await sharp({ create: { width: 48, height: 48, channels: 4, background: '#e8590c' } }).png().toBuffer();
   const name = `fire-${Date.now().toString(36).slice(-5)}`;
-  const ctx = await browser.newContext({ baseURL: server.url });
+  const { context: ctx, page: a } = await signedIn(browser, admin, { baseURL: server.url });
   const errors = new ConsoleErrors().watch(ctx);
-  const a = await ctx.newPage();
-  await new LoginPage(a).goto();
-  await new LoginPage(a).signIn(admin.username, admin.password);
-  await expect(a).not.toHaveURL(/\/login/);
   await a.goto('/settings');
   const card = a.getByRole('region', { name: 'Custom emoji' });
   await card.getByLabel('Emoji name').fill('Bad Name!');
@@ -245,18 +208,11 @@ test('custom emoji: added in Settings, written as :name: in a message, refused t
 
   // A member may not add one while the setting says admins.
   const member = newPerson('emo');
-  const made = await fetch(`${server.url}/api/v1/admin/users`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie: (await ctx.cookies()).map((c) => `${c.name}=${c.value}`).join('; '), origin: server.url },
-    body: JSON.stringify({ username: member.username, password: member.password }),
-  });
-  expect(made.status).toBe(201);
+  // Made by the admin's signed-in browser (its cookie, from the app's own origin).
+  const made = await a.request.post('/api/v1/admin/users', { data: { username: member.username, password: member.password }, headers: { origin: server.url } });
+  expect(made.status(), await made.text()).toBe(201);
   // (Not watched for console errors: the refused upload's 403 is logged by the browser, and is the point here.)
-  const mctx = await browser.newContext({ baseURL: server.url });
-  const m = await mctx.newPage();
-  await new LoginPage(m).goto();
-  await new LoginPage(m).signIn(member.username, member.password);
-  await expect(m).not.toHaveURL(/\/login/);
+  const { context: mctx, page: m } = await signedIn(browser, member, { baseURL: server.url });
   await m.goto('/settings');
   const mcard = m.getByRole('region', { name: 'Custom emoji' });
   await expect(mcard.getByRole('img', { name: `:${name}:` })).toBeVisible();

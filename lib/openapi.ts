@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commandResultSchema, commandSchema, createCommandSchema, invokeCommandSchema, listedCommandSchema, updateCommandSchema } from './validation/commands';
+import { commandAnswerSchema, commandResultSchema, commandSchema, createCommandSchema, invokeCommandSchema, listedCommandSchema, updateCommandSchema } from './validation/commands';
 import { createWebhookSchema, incomingPayloadSchema, webhookSchema } from './validation/webhooks';
 import { botSchema, createBotSchema, createBotTokenSchema, issuedTokenSchema, listBotsQuery, updateBotSchema } from './validation/bots';
 import {
@@ -89,6 +89,17 @@ interface Op {
   errors?: number[];
   /** Defaults to one derived from the method and path (operationIdFor). */
   operationId?: string;
+  /** Served at the site root, outside /api/v1 (the path item gets its own `servers`). */
+  root?: true;
+  description?: string;
+  /** Request headers it reads. */
+  headers?: { name: string; schema: Record<string, unknown> }[];
+  /** What the success answer means (default "OK", or "No content" for 204). */
+  okText?: string;
+  /** A second success status with the same answer, and what it means. */
+  alsoOk?: { status: number; text: string };
+  /** What an error status means here, where it says more than the status's name. */
+  errorText?: Partial<Record<number, string>>;
 }
 
 /**
@@ -476,6 +487,40 @@ const paths: Record<string, Record<string, Op>> = {
     post: { summary: 'Send a delivery again (a new delivery of the same event)', ok: 201, answer: wrap({ delivery: webhookDeliverySchema }) },
   },
   '/auth/password-reset': { post: { summary: 'Set a new password with a one-time reset link token (once, within the hour)', body: passwordResetSchema, ok: 204, auth: false, errors: [404, 429] } },
+  // Integration endpoints at the site root (their own authentication: the secret in the URL).
+  '/hooks/{id}/{secret}': {
+    post: {
+      root: true,
+      auth: false,
+      operationId: 'postIncomingWebhook',
+      summary: 'Post to an incoming webhook',
+      description:
+        '`{"text": …}` plus optional `username`, `iconUrl` (or `icon_url`) and Slack-style `attachments` (title, title_link, text, color, fields, fallback); Slack\'s message format in `text` is converted (`<url|label>`, `<!channel>`, `*bold*`). JSON, or a form with a JSON `payload` field. `Idempotency-Key` makes a retried post land once (201 first, 200 with the same message after). 60 posts a minute per hook (429 with Retry-After beyond). A wrong secret answers 404.',
+      headers: [{ name: 'Idempotency-Key', schema: { type: 'string', maxLength: 200 } }],
+      body: incomingPayloadSchema,
+      ok: 201,
+      okText: 'Posted',
+      alsoOk: { status: 200, text: 'Already posted with this Idempotency-Key: the same message' },
+      answer: z.object({ ok: z.literal(true), message: messageSchema }),
+      errors: [403, 404, 413, 429],
+      errorText: { 400: 'Bad payload', 403: "The hook's bot is disabled or no longer in the conversation", 404: 'No such hook, or a wrong secret' },
+    },
+  },
+  '/hooks/commands/{token}': {
+    post: {
+      root: true,
+      auth: false,
+      operationId: 'postCommandResponse',
+      summary: "A slash command's delayed answer (its responseUrl)",
+      description: '`{text, responseType: "ephemeral"|"in_channel"}` (Slack\'s `response_type` too): up to 5 answers within 30 minutes of the invocation; after that, 404.',
+      body: commandAnswerSchema,
+      ok: 200,
+      okText: 'Delivered',
+      answer: commandResultSchema.extend({ ok: z.literal(true) }),
+      errors: [404],
+      errorText: { 400: 'Bad answer', 404: 'Unknown, expired or used up' },
+    },
+  },
 };
 
 /** Operational endpoints outside /api/v1 (served by server.ts itself): listed with their own `servers`. */
@@ -525,10 +570,10 @@ export function openApiDocument(): Record<string, unknown> {
   const byText = new Map(Object.entries(components).map(([name, schema]) => [JSON.stringify(schema), name]));
   const outPaths: Record<string, Record<string, unknown>> = {};
   for (const [path, ops] of Object.entries(paths)) {
-    const item: Record<string, unknown> = {};
+    const item: Record<string, unknown> = Object.values(ops).some((op) => op.root) ? { servers: [{ url: '/' }] } : {};
     const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     for (const [method, op] of Object.entries(ops)) {
-      const parameters: unknown[] = [...pathParams];
+      const parameters: unknown[] = [...pathParams, ...(op.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: false, schema: h.schema }))];
       if (op.query) {
         const q = js(op.query, 'input') as { properties?: Record<string, unknown>; required?: string[] };
         for (const [name, schema] of Object.entries(q.properties ?? {})) parameters.push({ name, in: 'query', required: q.required?.includes(name) ?? false, schema });
@@ -540,13 +585,15 @@ export function openApiDocument(): Record<string, unknown> {
           : op.answer === 'zip'
             ? { description: 'A ZIP archive', content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } } }
             : op.answer
-              ? { description: 'OK', content: { 'application/json': { schema: js(op.answer) } } }
-              : { description: op.ok === 204 ? 'No content' : 'OK' };
+              ? { description: op.okText ?? 'OK', content: { 'application/json': { schema: js(op.answer) } } }
+              : { description: op.okText ?? (op.ok === 204 ? 'No content' : 'OK') };
+      if (op.alsoOk) responses[String(op.alsoOk.status)] = { ...(responses[String(op.ok)] as object), description: op.alsoOk.text };
       const errs = new Set([400, ...(op.auth === false ? [] : [401, 404, 429]), ...(op.errors ?? [])]);
-      for (const code of [...errs].sort()) responses[String(code)] = { description: statusText[code], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+      for (const code of [...errs].sort()) responses[String(code)] = { description: op.errorText?.[code] ?? statusText[code], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
       item[method] = {
         operationId: op.operationId ?? operationIdFor(method, path),
         summary: op.summary,
+        ...(op.description ? { description: op.description } : {}),
         ...(parameters.length ? { parameters } : {}),
         ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: js(op.body, 'input') } } } } : {}),
         ...(op.multipart
@@ -568,49 +615,6 @@ export function openApiDocument(): Record<string, unknown> {
     for (const code of op.errors) responses[String(code)] = { description: statusText[code] ?? 'Service unavailable', content: { 'application/json': { schema: code === 503 ? { type: 'object' } : { $ref: '#/components/schemas/Error' } } } };
     outPaths[path] = { servers: [{ url: '/' }], get: { operationId: operationIdFor('get', path), summary: op.summary, description: op.description, responses, ...(op.security ? { security: [{ bearer: [] }] } : { security: [] }) } };
   }
-  // Integration endpoints outside /api/v1 (their own authentication: the secret in the URL).
-  const rootError = (d: string) => ({ description: d, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
-  outPaths['/hooks/{id}/{secret}'] = {
-    servers: [{ url: '/' }],
-    post: {
-      operationId: 'postIncomingWebhook',
-      summary: 'Post to an incoming webhook',
-      description:
-        '`{"text": …}` plus optional `username`, `iconUrl` (or `icon_url`) and Slack-style `attachments` (title, title_link, text, color, fields, fallback); Slack\'s message format in `text` is converted (`<url|label>`, `<!channel>`, `*bold*`). JSON, or a form with a JSON `payload` field. `Idempotency-Key` makes a retried post land once (201 first, 200 with the same message after). 60 posts a minute per hook (429 with Retry-After beyond). A wrong secret answers 404.',
-      security: [],
-      parameters: [
-        { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
-        { name: 'secret', in: 'path', required: true, schema: { type: 'string' } },
-        { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } },
-      ],
-      requestBody: { required: true, content: { 'application/json': { schema: js(incomingPayloadSchema, 'input') } } },
-      responses: {
-        '201': { description: 'Posted', content: { 'application/json': { schema: js(z.object({ ok: z.literal(true), message: messageSchema })) } } },
-        '200': { description: 'Already posted with this Idempotency-Key: the same message', content: { 'application/json': { schema: js(z.object({ ok: z.literal(true), message: messageSchema })) } } },
-        '400': rootError('Bad payload'),
-        '403': rootError("The hook's bot is disabled or no longer in the conversation"),
-        '404': rootError('No such hook, or a wrong secret'),
-        '413': rootError('Payload too large'),
-        '429': rootError('Rate limited (see Retry-After)'),
-      },
-    },
-  };
-  outPaths['/hooks/commands/{token}'] = {
-    servers: [{ url: '/' }],
-    post: {
-      operationId: 'postCommandResponse',
-      summary: "A slash command's delayed answer (its responseUrl)",
-      description: '`{text, responseType: "ephemeral"|"in_channel"}` (Slack\'s `response_type` too): up to 5 answers within 30 minutes of the invocation; after that, 404.',
-      security: [],
-      parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }],
-      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { text: { type: 'string' }, responseType: { type: 'string', enum: ['ephemeral', 'in_channel'] } }, required: ['text'] } } } },
-      responses: {
-        '200': { description: 'Delivered', content: { 'application/json': { schema: { type: 'object' } } } },
-        '400': rootError('Bad answer'),
-        '404': rootError('Unknown, expired or used up'),
-      },
-    },
-  };
   return {
     openapi: '3.1.0',
     info: {

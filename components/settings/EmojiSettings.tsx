@@ -3,9 +3,11 @@
 import { useState, type FormEvent } from 'react';
 import { useChat } from '@/components/chat/ChatProvider';
 import { CustomEmojiImg } from '@/components/chat/compose/CustomEmoji';
+import { FieldError, fieldAria } from '@/components/ui/FieldError';
 import { api } from '@/lib/client/api';
 import { applyEmojiUpdate, useCustomEmoji } from '@/lib/client/compose';
-import { AppError, type ErrorBody } from '@/lib/errors';
+import { AppError } from '@/lib/errors';
+import { uploadMultipart } from '@/lib/client/upload';
 import type { CustomEmojiDto } from '@/lib/validation/compose';
 
 /**
@@ -25,27 +27,21 @@ export function EmojiSettings() {
     const f = new FormData(form);
     const file = f.get('file');
     if (!(file instanceof File) || file.size === 0) return setError({ field: 'file', message: 'Choose an image' });
-    // The name goes before the file: the server reads the fields as the upload streams in.
-    const body = new FormData();
-    body.append('name', String(f.get('name') ?? '').trim());
-    body.append('file', file, file.name);
     setBusy(true);
     setError(null);
     setNote(null);
     try {
-      const res = await fetch('/api/v1/emoji', { method: 'POST', body, credentials: 'same-origin' });
-      const data = (await res.json().catch(() => null)) as { emoji?: CustomEmojiDto; error?: ErrorBody } | null;
-      if (!res.ok || !data?.emoji) {
-        const err = data?.error;
-        const path = String(err?.issues?.[0]?.path?.[0] ?? '');
-        setError({ field: path === 'name' ? 'name' : err?.code === 'forbidden' ? null : 'file', message: err?.issues?.[0]?.message ?? err?.message ?? `HTTP ${res.status}` });
-        return;
-      }
-      applyEmojiUpdate({ emoji: data.emoji });
-      setNote(`Added :${data.emoji.name}:`);
+      const fields = { name: String(f.get('name') ?? '').trim() };
+      const emoji = await uploadMultipart<CustomEmojiDto>({ path: '/api/v1/emoji', file, fields, key: 'emoji' }).promise;
+      applyEmojiUpdate({ emoji });
+      setNote(`Added :${emoji.name}:`);
       form.reset();
-    } catch {
-      setError({ field: null, message: 'Could not reach the server' });
+    } catch (e) {
+      const err = e instanceof AppError ? e : new AppError('internal', 'Could not reach the server');
+      const path = String(err.issues?.[0]?.path?.[0] ?? '');
+      // A refusal of the name or the image is shown at that field; a refusal of the person, or a network error, at the form.
+      const field = path === 'name' ? 'name' : err.code === 'forbidden' || err.code === 'internal' ? null : 'file';
+      setError({ field, message: err.issues?.[0]?.message ?? err.message });
     } finally {
       setBusy(false);
     }
@@ -61,13 +57,6 @@ export function EmojiSettings() {
       setNote(e instanceof AppError ? e.message : 'Could not delete it');
     }
   }
-
-  const fieldError = (field: 'name' | 'file') =>
-    error?.field === field ? (
-      <p className="field-error" id={`emoji-${field}-error`}>
-        {error.message}
-      </p>
-    ) : null;
 
   return (
     <section className="card" aria-labelledby="emoji-title" aria-busy={busy}>
@@ -85,13 +74,12 @@ export function EmojiSettings() {
               maxLength={32}
               placeholder="party-parrot"
               autoComplete="off"
-              aria-invalid={error?.field === 'name' || undefined}
-              aria-describedby={error?.field === 'name' ? 'emoji-name-error' : 'emoji-name-hint'}
+              {...fieldAria(error, 'name', 'emoji-name', 'emoji-name-hint')}
             />
             <span className="row-sub" id="emoji-name-hint">
               2–32 lowercase letters, digits, - or _
             </span>
-            {fieldError('name')}
+            <FieldError error={error} field="name" idBase="emoji-name" />
           </div>
           <div className="field grow">
             <label htmlFor="emoji-file">Image (PNG, GIF or WebP, up to 256 KB)</label>
@@ -101,10 +89,9 @@ export function EmojiSettings() {
               type="file"
               accept="image/png,image/gif,image/webp"
               required
-              aria-invalid={error?.field === 'file' || undefined}
-              aria-describedby={error?.field === 'file' ? 'emoji-file-error' : undefined}
+              {...fieldAria(error, 'file', 'emoji-file')}
             />
-            {fieldError('file')}
+            <FieldError error={error} field="file" idBase="emoji-file" />
           </div>
         </div>
         {error?.field === null && (

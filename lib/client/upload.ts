@@ -1,28 +1,42 @@
 import { AppError, type ErrorBody } from '../errors';
 import type { AttachmentDto } from '../validation/dto';
 
-/** Uploads one file with real progress (XHR upload events) and a way to cancel. */
-export function uploadFile(
-  file: File,
-  onProgress: (fraction: number) => void,
-): { promise: Promise<AttachmentDto>; cancel: () => void } {
+/**
+ * POSTs a multipart form with real progress (XHR upload events) and a way to cancel: the fields first (the server
+ * reads them as the upload streams in), then the file. Resolves with the JSON answer's `key` member on 201; rejects
+ * with the contract's error (AppError) otherwise.
+ */
+export function uploadMultipart<T>(opts: {
+  path: string;
+  file: File;
+  key: string;
+  fields?: Record<string, string>;
+  onProgress?: (fraction: number) => void;
+}): { promise: Promise<T>; cancel: () => void } {
   const xhr = new XMLHttpRequest();
-  const promise = new Promise<AttachmentDto>((resolve, reject) => {
-    xhr.open('POST', '/api/v1/uploads');
+  const promise = new Promise<T>((resolve, reject) => {
+    xhr.open('POST', opts.path);
     xhr.responseType = 'json';
     xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) onProgress(e.loaded / e.total);
+      if (e.lengthComputable) opts.onProgress?.(e.loaded / e.total);
     };
     xhr.onload = () => {
-      const body = xhr.response as { attachment?: AttachmentDto; error?: ErrorBody } | null;
-      if (xhr.status === 201 && body?.attachment) resolve(body.attachment);
+      const body = xhr.response as (Record<string, unknown> & { error?: ErrorBody }) | null;
+      const value = body?.[opts.key] as T | undefined;
+      if (xhr.status === 201 && value) resolve(value);
       else reject(AppError.fromBody(body?.error ?? { code: xhr.status === 413 ? 'payload_too_large' : 'internal', message: `Upload failed (${xhr.status})` }));
     };
     xhr.onerror = () => reject(new AppError('internal', 'Network error during upload'));
     xhr.onabort = () => reject(new AppError('bad_request', 'Cancelled'));
     const form = new FormData();
-    form.append('file', file, file.name);
+    for (const [name, value] of Object.entries(opts.fields ?? {})) form.append(name, value);
+    form.append('file', opts.file, opts.file.name);
     xhr.send(form);
   });
   return { promise, cancel: () => xhr.abort() };
+}
+
+/** Uploads one attachment (before it is sent with a message). */
+export function uploadFile(file: File, onProgress: (fraction: number) => void): { promise: Promise<AttachmentDto>; cancel: () => void } {
+  return uploadMultipart<AttachmentDto>({ path: '/api/v1/uploads', file, key: 'attachment', onProgress });
 }

@@ -44,47 +44,15 @@ export async function listDrafts(actor: Pick<Actor, 'id'>): Promise<DraftDto[]> 
   return (await dq.listDrafts({ userId: actor.id })).map(toDraftDto);
 }
 
-interface DraftClear {
-  key: { userId: string; conversationId: string; threadId: string };
-  done: () => void;
-  fail: (e: unknown) => void;
-}
-interface DraftClearer {
-  queue: DraftClear[];
-  running: boolean;
-}
-const clearer = ((globalThis as unknown as { __chattrixDraftClearer?: DraftClearer }).__chattrixDraftClearer ??= { queue: [], running: false });
-
-/** One statement for every clear asked for while the previous one ran (a busy server sends hundreds a second). */
-async function runClears(): Promise<void> {
-  if (clearer.running) return;
-  clearer.running = true;
-  try {
-    while (clearer.queue.length > 0) {
-      const batch = clearer.queue.splice(0, 500);
-      try {
-        const removed = await dq.deleteDrafts({ keys: batch.map((b) => b.key) });
-        const now = new Date().toISOString();
-        for (const k of removed) announce(k.userId, { conversationId: k.conversationId, threadId: k.threadId || null, body: '', updatedAt: now });
-        for (const b of batch) b.done();
-      } catch (e) {
-        for (const b of batch) b.fail(e);
-      }
-    }
-  } finally {
-    clearer.running = false;
-  }
-}
-
 /**
- * After a send: the draft of that conversation/thread is gone on every device (no query result, no event). Clears
- * asked for together go out as one statement: a send costs no query of its own here.
+ * After sends: each author's draft of that conversation or thread is gone on every device. The write batcher calls
+ * this once per batch of stored sends (lib/services/messages.ts), so a busy server clears drafts in one statement per
+ * batch and a send costs no query of its own here. Only drafts that existed are announced.
  */
-export function clearDraftAfterSend(userId: string, conversationId: string, threadId: string | null | undefined): Promise<void> {
-  return new Promise<void>((done, fail) => {
-    clearer.queue.push({ key: { userId, conversationId, threadId: threadId ?? '' }, done, fail });
-    if (!clearer.running) setImmediate(() => void runClears());
-  });
+export async function clearDraftsAfterSend(keys: { userId: string; conversationId: string; threadId?: string | null }[]): Promise<void> {
+  const removed = await dq.deleteDrafts({ keys: keys.map((k) => ({ ...k, threadId: k.threadId ?? '' })) });
+  const now = new Date().toISOString();
+  for (const k of removed) announce(k.userId, { conversationId: k.conversationId, threadId: k.threadId || null, body: '', updatedAt: now });
 }
 
 function announce(userId: string, draft: DraftDto, origin?: string): void {

@@ -19,7 +19,7 @@ import { insertKeywordMentions } from '../../db/queries/attention';
 import { afterThreadReply, assertThreadRoot, broadcastMentions, withThreads } from './threads';
 import { enqueueMessageEvents } from './webhook-events';
 import { toUserRef } from './users';
-import { clearDraftAfterSend } from './drafts';
+import { clearDraftsAfterSend } from './drafts';
 import { loadPreviews, previewMessage } from './previews';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -208,6 +208,9 @@ class WriteBatcher {
         }
         p.resolve({ message, duplicate });
       });
+      // The authors' drafts where they just wrote: one statement for the whole batch, not awaited by the acks.
+      const drafts = dtos.flatMap((m, i) => (m.kind === 'user' && m.sender && !stored[i]!.duplicate ? [{ userId: m.sender.id, conversationId: m.conversationId, threadId: m.threadId }] : []));
+      if (drafts.length > 0) void clearDraftsAfterSend(drafts).catch((e) => console.error('[chattrix] draft clear failed:', e));
     } catch (e) {
       for (const p of batch) p.reject(e);
     }
@@ -293,10 +296,9 @@ export async function sendMessage(
   return result;
 }
 
-/** What a stored message sets off, not awaited: the author's draft there is cleared, a link gets its preview. */
+/** What a stored message sets off, not awaited: a link gets its preview (the author's draft is cleared by the batch). */
 function afterSend(message: MessageDto): void {
   if (!message.sender) return;
-  void clearDraftAfterSend(message.sender.id, message.conversationId, message.threadId).catch((e) => console.error('[chattrix] draft clear failed:', e));
   if (message.kind === 'user' && /https?:\/\//i.test(message.body)) void previewMessage(message).catch((e) => console.error('[chattrix] link preview failed:', e));
 }
 

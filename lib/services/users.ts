@@ -60,8 +60,9 @@ function isUniqueViolation(e: unknown): boolean {
 
 export async function registerUser(input: RegisterInput, opts: { byAdmin?: boolean } = {}): Promise<User> {
   await initDb();
-  // The mode lives in the database (admin console); REGISTRATION is its default.
-  const mode = opts.byAdmin ? 'open' : (await getSiteSettings()).registration;
+  // The mode lives in the database (admin console); REGISTRATION is its default. One read serves the whole sign-up.
+  const settings = await getSiteSettings();
+  const mode = opts.byAdmin ? 'open' : settings.registration;
   if (mode === 'closed') {
     throw new AppError('forbidden', 'Registration is closed on this server; ask an administrator for an account');
   }
@@ -88,7 +89,7 @@ export async function registerUser(input: RegisterInput, opts: { byAdmin?: boole
         isAdmin,
       },
     });
-    await joinPublicChannels({ userId: user.id, defaultIds: (await getSiteSettings()).defaultChannelIds });
+    await joinPublicChannels({ userId: user.id, defaultIds: settings.defaultChannelIds });
     await joinInvitationConversations(user.id, invited);
     return user;
   } catch (e) {

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { LoginForm } from '@/components/auth/LoginForm';
 import { currentActor } from '@/lib/auth/current';
-import { getSiteSettings } from '@/lib/services/settings';
+import { siteSettingsForRender } from '@/lib/services/settings';
 import { safeNextPath } from '@/lib/auth/next-path';
 import { isFirstRun } from '@/lib/services/users';
 
@@ -13,7 +13,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   if (await currentActor()) redirect('/');
   const { next } = await searchParams;
   // A fresh server has nobody to sign in: its first screen creates the administrator.
-  const mode = (await getSiteSettings()).registration;
+  const mode = (await siteSettingsForRender()).registration;
   if (mode === 'open' && (await isFirstRun())) redirect('/register');
   const safeNext = safeNextPath(next);
   return <LoginForm next={safeNext} registrationOpen={mode === 'open'} />;

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { RegisterForm } from '@/components/auth/RegisterForm';
 import { currentActor } from '@/lib/auth/current';
-import { getSiteSettings } from '@/lib/services/settings';
+import { siteSettingsForRender } from '@/lib/services/settings';
 import { isFirstRun } from '@/lib/services/users';
 
 export const metadata: Metadata = { title: 'Create an account' };
@@ -12,7 +12,7 @@ export default async function RegisterPage({ searchParams }: { searchParams: Pro
   if (await currentActor()) redirect('/');
   const { invite } = await searchParams;
   const invitation = typeof invite === 'string' && /^inv_[A-Za-z0-9_-]{10,100}$/.test(invite) ? invite : undefined;
-  const mode = (await getSiteSettings()).registration;
+  const mode = (await siteSettingsForRender()).registration;
   if (mode === 'invite' && !invitation) {
     return (
       <>
