@@ -105,6 +105,8 @@ export const conversations = pgTable(
     private: boolean('private').notNull().default(false),
     /** Channels: an archived one is read-only. */
     archived: boolean('archived').notNull().default(false),
+    /** Channels: delete messages older than this many days (0: keep them all); null follows the site's setting. */
+    retentionDays: integer('retention_days'),
   },
   (t) => [
     /** Channel names are unique ignoring case; also the keyset order of the channel browser. */

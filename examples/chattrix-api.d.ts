@@ -1637,6 +1637,7 @@ export interface components {
             notify: "all" | "mentions" | "none";
             notifyChosen: boolean;
             private?: boolean;
+            retentionDays?: number | null;
             title: string | null;
             topic?: string | null;
             unreadCount: number;
@@ -2733,6 +2734,7 @@ export interface operations {
                             maxUploadMB: number;
                             /** @enum {string} */
                             registration: "open" | "invite" | "closed";
+                            retentionDays: number | null;
                             siteName: string;
                         };
                     };
@@ -2804,6 +2806,7 @@ export interface operations {
                     maxUploadMB?: number;
                     /** @enum {string} */
                     registration?: "open" | "invite" | "closed";
+                    retentionDays?: number | null;
                     siteName?: string;
                 };
             };
@@ -2826,6 +2829,7 @@ export interface operations {
                             maxUploadMB: number;
                             /** @enum {string} */
                             registration: "open" | "invite" | "closed";
+                            retentionDays: number | null;
                             siteName: string;
                         };
                     };
@@ -4622,6 +4626,7 @@ export interface operations {
                     description?: string;
                     muted?: boolean;
                     notify?: ("all" | "mentions" | "none") | null;
+                    retentionDays?: number | null;
                     title?: string;
                     topic?: string;
                 };
@@ -6347,90 +6352,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        message: {
-                            alsoToChannel?: boolean;
-                            attachments: {
-                                height?: number | null;
-                                id: string;
-                                mimeType: string;
-                                name: string;
-                                size: number;
-                                thumbnailUrl?: string;
-                                url: string;
-                                width?: number | null;
-                            }[];
-                            body: string;
-                            clientId: string | null;
-                            conversationId: string;
-                            createdAt: string;
-                            deletedAt: string | null;
-                            editedAt: string | null;
-                            id: string;
-                            integration?: {
-                                cards?: {
-                                    color?: string;
-                                    fallback?: string;
-                                    fields?: {
-                                        short?: boolean;
-                                        title: string;
-                                        value: string;
-                                    }[];
-                                    text?: string;
-                                    title?: string;
-                                    titleLink?: string;
-                                }[];
-                                iconUrl?: string;
-                                username?: string;
-                            };
-                            /** @enum {string} */
-                            kind: "user" | "system";
-                            mentions: string[];
-                            pinnedAt: string | null;
-                            preview?: {
-                                description: string | null;
-                                imageHeight: number | null;
-                                imageUrl: string | null;
-                                imageWidth: number | null;
-                                siteName: string | null;
-                                title: string | null;
-                                url: string;
-                            } | null;
-                            reactions: {
-                                count: number;
-                                emoji: string;
-                                userIds: string[];
-                            }[];
-                            replyTo: {
-                                body: string;
-                                deleted: boolean;
-                                id: string;
-                                sender: {
-                                    avatarUrl: string | null;
-                                    /** @constant */
-                                    bot?: true;
-                                    displayName: string;
-                                    id: string;
-                                    username: string;
-                                } | null;
-                            } | null;
-                            sender: {
-                                avatarUrl: string | null;
-                                /** @constant */
-                                bot?: true;
-                                displayName: string;
-                                id: string;
-                                username: string;
-                            } | null;
-                            seq: number;
-                            thread?: {
-                                following: boolean;
-                                lastReplyAt: string | null;
-                                participantIds: string[];
-                                replyCount: number;
-                                unreadCount: number;
-                            } | null;
-                            threadId?: string | null;
-                        };
+                        message: components["schemas"]["Message"];
                         /** @constant */
                         ok: true;
                     };
@@ -6443,90 +6365,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        message: {
-                            alsoToChannel?: boolean;
-                            attachments: {
-                                height?: number | null;
-                                id: string;
-                                mimeType: string;
-                                name: string;
-                                size: number;
-                                thumbnailUrl?: string;
-                                url: string;
-                                width?: number | null;
-                            }[];
-                            body: string;
-                            clientId: string | null;
-                            conversationId: string;
-                            createdAt: string;
-                            deletedAt: string | null;
-                            editedAt: string | null;
-                            id: string;
-                            integration?: {
-                                cards?: {
-                                    color?: string;
-                                    fallback?: string;
-                                    fields?: {
-                                        short?: boolean;
-                                        title: string;
-                                        value: string;
-                                    }[];
-                                    text?: string;
-                                    title?: string;
-                                    titleLink?: string;
-                                }[];
-                                iconUrl?: string;
-                                username?: string;
-                            };
-                            /** @enum {string} */
-                            kind: "user" | "system";
-                            mentions: string[];
-                            pinnedAt: string | null;
-                            preview?: {
-                                description: string | null;
-                                imageHeight: number | null;
-                                imageUrl: string | null;
-                                imageWidth: number | null;
-                                siteName: string | null;
-                                title: string | null;
-                                url: string;
-                            } | null;
-                            reactions: {
-                                count: number;
-                                emoji: string;
-                                userIds: string[];
-                            }[];
-                            replyTo: {
-                                body: string;
-                                deleted: boolean;
-                                id: string;
-                                sender: {
-                                    avatarUrl: string | null;
-                                    /** @constant */
-                                    bot?: true;
-                                    displayName: string;
-                                    id: string;
-                                    username: string;
-                                } | null;
-                            } | null;
-                            sender: {
-                                avatarUrl: string | null;
-                                /** @constant */
-                                bot?: true;
-                                displayName: string;
-                                id: string;
-                                username: string;
-                            } | null;
-                            seq: number;
-                            thread?: {
-                                following: boolean;
-                                lastReplyAt: string | null;
-                                participantIds: string[];
-                                replyCount: number;
-                                unreadCount: number;
-                            } | null;
-                            threadId?: string | null;
-                        };
+                        message: components["schemas"]["Message"];
                         /** @constant */
                         ok: true;
                     };
@@ -6592,8 +6431,13 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
+                    response_type?: "ephemeral" | "in_channel";
+                    /** @enum {string} */
                     responseType?: "ephemeral" | "in_channel";
-                    text: string;
+                    /** @default  */
+                    text?: string;
+                } & {
+                    [key: string]: unknown;
                 };
             };
         };
@@ -6604,7 +6448,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        ephemeral?: {
+                            command: string;
+                            conversationId: string;
+                            id: string;
+                            text: string;
+                            threadId: string | null;
+                        };
+                        message?: components["schemas"]["Message"];
+                        /** @constant */
+                        ok: true;
+                    };
                 };
             };
             /** @description Bad answer */
@@ -10512,6 +10367,7 @@ export interface operations {
                             maxUploadBytes: number;
                             /** @enum {string} */
                             registration: "open" | "invite" | "closed";
+                            retentionDays: number | null;
                             siteName: string;
                         };
                     };

@@ -3,6 +3,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
 import { AppError } from '@/lib/errors';
+import { FieldError, fieldAria } from '@/components/ui/FieldError';
 import type { ChannelDto } from '@/lib/validation/dto';
 
 interface Settings {
@@ -10,11 +11,12 @@ interface Settings {
   channelCreation: 'everyone' | 'admins';
   defaultChannelIds: string[];
   maxUploadMB: number;
+  retentionDays: number | null;
 }
 
 /**
  * The console's workspace settings: the site's name (page titles, the installed app, the sidebar), who may create
- * channels, the channels every new account joins, and the largest upload. People see a change at their next load.
+ * channels, the channels every new account joins, the largest upload and how long messages are kept. People see a change at their next load.
  */
 export function WorkspaceSettings() {
   const [s, setS] = useState<Settings | null>(null);
@@ -51,22 +53,16 @@ export function WorkspaceSettings() {
   function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
-    void save({ siteName: String(f.get('siteName') ?? '').trim(), maxUploadMB: Number(f.get('maxUploadMB')) }, 'Saved');
+    const retention = String(f.get('retentionDays') ?? '').trim();
+    void save({ siteName: String(f.get('siteName') ?? '').trim(), maxUploadMB: Number(f.get('maxUploadMB')), retentionDays: retention ? Number(retention) : null }, 'Saved');
   }
-
-  const err = (field: string) =>
-    fieldError?.field === field ? (
-      <span className="field-error" id={`ws-${field}-error`}>
-        {fieldError.message}
-      </span>
-    ) : null;
 
   return (
     <section className="card" aria-labelledby="workspace-settings" aria-busy={busy}>
       <h2 id="workspace-settings">Workspace</h2>
       {s ? (
         <>
-          <form onSubmit={submit} className="form-stack" aria-label="Site name and upload limit">
+          <form onSubmit={submit} className="form-stack" aria-label="Site name, upload limit and message retention">
             <label htmlFor="ws-siteName">Site name</label>
             <input
               id="ws-siteName"
@@ -74,13 +70,12 @@ export function WorkspaceSettings() {
               defaultValue={s.siteName}
               required
               maxLength={60}
-              aria-invalid={fieldError?.field === 'siteName' || undefined}
-              aria-describedby={fieldError?.field === 'siteName' ? 'ws-siteName-error' : 'ws-siteName-hint'}
+              {...fieldAria(fieldError, 'siteName', 'ws-siteName', 'ws-siteName-hint')}
             />
             <span className="row-sub" id="ws-siteName-hint">
               Page titles, the installed app&apos;s name and the top of the sidebar.
             </span>
-            {err('siteName')}
+            <FieldError error={fieldError} field="siteName" idBase="ws-siteName" />
             <label htmlFor="ws-maxUploadMB">Largest upload (MB)</label>
             <input
               id="ws-maxUploadMB"
@@ -90,10 +85,25 @@ export function WorkspaceSettings() {
               max={1024}
               defaultValue={s.maxUploadMB}
               required
-              aria-invalid={fieldError?.field === 'maxUploadMB' || undefined}
-              aria-describedby={fieldError?.field === 'maxUploadMB' ? 'ws-maxUploadMB-error' : undefined}
+              {...fieldAria(fieldError, 'maxUploadMB', 'ws-maxUploadMB')}
             />
-            {err('maxUploadMB')}
+            <FieldError error={fieldError} field="maxUploadMB" idBase="ws-maxUploadMB" />
+            <label htmlFor="ws-retentionDays">Delete messages older than (days)</label>
+            <input
+              id="ws-retentionDays"
+              name="retentionDays"
+              type="number"
+              min={1}
+              max={36500}
+              placeholder="Keep all"
+              defaultValue={s.retentionDays ?? ''}
+              {...fieldAria(fieldError, 'retentionDays', 'ws-retentionDays', 'ws-retentionDays-hint')}
+            />
+            <span className="row-sub" id="ws-retentionDays-hint">
+              Empty keeps every message. Older messages and their files are deleted for good, hourly; a channel&apos;s
+              settings can keep its own period.
+            </span>
+            <FieldError error={fieldError} field="retentionDays" idBase="ws-retentionDays" />
             <div>
               <button className="btn btn-sm" type="submit" disabled={busy}>
                 {busy ? 'Saving…' : 'Save'}

@@ -8,8 +8,9 @@ import { Avatar } from '@/components/ui/Avatar';
 import { api } from '@/lib/client/api';
 import { AppError } from '@/lib/errors';
 import type { ConversationDto } from '@/lib/validation/dto';
-import { useChatActions } from './ChatProvider';
+import { useChat, useChatActions } from './ChatProvider';
 import { OutgoingWebhooks } from './OutgoingWebhooks';
+import { useSite } from './Site';
 import { UserPicker } from './UserPicker';
 import { WebhooksSettings } from './WebhooksSettings';
 
@@ -100,6 +101,7 @@ export function ChannelSettings({ conversation: c, meId, onClose }: { conversati
           <NotifySelect value={c.notify} onChange={(notify) => void patch({ notify })} />
         </div>
       )}
+      {c.joined !== false && <RetentionSetting conversation={c} onSave={(retentionDays) => void patch({ retentionDays })} />}
       {manage && (
         <div className="pad">
           <button type="button" className="btn btn-ghost" onClick={() => void patch({ archived: !c.archived })}>
@@ -189,5 +191,50 @@ export function ChannelSettings({ conversation: c, meId, onClose }: { conversati
         </div>
       )}
     </aside>
+  );
+}
+
+const days = (n: number) => `${n.toLocaleString()} ${n === 1 ? 'day' : 'days'}`;
+
+/**
+ * How long the channel keeps messages: said to every member; site admins choose the site's period, all, or a number of
+ * days of the channel's own.
+ */
+function RetentionSetting({ conversation: c, onSave }: { conversation: ConversationDto; onSave: (retentionDays: number | null) => void }) {
+  const site = useSite();
+  const isAdmin = useChat((s) => s.me.isAdmin);
+  const own = c.retentionDays ?? null;
+  const [mode, setMode] = useState<'site' | 'keep' | 'days'>(own === null ? 'site' : own === 0 ? 'keep' : 'days');
+  const [count, setCount] = useState(own && own > 0 ? String(own) : '90');
+  const effective = own === null ? site.retentionDays : own === 0 ? null : own;
+  const said = effective ? `Messages older than ${days(effective)} are deleted, with their files.` : 'Messages here are kept.';
+  if (!isAdmin) return <p className="row-sub pad">{said}</p>;
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    onSave(mode === 'site' ? null : mode === 'keep' ? 0 : Number(count));
+  }
+  return (
+    <form className="pad" onSubmit={submit} aria-label="Message retention">
+      <div className="field">
+        <label htmlFor="channel-retention">Message retention</label>
+        <select id="channel-retention" value={mode} onChange={(e) => setMode(e.target.value as typeof mode)} aria-describedby="channel-retention-now">
+          <option value="site">The site&apos;s ({site.retentionDays ? days(site.retentionDays) : 'keep all'})</option>
+          <option value="keep">Keep all messages</option>
+          <option value="days">Delete after a number of days</option>
+        </select>
+      </div>
+      {mode === 'days' && (
+        <div className="field">
+          <label htmlFor="channel-retention-days">Days</label>
+          <input id="channel-retention-days" type="number" min={1} max={36500} required value={count} onChange={(e) => setCount(e.target.value)} />
+        </div>
+      )}
+      <p className="row-sub" id="channel-retention-now">
+        {said}
+      </p>
+      <button className="btn btn-sm" type="submit">
+        Save retention
+      </button>
+    </form>
   );
 }

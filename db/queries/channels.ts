@@ -1,11 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { getDb, type Executor } from '../index';
+import { rowsOf } from './rows';
 import { conversations, type Conversation } from '../schema';
-
-/** Rows of `execute`: postgres-js answers an array, PGlite `{ rows }`. */
-function rowsOf<T>(res: unknown): T[] {
-  return (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
-}
 
 export interface ChannelRow {
   id: string;
@@ -56,7 +52,7 @@ export async function getChannelByName({ name }: { name: string }, ex: Executor 
 }
 
 export async function updateChannel(
-  { id, patch }: { id: string; patch: Partial<Pick<Conversation, 'title' | 'topic' | 'description' | 'archived' | 'updatedAt'>> },
+  { id, patch }: { id: string; patch: Partial<Pick<Conversation, 'title' | 'topic' | 'description' | 'archived' | 'retentionDays' | 'updatedAt'>> },
   ex: Executor = getDb(),
 ): Promise<Conversation | undefined> {
   const [row] = await ex.update(conversations).set(patch).where(eq(conversations.id, id)).returning();

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { getDb, type Executor } from '../index';
+import { rowsOf } from './rows';
 import { attachments, conversationMembers, conversations, mentions, messages, reactions, users, type Attachment, type Message, type MessageIntegration, type User } from '../schema';
 
 export interface NewMessageRow {
@@ -18,11 +19,6 @@ export interface NewMessageRow {
   alsoToChannel?: boolean;
   /** Posted by an integration: a name override, an icon, cards. */
   integration?: MessageIntegration | null;
-}
-
-/** Rows of `execute`: postgres-js answers an array, PGlite `{ rows }`. */
-function rowsOf<T>(res: unknown): T[] {
-  return (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
 }
 
 /** `column in <ids>` as ONE jsonb parameter (constant statement text, cheap to build). */

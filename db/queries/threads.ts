@@ -1,11 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import { getDb, type Executor } from '../index';
+import { rowsOf } from './rows';
 import { messages, threadFollows, type Message, type ThreadFollow } from '../schema';
-
-/** Rows of `execute`: postgres-js answers an array, PGlite `{ rows }`. */
-function rowsOf<T>(res: unknown): T[] {
-  return (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
-}
 
 /** A page of a thread's replies, oldest first (the root is not among them). */
 export async function listThreadPage(

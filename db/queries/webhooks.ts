@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull, notInArray, sql } from 'drizzle-orm';
 import { getDb, type Executor } from '../index';
+import { rowsOf } from './rows';
 import { incomingWebhooks, outgoingWebhooks, users, webhookDeliveries, type IncomingWebhook, type OutgoingWebhook, type WebhookDelivery } from '../schema';
 
 export async function insertWebhook({ row }: { row: typeof incomingWebhooks.$inferInsert }, ex: Executor = getDb()): Promise<IncomingWebhook> {
@@ -37,11 +38,6 @@ export async function deleteWebhook({ id, conversationId }: { id: string; conver
     .where(and(eq(incomingWebhooks.id, id), eq(incomingWebhooks.conversationId, conversationId)))
     .returning({ id: incomingWebhooks.id });
   return rows.length > 0;
-}
-
-/** Rows of `execute`: postgres-js answers an array, PGlite `{ rows }`. */
-function rowsOf<T>(res: unknown): T[] {
-  return (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
 }
 
 export type NewOutgoingWebhook = typeof outgoingWebhooks.$inferInsert;

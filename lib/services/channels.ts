@@ -156,8 +156,8 @@ export async function leaveChannel(actor: Actor, id: string): Promise<void> {
 export async function patchConversation(actor: Actor, id: string, patch: UpdateConversationInput): Promise<ConversationDto> {
   const { member, conversation } = await requireMembership(actor, id);
   if (conversation.kind !== 'channel') {
-    if (patch.topic !== undefined || patch.description !== undefined || patch.archived !== undefined) {
-      throw new AppError('bad_request', 'Only channels have a topic, a description and an archive');
+    if (patch.topic !== undefined || patch.description !== undefined || patch.archived !== undefined || patch.retentionDays !== undefined) {
+      throw new AppError('bad_request', 'Only channels have a topic, a description, an archive and a retention of their own');
     }
     return updateConversation(actor, id, patch);
   }
@@ -183,6 +183,18 @@ export async function patchConversation(actor: Actor, id: string, patch: UpdateC
   if (patch.archived !== undefined && patch.archived !== conversation.archived) {
     set.archived = patch.archived;
     changes.push(patch.archived ? 'archived the channel' : 'unarchived the channel');
+  }
+  if (patch.retentionDays !== undefined && patch.retentionDays !== conversation.retentionDays) {
+    // How long a channel keeps messages is the site's policy: its admins decide, not the channel's owners.
+    if (!actor.isAdmin) throw new AppError('forbidden', 'Only site admins set how long a channel keeps messages');
+    set.retentionDays = patch.retentionDays;
+    changes.push(
+      patch.retentionDays === null
+        ? "set this channel to follow the site's message retention"
+        : patch.retentionDays === 0
+          ? 'set this channel to keep all messages'
+          : `set this channel to delete messages older than ${patch.retentionDays} ${patch.retentionDays === 1 ? 'day' : 'days'}`,
+    );
   }
   if (changes.length === 0) return getConversation(actor, id);
   if (!canManage(member.role) && !actor.isAdmin) throw new AppError('forbidden', 'Only owners and admins can change the channel');

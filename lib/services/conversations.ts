@@ -68,7 +68,7 @@ export async function buildDtos(userId: string, rows: cq.ConversationSummaryRow[
       myRole: r.member.role,
       updatedAt: iso(c.updatedAt)!,
       createdAt: iso(c.createdAt)!,
-      ...(c.kind === 'channel' ? { topic: c.topic, description: c.description, private: c.private, archived: c.archived, joined: true } : {}),
+      ...(c.kind === 'channel' ? { topic: c.topic, description: c.description, private: c.private, archived: c.archived, retentionDays: c.retentionDays, joined: true } : {}),
     };
   });
 }

@@ -3,6 +3,7 @@ import { removeFiles } from '../storage';
 import { pruneSessions } from './sessions';
 import { pruneSecurityEvents } from './security-events';
 import { startAttentionSweeper } from './attention';
+import { startRetention } from './retention';
 
 /** Uploads never sent with a message are removed after a day (files and rows). */
 export async function sweepOrphanUploads(now = new Date()): Promise<number> {
@@ -11,7 +12,7 @@ export async function sweepOrphanUploads(now = new Date()): Promise<number> {
   return removed.length;
 }
 
-/** Starts the hourly housekeeping and the attention sweeper; returns a stop function. */
+/** Starts the hourly housekeeping, the attention sweeper and message retention; returns a stop function. */
 export function startMaintenance(): () => void {
   const run = () =>
     void sweepOrphanUploads()
@@ -25,8 +26,11 @@ export function startMaintenance(): () => void {
   timer.unref();
   // Statuses clear and do-not-disturb periods end at their time (what came due while the server was down: now).
   const stopSweeper = startAttentionSweeper();
+  // Messages past the site's (or their channel's) retention period.
+  const stopRetention = startRetention();
   return () => {
     stopSweeper();
+    stopRetention();
     clearTimeout(first);
     clearInterval(timer);
   };

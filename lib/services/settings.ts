@@ -1,3 +1,4 @@
+import { cache } from 'react';
 import * as aq from '../../db/queries/admin';
 import { env } from '../env';
 import type { PublicSite, SiteSettings } from '../validation/admin';
@@ -12,6 +13,7 @@ const DEFAULTS = (): SiteSettings => ({
   channelCreation: 'everyone',
   defaultChannelIds: [],
   maxUploadMB: Math.max(1, Math.floor(env.MAX_UPLOAD_BYTES / MiB)),
+  retentionDays: null,
 });
 
 /** The settings in the database, each falling back to the environment's default. */
@@ -28,12 +30,18 @@ export async function getSiteSettings(): Promise<SiteSettings> {
 }
 
 /**
+ * The settings for one page render: the root metadata, the layout and the page share a single read (React's
+ * per-request cache). Outside a render (route handlers, sockets) it reads each time, like getSiteSettings.
+ */
+export const siteSettingsForRender = cache(getSiteSettings);
+
+/**
  * For page metadata and the manifest: the defaults when the database cannot answer (`next build` renders the
  * not-found page with no database).
  */
 export async function siteNameForPages(): Promise<string> {
   try {
-    return (await getSiteSettings()).siteName;
+    return (await siteSettingsForRender()).siteName;
   } catch {
     return DEFAULTS().siteName;
   }
@@ -46,6 +54,6 @@ export function effectiveUploadBytes(s: Pick<SiteSettings, 'maxUploadMB'>): numb
 
 /** The settings a client needs (`GET /api/v1/site`, the chat shell, the sign-in page). */
 export async function getPublicSite(): Promise<PublicSite> {
-  const s = await getSiteSettings();
-  return { siteName: s.siteName, registration: s.registration, channelCreation: s.channelCreation, maxUploadBytes: effectiveUploadBytes(s) };
+  const s = await siteSettingsForRender();
+  return { siteName: s.siteName, registration: s.registration, channelCreation: s.channelCreation, maxUploadBytes: effectiveUploadBytes(s), retentionDays: s.retentionDays };
 }

@@ -35,6 +35,9 @@ export const siteSettingsSchema = z.strictObject({
   defaultChannelIds: z.array(idSchema).max(20),
   /** The largest file a person may upload, in MiB; MAX_UPLOAD_BYTES in the environment is the ceiling. */
   maxUploadMB: z.number().int().min(1).max(1024),
+  /** Messages (and their files) older than this many days are deleted by a background job; null keeps them all. A
+   * channel may have its own (conversations.retentionDays). */
+  retentionDays: z.number().int().min(1).max(36500).nullable(),
 });
 export const updateSiteSettingsSchema = siteSettingsSchema
   .partial()
@@ -50,6 +53,8 @@ export const publicSiteSchema = z.strictObject({
   channelCreation: z.enum(['everyone', 'admins']),
   /** The effective upload limit (the setting within the environment's ceiling), in bytes. */
   maxUploadBytes: z.number().int(),
+  /** Messages older than this many days are deleted (null: kept), unless a channel has its own period. */
+  retentionDays: z.number().int().nullable(),
 });
 export type PublicSite = z.infer<typeof publicSiteSchema>;
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;

@@ -34,6 +34,9 @@ export const updateConversationSchema = z.strictObject({
   topic: topicSchema.optional(),
   description: descriptionSchema.optional(),
   archived: z.boolean().optional(),
+  /** Channels, site admins only: delete messages older than this many days here (0: keep them all); null follows
+   * the site's setting. */
+  retentionDays: z.number().int().min(0).max(36500).nullable().optional(),
 });
 export type UpdateConversationInput = z.infer<typeof updateConversationSchema>;
 

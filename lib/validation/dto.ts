@@ -124,6 +124,8 @@ export const conversationSchema = z.object({
   description: z.string().nullable().optional(),
   private: z.boolean().optional(),
   archived: z.boolean().optional(),
+  /** Channels: messages here older than this many days are deleted (0: kept); null follows the site's setting. */
+  retentionDays: z.number().int().nullable().optional(),
   /** false when the caller reads a public channel they have not joined. */
   joined: z.boolean().optional(),
 });

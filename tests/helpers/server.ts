@@ -27,6 +27,9 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Use this DATA_DIR (kept on stop) instead of a fresh temporary one (removed on stop). */
   dataDir?: string;
+  /** The server's Date.now() runs this far from the real clock (tests/fixtures/clock-offset.mjs): the ids of what it
+   * makes, which sort by time, are dated then. */
+  clockOffsetMs?: number;
 }
 
 export interface RunningServer {
@@ -81,7 +84,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   env.REDIS_PREFIX ??= `chattrix-test-${createHash('sha256').update(env.DATABASE_URL ?? path.resolve(dataDir)).digest('hex').slice(0, 12)}`;
 
   const spawnedAt = performance.now();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+  const clock = opts.clockOffsetMs ? ['--import', path.join(repoRoot, 'tests/fixtures/clock-offset.mjs')] : [];
+  if (opts.clockOffsetMs) env.CHATTRIX_TEST_CLOCK_OFFSET_MS = String(opts.clockOffsetMs);
+  const child: ChildProcess = spawn(process.execPath, [...clock, '--import', 'tsx', 'server.ts'], {
     cwd: repoRoot,
     env: env as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

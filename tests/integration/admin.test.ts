@@ -285,7 +285,7 @@ describe('workspace settings', () => {
     // The public view of the settings needs no sign-in, and holds nothing else.
     const pub = await request(url(), '/api/v1/site');
     expect(pub.status).toBe(200);
-    expect(Object.keys(pub.body.site).sort()).toEqual(['channelCreation', 'maxUploadBytes', 'registration', 'siteName']);
+    expect(Object.keys(pub.body.site).sort()).toEqual(['channelCreation', 'maxUploadBytes', 'registration', 'retentionDays', 'siteName']);
 
     // The site name titles pages and names the installed app.
     expect((await set({ siteName: 'Acme Chat' })).body.settings.siteName).toBe('Acme Chat');

@@ -1,0 +1,1 @@
+ALTER TABLE "conversations" ADD COLUMN "retention_days" integer;
