@@ -18,12 +18,7 @@ export default defineConfig({
   retries: 0,
   forbidOnly: true,
   reporter: [['list'], ['json', { outputFile: 'test-results/reports/playwright.json' }]],
-  // The idle test counts every frame an idle tab sees: it runs after the rest, alone, so other specs' people coming
-  // and going (presence, profile updates in #general) are not in its window.
-  projects: [
-    { name: 'chromium', testIgnore: /idle\.spec\.ts/ },
-    { name: 'idle', testMatch: /idle\.spec\.ts/, dependencies: ['chromium'] },
-  ],
+  // (The idle test, which counts every frame an idle tab sees, has a server of its own: it runs beside the rest.)
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     browserName: 'chromium',

@@ -112,6 +112,49 @@ test('an admin deactivates an online user (their tab signs out) and invites a ne
   await Promise.all([adminCtx.close(), victimCtx.close(), newcomerCtx.close()]);
 });
 
+test('the overview: people, a chart of messages per day, files and sockets per node; screens at 360 px dark and 1280 px light', async ({ browser }) => {
+  test.setTimeout(120_000);
+  mkdirSync(dir, { recursive: true });
+  const tok = (await (await fetch(`${server.url}/api/v1/auth/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: admin.username, password: admin.password, name: 'e2e-overview' }),
+  })).json()) as { token: string };
+  for (const body of ['counted once', 'counted twice']) {
+    const posted = await fetch(`${server.url}/api/v1/conversations/general/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tok.token}` },
+      body: JSON.stringify({ body }),
+    });
+    expect(posted.status).toBe(201);
+  }
+  const ctx = await browser.newContext({ baseURL: server.url });
+  const errors = new ConsoleErrors().watch(ctx);
+  const a = await ctx.newPage();
+  await new LoginPage(a).goto();
+  await new LoginPage(a).signIn(admin.username, admin.password);
+  await expect(a).not.toHaveURL(/\/login/);
+  await a.goto('/admin');
+  const overview = a.getByRole('region', { name: 'Overview' });
+  const chart = overview.getByRole('img', { name: /^Messages per day over the last 30 days: \d+ in all, busiest \d{4}-\d{2}-\d{2} with \d+/ });
+  await expect(chart).toBeVisible();
+  await expect(overview.getByRole('table')).toContainText(new Date().toISOString().slice(0, 10));
+  // One node (no Redis): the one that answered.
+  await expect(overview.getByRole('list', { name: 'Sockets per node' }).getByRole('listitem')).toContainText('this node');
+  for (const [width, theme] of [[360, 'dark'], [1280, 'light']] as const) {
+    await a.setViewportSize({ width, height: 900 });
+    await a.emulateMedia({ colorScheme: theme });
+    await a.evaluate((t) => localStorage.setItem('chattrix-theme', t), theme);
+    await a.reload();
+    await expect(chart).toBeVisible();
+    // Nothing wider than the page (the hidden table of days included).
+    expect(await a.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    await overview.screenshot({ path: `${dir}/admin-overview-${width}-${theme}.png` });
+  }
+  await ctx.close();
+  errors.expectNone();
+});
+
 test('workspace settings: the site name everywhere, channels kept to admins, a default channel, the upload limit', async ({ browser }) => {
   test.setTimeout(180_000);
   mkdirSync(dir, { recursive: true });

@@ -1,4 +1,6 @@
-import type { BrowserContext, CDPSession, Page } from '@playwright/test';
+import { request as apiRequest, type APIRequestContext, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
+import { freshDatabase, type FreshDatabase } from '../tests/helpers/ops';
+import { startServer, type RunningServer } from '../tests/helpers/server';
 import { ChatPage } from './pages/ChatPage';
 import { LoginPage } from './pages/LoginPage';
 import { expect, newPerson, registerViaApi, test, type Person } from './fixtures';
@@ -9,6 +11,9 @@ import { expect, newPerson, registerViaApi, test, type Person } from './fixtures
  * conversation, search and settings open; every tab's WebSocket frames and HTTP requests are counted through the
  * Chrome DevTools Protocol over 30 idle seconds. (The presence:subscribe loop this guards against sent ~350
  * frames a second per tab: it would fail here by three orders of magnitude.)
+ *
+ * It has a server (and database) of its own, so the other specs, running beside it, are not in its window: nobody
+ * else comes, goes or changes a profile there.
  */
 
 const IDLE_MS = 30_000;
@@ -44,8 +49,24 @@ async function countTraffic(context: BrowserContext, page: Page, label: string):
   return counter;
 }
 
+let server: RunningServer;
+let db: FreshDatabase;
+let request: APIRequestContext;
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  db = await freshDatabase('e2eidle');
+  server = await startServer({ env: { DATABASE_URL: db.url } });
+  request = await apiRequest.newContext({ baseURL: server.url });
+});
+test.afterAll(async () => {
+  await request?.dispose();
+  await server?.stop();
+  await db?.drop();
+});
+
 async function signedInContext(browser: import('@playwright/test').Browser, person: Person): Promise<BrowserContext> {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ baseURL: server.url });
   const page = await context.newPage();
   const login = new LoginPage(page);
   await login.goto();
@@ -55,7 +76,7 @@ async function signedInContext(browser: import('@playwright/test').Browser, pers
   return context;
 }
 
-test('two signed-in people with idle tabs on every page send nothing but pings for 30 s', async ({ browser, request }) => {
+test('two signed-in people with idle tabs on every page send nothing but pings for 30 s', async ({ browser }) => {
   test.setTimeout(120_000);
   const a = newPerson('idlea');
   const b = newPerson('idleb');

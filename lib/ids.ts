@@ -18,13 +18,27 @@ function random10(): Buffer {
   return pool.subarray(poolOffset - 10, poolOffset);
 }
 
-export function newId(): string {
-  let time = Date.now();
+/** The 10 time characters (48-bit milliseconds) every id begins with. */
+function timePart(timeMs: number): string {
+  let time = Math.max(0, Math.floor(timeMs));
   let out = '';
   for (let i = 0; i < 10; i++) {
     out = ALPHABET[time % 32]! + out;
     time = Math.floor(time / 32);
   }
+  return out;
+}
+
+/**
+ * The smallest id of a millisecond: `id >= idFloor(t)` keeps exactly the ids made at `t` or later, so a range of
+ * time is a range of the primary key (no index on created_at needed).
+ */
+export function idFloor(timeMs: number): string {
+  return timePart(timeMs) + '0'.repeat(16);
+}
+
+export function newId(): string {
+  let out = timePart(Date.now());
   const rand = random10();
   let bits = 0;
   let value = 0;

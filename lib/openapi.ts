@@ -18,6 +18,7 @@ import {
   adminUserSchema,
   adminAuditQuery,
   adminListReportsQuery,
+  adminOverviewSchema,
   auditEventSchema,
   adminReportSchema,
   reportMessageSchema,
@@ -441,6 +442,9 @@ const paths: Record<string, Record<string, Op>> = {
     post: { summary: 'Create an invitation link (expiry, uses, default conversations)', body: createInvitationSchema, ok: 201, answer: wrap({ invitation: invitationSchema }), errors: [403] },
   },
   '/admin/invitations/{id}': { delete: { summary: 'Revoke an invitation', ok: 204, errors: [403] } },
+  '/admin/overview': {
+    get: { summary: 'The overview: people (active in 7 days), messages per UTC day over 30 days, stored files, sockets per node', ok: 200, answer: wrap({ overview: adminOverviewSchema }), errors: [403] },
+  },
   '/admin/audit': {
     get: { summary: 'The audit log: security and admin events, newest first; filter by type (or prefix*) and person', query: adminAuditQuery, ok: 200, answer: z.object({ events: z.array(auditEventSchema), nextCursor: z.string().nullable() }), errors: [403] },
   },

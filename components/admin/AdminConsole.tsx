@@ -7,6 +7,7 @@ import { ReportsSection } from './ReportsSection';
 import { BotMark } from '@/components/ui/BotMark';
 import { CommandsAdmin } from './CommandsAdmin';
 import { ComposeSettings } from './ComposeSettings';
+import { OverviewSection } from './OverviewSection';
 import { WorkspaceSettings } from './WorkspaceSettings';
 
 interface AdminUser {
@@ -106,6 +107,8 @@ export function AdminConsole({ meId }: { meId: string }) {
           <input id="handover" readOnly value={handOver} onFocus={(e) => e.currentTarget.select()} />
         </p>
       )}
+
+      <OverviewSection />
 
       <section className="card" aria-labelledby="people">
         <h2 id="people">People</h2>

@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, gt, ilike, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, ilike, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { idFloor } from '../../lib/ids';
 import { getDb, type Executor } from '../index';
-import { conversationMembers, invitations, passwordResets, siteSettings, users } from '../schema';
+import { attachments, conversationMembers, invitations, messages, passwordResets, siteSettings, users } from '../schema';
 
 export type UserFilter = 'all' | 'admins' | 'deactivated' | 'active' | 'bots';
 
@@ -112,4 +113,54 @@ export async function consumePasswordReset({ tokenHash, at }: { tokenHash: strin
 
 export async function setPasswordHash({ id, passwordHash }: { id: string; passwordHash: string }, ex: Executor = getDb()) {
   await ex.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, id));
+}
+
+// --- the overview ----------------------------------------------------------------------------------------------
+
+/** Accounts in all, and those seen since `activeSince` (people only: no bots, no deactivated accounts). */
+export async function countUsersForOverview({ activeSince }: { activeSince: Date }, ex: Executor = getDb()) {
+  const since = sql`${activeSince.toISOString()}::timestamptz`;
+  const [row] = await ex
+    .select({
+      total: sql<number>`count(*)::int`,
+      active: sql<number>`(count(*) filter (where ${users.lastSeenAt} >= ${since} and not ${users.isBot} and ${users.deactivatedAt} is null))::int`,
+      admins: sql<number>`(count(*) filter (where ${users.isAdmin}))::int`,
+      bots: sql<number>`(count(*) filter (where ${users.isBot}))::int`,
+      deactivated: sql<number>`(count(*) filter (where ${users.deactivatedAt} is not null))::int`,
+    })
+    .from(users);
+  return row ?? { total: 0, active: 0, admins: 0, bots: 0, deactivated: 0 };
+}
+
+/**
+ * People (not bots, not deactivated) not seen since `before` (or never): of these, only the ones online now are
+ * active. Seen is stamped on a first connect, after the socket counts, and on a last disconnect.
+ */
+export async function listUserIdsSeenBefore({ before }: { before: Date }, ex: Executor = getDb()): Promise<string[]> {
+  const rows = await ex
+    .select({ id: users.id })
+    .from(users)
+    .where(and(or(isNull(users.lastSeenAt), lt(users.lastSeenAt, before)), eq(users.isBot, false), isNull(users.deactivatedAt)));
+  return rows.map((r) => r.id);
+}
+
+/**
+ * People's messages (not deleted) per UTC day since `since`, days with none left out. Ids sort by creation time, so
+ * `id >= idFloor(since)` makes it a range of the primary key: no index on created_at (that would cost every send).
+ */
+export async function countMessagesPerDay({ since }: { since: Date }, ex: Executor = getDb()) {
+  const day = sql<string>`to_char(${messages.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`;
+  return ex
+    .select({ day, count: sql<number>`count(*)::int` })
+    .from(messages)
+    .where(and(gte(messages.id, idFloor(since.getTime())), gte(messages.createdAt, since), eq(messages.kind, 'user'), isNull(messages.deletedAt)))
+    .groupBy(day);
+}
+
+/** Stored files: how many and their bytes. */
+export async function sumAttachmentStorage(ex: Executor = getDb()) {
+  const [row] = await ex
+    .select({ files: sql<number>`count(*)::int`, bytes: sql<number>`coalesce(sum(${attachments.size}), 0)::float8` })
+    .from(attachments);
+  return row ?? { files: 0, bytes: 0 };
 }

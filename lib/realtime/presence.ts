@@ -8,6 +8,7 @@ import { newId } from '../ids';
  *   {REDIS_PREFIX}:presence:u:{userId}   hash  nodeId → sockets of that user on that node
  *   {REDIS_PREFIX}:presence:nodes        hash  nodeId → last heartbeat (ms); a node is alive for NODE_TTL_MS after it
  *   {REDIS_PREFIX}:presence:n:{nodeId}   set   users with sockets on that node (to clean up after a dead node)
+ *   {REDIS_PREFIX}:presence:sockets      hash  nodeId → that node's sockets in all, as of its last heartbeat
  *
  * A connect or disconnect is one MULTI (increment, read the user's counts and the node list): one round trip,
  * whatever the number of nodes, and it tells whether this was the user's first (or last) socket cluster-wide.
@@ -20,6 +21,7 @@ const PREFIX = `${env.REDIS_PREFIX}:presence`;
 const NODES = `${PREFIX}:nodes`;
 const userKey = (userId: string) => `${PREFIX}:u:${userId}`;
 const nodeUsersKey = (nodeId: string) => `${PREFIX}:n:${nodeId}`;
+const SOCKETS = `${PREFIX}:sockets`;
 export const NODE_TTL_MS = 15_000;
 const BEAT_MS = 5_000;
 
@@ -67,11 +69,19 @@ function total(counts: Record<string, string>, nodes: Record<string, string>, no
   return n;
 }
 
+/** This node's sockets in all (every user's count here). */
+function localTotal(): number {
+  let n = 0;
+  for (const c of state.local.values()) n += c;
+  return n;
+}
+
 async function beat(): Promise<void> {
   const redis = state.redis;
   if (!redis) return;
   const now = Date.now();
   await redis.hSet(NODES, state.nodeId, String(now));
+  await redis.hSet(SOCKETS, state.nodeId, String(localTotal()));
   const nodes = await redis.hGetAll(NODES);
   for (const node of Object.keys(nodes)) {
     if (alive(nodes, node, now)) continue;
@@ -84,6 +94,7 @@ async function beat(): Promise<void> {
       if (total(counts, nodes, now) === 0) await state.onOffline?.(userId).catch(() => {});
     }
     await redis.del(nodeUsersKey(node));
+    await redis.hDel(SOCKETS, node);
   }
 }
 
@@ -108,6 +119,7 @@ export async function stopPresence(): Promise<void> {
     for (const userId of state.local.keys()) await redis.hDel(userKey(userId), state.nodeId).catch(() => {});
     await redis.del(nodeUsersKey(state.nodeId)).catch(() => {});
     await redis.hDel(NODES, state.nodeId).catch(() => {});
+    await redis.hDel(SOCKETS, state.nodeId).catch(() => {});
   }
   state.local.clear();
 }
@@ -160,4 +172,27 @@ export async function getOnlineUserIds(userIds: string[]): Promise<Set<string>> 
     for (const id of userIds) if ((state.local.get(id) ?? 0) > 0) online.add(id);
   }
   return online;
+}
+
+/**
+ * Sockets connected now, per live node (the admin console's overview). Other nodes' counts are as of their last
+ * heartbeat (at most BEAT_MS old); this node's own is live. Without Redis: this node alone.
+ */
+export async function socketsPerNode(): Promise<{ nodeId: string; sockets: number; self: boolean }[]> {
+  const mine = { nodeId: state.nodeId, sockets: localTotal(), self: true };
+  const redis = state.redis;
+  if (!redis) return [mine];
+  try {
+    const replies = await redis.multi().hGetAll(NODES).hGetAll(SOCKETS).exec();
+    const nodes = replies[0] as Record<string, string>;
+    const counts = replies[1] as Record<string, string>;
+    const now = Date.now();
+    const others = Object.keys(nodes)
+      .filter((node) => node !== state.nodeId && alive(nodes, node, now))
+      .map((node) => ({ nodeId: node, sockets: Math.max(0, Number(counts[node]) || 0), self: false }));
+    return [mine, ...others.sort((x, y) => x.nodeId.localeCompare(y.nodeId))];
+  } catch (e) {
+    console.warn('[chattrix] sockets per node lookup failed:', (e as Error).message);
+    return [mine];
+  }
 }

@@ -8,7 +8,7 @@ import { hashPassword } from '../auth/password';
 import { AppError } from '../errors';
 import { newId } from '../ids';
 import { getIo } from '../realtime/io';
-import { getOnlineUserIds } from '../realtime/presence';
+import { getOnlineUserIds, socketsPerNode } from '../realtime/presence';
 import { rooms } from '../realtime/rooms';
 import { iso } from '../validation/dto';
 import type { SiteSettings } from '../validation/admin';
@@ -43,6 +43,43 @@ export async function adminListUsers(actor: Actor, query: { q?: string; filter: 
   const rows = await aq.listUsersForAdmin(query);
   const online = await getOnlineUserIds(rows.map((u) => u.id));
   return rows.map((u) => toAdminUser(u, online.has(u.id)));
+}
+
+// --- the overview ----------------------------------------------------------------------------------------------
+
+const DAY_MS = 86_400_000;
+export const OVERVIEW_DAYS = 30;
+
+/**
+ * The console's first screen: people (and who was active in the last 7 days: seen then, or online now), messages
+ * per UTC day over 30 days (zero-filled, oldest first, today last), stored files, and sockets per live node.
+ */
+export async function adminOverview(actor: Actor, now = new Date()) {
+  requireAdmin(actor);
+  const activeSince = new Date(now.getTime() - 7 * DAY_MS);
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const since = new Date(today - (OVERVIEW_DAYS - 1) * DAY_MS);
+  const [counts, dormant, perDay, storage, nodes] = await Promise.all([
+    aq.countUsersForOverview({ activeSince }),
+    aq.listUserIdsSeenBefore({ before: activeSince }),
+    aq.countMessagesPerDay({ since }),
+    aq.sumAttachmentStorage(),
+    socketsPerNode(),
+  ]);
+  // Seen is stamped on a first connect and a last disconnect: someone connected all week is online, not "seen" (and
+  // one who just connected may not be stamped yet).
+  const stillOnline = (await getOnlineUserIds(dormant)).size;
+  const byDay = new Map(perDay.map((r) => [r.day, r.count]));
+  const messagesPerDay = Array.from({ length: OVERVIEW_DAYS }, (_, i) => {
+    const day = new Date(since.getTime() + i * DAY_MS).toISOString().slice(0, 10);
+    return { day, count: byDay.get(day) ?? 0 };
+  });
+  return {
+    users: { total: counts.total, active7d: counts.active + stillOnline, admins: counts.admins, bots: counts.bots, deactivated: counts.deactivated },
+    messagesPerDay,
+    storage: { files: storage.files, bytes: storage.bytes },
+    sockets: { total: nodes.reduce((n, x) => n + x.sockets, 0), nodes },
+  };
 }
 
 async function targetUser(id: string): Promise<User> {

@@ -144,3 +144,25 @@ export const auditEventSchema = z.object({
   detail: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
 });
+
+/** GET /admin/overview: the console's first screen. */
+export const adminOverviewSchema = z.object({
+  users: z.object({
+    total: z.number().int(),
+    /** People (no bots, no deactivated accounts) seen in the last 7 days or online now. */
+    active7d: z.number().int(),
+    admins: z.number().int(),
+    bots: z.number().int(),
+    deactivated: z.number().int(),
+  }),
+  /** 30 UTC days, oldest first, today last, days with none as 0: people's messages, deleted ones not counted. */
+  messagesPerDay: z.array(z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), count: z.number().int() })).length(30),
+  /** Every stored attachment: how many, and their bytes. */
+  storage: z.object({ files: z.number().int(), bytes: z.number().int() }),
+  /** Sockets connected now, per live node (`self`: the node that answered; others as of their last heartbeat). */
+  sockets: z.object({
+    total: z.number().int(),
+    nodes: z.array(z.object({ nodeId: z.string(), sockets: z.number().int(), self: z.boolean() })),
+  }),
+});
+export type AdminOverview = z.infer<typeof adminOverviewSchema>;

@@ -2,7 +2,8 @@
  * The admin API (/api/v1/admin/…), on a server of its own (its first account is the site admin): every action
  * and its permission (a non-admin gets 403 and no admin data), deactivation ends sockets at once and refuses
  * sign-in, tokens and sessions; registration modes and invitations (expiry, uses, revoked, default conversations);
- * a one-time password reset link works once; reports of messages and what an admin does with them.
+ * a one-time password reset link works once; reports of messages and what an admin does with them; the overview
+ * (people, messages per day, storage, sockets per node).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectError, connectSocket, createToken, credentialsCallback, login, nextEvent, registerUser, request, uniqueUsername, type TestUser } from '../helpers/api';
@@ -45,6 +46,7 @@ describe('permissions', () => {
       ['/backups', 'GET'],
       ['/reports', 'GET'],
       ['/audit', 'GET'],
+      ['/overview', 'GET'],
       ['/reports/whatever1234', 'POST', { action: 'dismiss' }],
     ];
     for (const [path, method, body] of calls) {
@@ -358,5 +360,69 @@ describe('workspace settings', () => {
     expect(audit.status).toBe(200);
     expect(audit.body.events.length).toBeGreaterThanOrEqual(5);
     expect(audit.body.events.every((e: { user: { id: string } | null; userId?: string }) => (e.user?.id ?? e.userId) === admin.id)).toBe(true);
+  });
+});
+
+describe('overview', () => {
+  type Overview = {
+    users: { total: number; active7d: number; admins: number; bots: number; deactivated: number };
+    messagesPerDay: { day: string; count: number }[];
+    storage: { files: number; bytes: number };
+    sockets: { total: number; nodes: { nodeId: string; sockets: number; self: boolean }[] };
+  };
+  const overview = async (): Promise<Overview> => {
+    const res = await adminCall('/overview');
+    expect(res.status, res.text).toBe(200);
+    return res.body.overview;
+  };
+  const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+  it('a non-admin gets 403 in the error shape', async () => {
+    const res = await request(url(), '/api/v1/admin/overview', { token: plain.token });
+    expect(res.status).toBe(403);
+    expect(res.body).toEqual({ error: { code: 'forbidden', message: expect.any(String) } });
+  });
+
+  it('people, 30 zero-filled UTC days ending today, stored files and sockets per node; new messages, files and sockets count', async () => {
+    const before = await overview();
+    expect(before.messagesPerDay).toHaveLength(30);
+    const today = Date.now();
+    expect(before.messagesPerDay[29]!.day).toBe(utcDay(today));
+    expect(before.messagesPerDay[0]!.day).toBe(utcDay(today - 29 * 86_400_000));
+    for (let i = 1; i < 30; i++) expect(Date.parse(before.messagesPerDay[i]!.day) - Date.parse(before.messagesPerDay[i - 1]!.day)).toBe(86_400_000);
+    expect(before.messagesPerDay.every((d) => Number.isInteger(d.count) && d.count >= 0)).toBe(true);
+    expect(before.users.total).toBeGreaterThanOrEqual(2);
+    expect(before.users.admins).toBeGreaterThanOrEqual(1);
+
+    // Sockets of two people (each online now), messages in a group, one with a file attached.
+    const sockets = [await connectSocket(url(), { token: admin.token }), await connectSocket(url(), { token: plain.token }), await connectSocket(url(), { token: plain.token })];
+    try {
+      const group = await request(url(), '/api/v1/conversations', { method: 'POST', token: admin.token, body: { kind: 'group', title: 'Counted', memberIds: [plain.id] } });
+      const cid = group.body.conversation.id as string;
+      const send = (body: string, attachmentIds: string[] = []) =>
+        request(url(), `/api/v1/conversations/${cid}/messages`, { method: 'POST', token: admin.token, body: { body, attachmentIds } });
+      for (const body of ['one', 'two', 'three']) expect((await send(body)).status).toBe(201);
+      const data = Buffer.alloc(4321, 'x');
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(data)], { type: 'text/plain' }), 'counted.txt');
+      const up = await fetch(`${url()}/api/v1/uploads`, { method: 'POST', headers: { authorization: `Bearer ${admin.token}` }, body: form });
+      expect(up.status).toBe(201);
+      const { attachment } = (await up.json()) as { attachment: { id: string; size: number } };
+      expect((await send('with a file', [attachment.id])).status).toBe(201);
+
+      const after = await overview();
+      // Other tests may add to these: at least what this one did.
+      const [b, a] = [before.messagesPerDay[29]!, after.messagesPerDay[29]!];
+      if (a.day === b.day) expect(a.count).toBeGreaterThanOrEqual(b.count + 4);
+      expect(after.storage.files).toBeGreaterThanOrEqual(before.storage.files + 1);
+      expect(after.storage.bytes).toBeGreaterThanOrEqual(before.storage.bytes + attachment.size);
+      expect(after.sockets.total).toBeGreaterThanOrEqual(sockets.length);
+      expect(after.sockets.nodes.filter((n) => n.self)).toHaveLength(1);
+      expect(after.sockets.total).toBe(after.sockets.nodes.reduce((n, x) => n + x.sockets, 0));
+      expect(after.users.active7d).toBeGreaterThanOrEqual(2);
+      expect(after.users.active7d).toBeLessThanOrEqual(after.users.total - after.users.bots - after.users.deactivated);
+    } finally {
+      for (const s of sockets) s.close();
+    }
   });
 });

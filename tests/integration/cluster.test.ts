@@ -142,6 +142,37 @@ describe.skipIf(!enabled)('two nodes (PostgreSQL + Redis)', () => {
     anaA.close();
   }, 180_000);
 
+  it('the admin overview on either node lists both nodes with their sockets (this node live, the other by heartbeat)', async () => {
+    // Ana is the first account of this database: its site admin.
+    const sockets = [await connect(a, ana), await connect(a, cy), await connect(b, ben)];
+    type Node = { nodeId: string; sockets: number; self: boolean };
+    const nodesOf = async (node: RunningServer) => {
+      const res = await request(node.url, '/api/v1/admin/overview', { token: ana.token });
+      expect(res.status, res.text).toBe(200);
+      return res.body.overview.sockets as { total: number; nodes: Node[] };
+    };
+    // Heartbeats every 5 s carry each node's count: poll up to ~15 s for both to show this test's sockets.
+    const seen = async (node: RunningServer) => {
+      let last: { total: number; nodes: Node[] } | undefined;
+      for (const until = Date.now() + 15_000; Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
+        last = await nodesOf(node);
+        const self = last.nodes.filter((n) => n.self);
+        const other = last.nodes.filter((n) => !n.self);
+        // Only this cluster's two nodes (the other install shares Redis, never its nodes).
+        if (last.nodes.length === 2 && self.length === 1 && other.length === 1 && self[0]!.sockets >= (node === a ? 2 : 1) && other[0]!.sockets >= (node === a ? 1 : 2)) return last;
+      }
+      throw new Error(`both nodes not listed with their sockets: ${JSON.stringify(last)}`);
+    };
+    const [fromA, fromB] = [await seen(a), await seen(b)];
+    // The same two nodes, each marked self on its own answer.
+    const idsA = fromA.nodes.map((n) => n.nodeId).sort();
+    expect(fromB.nodes.map((n) => n.nodeId).sort()).toEqual(idsA);
+    expect(fromA.nodes.find((n) => n.self)!.nodeId).not.toBe(fromB.nodes.find((n) => n.self)!.nodeId);
+    expect(fromA.total).toBeGreaterThanOrEqual(3);
+    expect(fromA.total).toBe(fromA.nodes.reduce((n, x) => n + x.sockets, 0));
+    for (const s of sockets) s.close();
+  }, 60_000);
+
   it('node A is SIGKILLed while its clients send: they move to B, catch up, and every acknowledged message is there once, in order; A comes back', async () => {
     const onA = [await connect(a, ana), await connect(a, cy)];
     const benB = await connect(b, ben);
