@@ -160,7 +160,7 @@ test('workspace settings: the site name everywhere, channels kept to admins, a d
   mkdirSync(dir, { recursive: true });
   // A public channel to offer to newcomers.
   const channel = `welcome-${Date.now().toString(36).slice(-5)}`;
-  await asUser(api, await apiToken(api, admin)).post('/conversations', { kind: 'channel', title: channel });
+  const { conversation: made } = await asUser(api, await apiToken(api, admin)).post<{ conversation: { id: string } }>('/conversations', { kind: 'channel', title: channel });
 
   const { context: adminCtx, page: a } = await signedIn(browser, admin, { baseURL: server.url });
   const errors = new ConsoleErrors().watch(adminCtx);
@@ -168,6 +168,7 @@ test('workspace settings: the site name everywhere, channels kept to admins, a d
   const ws = a.getByRole('region', { name: 'Workspace' });
   await ws.getByRole('textbox', { name: 'Site name' }).fill('Acme Chat');
   await ws.getByRole('spinbutton', { name: 'Largest upload (MB)' }).fill('1');
+  await ws.getByRole('spinbutton', { name: 'Delete messages older than (days)' }).fill('400');
   await ws.getByRole('button', { name: 'Save' }).click();
   await expect(ws.getByRole('status')).toContainText('Saved');
   await ws.getByLabel('Who may create channels').selectOption('admins');
@@ -217,6 +218,17 @@ test('workspace settings: the site name everywhere, channels kept to admins, a d
   // The admin still creates channels.
   await a.goto('/');
   await expect(a.getByRole('button', { name: 'Create channel' })).toBeVisible();
+  // A channel's own retention, set in its settings by a site admin, said to its members and in a system line.
+  await a.goto(`/c/${made.id}`);
+  await a.getByRole('button', { name: 'Channel settings' }).click();
+  const cs = a.getByTestId('channel-settings');
+  await expect(cs.getByText('Messages older than 400 days are deleted, with their files.')).toBeVisible();
+  await cs.getByRole('combobox', { name: 'Message retention' }).selectOption('days');
+  await cs.getByRole('spinbutton', { name: 'Days' }).fill('30');
+  await cs.getByRole('button', { name: 'Save retention' }).click();
+  await expect(cs.getByText('Messages older than 30 days are deleted, with their files.')).toBeVisible();
+  await expect(a.getByRole('log', { name: 'Conversation history' })).toContainText('set this channel to delete messages older than 30 days');
+  await cs.screenshot({ path: `${dir}/channel-retention-1280-light.png` });
   await Promise.all([adminCtx.close(), nCtx.close()]);
   errors.expectNone();
 });

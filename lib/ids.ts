@@ -53,14 +53,3 @@ export function newId(): string {
   }
   return out;
 }
-
-/** The smallest id made at this millisecond: `id < idFloor(t)` selects what was made before t (the primary key's order). */
-export function idFloor(timeMs: number): string {
-  let time = Math.max(0, Math.floor(timeMs));
-  let out = '';
-  for (let i = 0; i < 10; i++) {
-    out = ALPHABET[time % 32]! + out;
-    time = Math.floor(time / 32);
-  }
-  return out + '0'.repeat(16);
-}

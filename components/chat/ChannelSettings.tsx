@@ -208,7 +208,7 @@ function RetentionSetting({ conversation: c, onSave }: { conversation: Conversat
   const [count, setCount] = useState(own && own > 0 ? String(own) : '90');
   const effective = own === null ? site.retentionDays : own === 0 ? null : own;
   const said = effective ? `Messages older than ${days(effective)} are deleted, with their files.` : 'Messages here are kept.';
-  if (!isAdmin) return <p className="row-sub pad">{said}</p>;
+  if (!isAdmin) return <p className="hint pad">{said}</p>;
   function submit(e: FormEvent) {
     e.preventDefault();
     onSave(mode === 'site' ? null : mode === 'keep' ? 0 : Number(count));
@@ -229,10 +229,10 @@ function RetentionSetting({ conversation: c, onSave }: { conversation: Conversat
           <input id="channel-retention-days" type="number" min={1} max={36500} required value={count} onChange={(e) => setCount(e.target.value)} />
         </div>
       )}
-      <p className="row-sub" id="channel-retention-now">
+      <p className="hint" id="channel-retention-now">
         {said}
       </p>
-      <button className="btn btn-sm" type="submit">
+      <button className="btn" type="submit">
         Save retention
       </button>
     </form>

@@ -8,7 +8,8 @@ export class ChatPage {
   readonly people: Locator;
 
   constructor(readonly page: Page) {
-    this.sidebar = page.getByRole('navigation', { name: 'Chattrix' });
+    // The sidebar's name is the site's (an admin may rename it): found by its place, not its name.
+    this.sidebar = page.locator('nav.sidebar');
     this.signOutButton = page.getByRole('button', { name: 'Sign out' });
     this.peopleSearch = page.getByRole('searchbox', { name: 'Search people' });
     this.people = page.getByRole('list', { name: 'People' });
