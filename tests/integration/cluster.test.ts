@@ -63,7 +63,7 @@ describe.skipIf(!enabled)('two nodes (PostgreSQL + Redis)', () => {
     await otherDb?.drop();
   });
 
-  it('members on A and B exchange messages in a DM and a group, both ways', async () => {
+  it('members on A and B exchange messages in a DM, a group and a thread, both ways', async () => {
     const anaA = await connect(a, ana);
     const benB = await connect(b, ben);
     const cyA = await connect(a, cy);
@@ -82,6 +82,16 @@ describe.skipIf(!enabled)('two nodes (PostgreSQL + Redis)', () => {
     const back = [benB, cyB, cyA].map((s) => nextEvent<any>(s, 'message:created', (p) => p.message.body === 'group from A'));
     expect((await emitAck(anaA, 'message:send', { conversationId: groupId, body: 'group from A', clientId: 'cl-gr-00002' })).ok).toBe(true);
     await Promise.all(back);
+
+    // A thread in the group: the root from A, a reply from B; the reply and the thread's new summary reach A's
+    // members, and the reply through the other node is in the thread when read from A.
+    const rootId = (await emitAck<any>(anaA, 'message:send', { conversationId: groupId, body: 'thread root on A', clientId: 'cl-th-00001' })).data.message.id;
+    const reply = [anaA, cyA].map((s) => nextEvent<any>(s, 'message:created', (p) => p.message.threadId === rootId && p.message.body === 'reply from B'));
+    const summary = nextEvent<any>(anaA, 'thread:updated', (p) => p.rootId === rootId && p.thread.replyCount === 1);
+    expect((await emitAck(benB, 'message:send', { conversationId: groupId, body: 'reply from B', clientId: 'cl-th-00002', threadId: rootId })).ok).toBe(true);
+    await Promise.all([...reply, summary]);
+    const thread = await request(a.url, `/api/v1/messages/${rootId}/thread`, { token: ana.token });
+    expect(thread.body.messages.map((m: { body: string }) => m.body)).toEqual(['reply from B']);
     for (const s of [anaA, benB, cyA, cyB]) s.close();
   }, 180_000);
 
