@@ -151,6 +151,44 @@ describe('link previews', () => {
   });
 });
 
+describe('link previews turned off', () => {
+  it('by the site setting: a link sent meanwhile is never fetched; back on, previews work again', async () => {
+    const port = await pageServer('127.0.0.1');
+    const bens = await socketOf(ben);
+    expect((await call(admin, 'PATCH', '/admin/settings', { linkPreviews: false })).status).toBe(200);
+    const off = await call(ana, 'POST', `/conversations/${groupId}/messages`, { body: `http://127.0.0.1:${port}/while-off` });
+    expect(off.status, off.text).toBe(201);
+    // The preview step runs right after the send: give it time to have (not) fetched before turning previews on.
+    await sleep(1500);
+    expect((await call(admin, 'PATCH', '/admin/settings', { linkPreviews: true })).status).toBe(200);
+    const sentinel = nextEvent<{ message: MessageDto }>(bens, 'message:updated', (p) => !!p.message.preview, 15_000);
+    const on = await call(ana, 'POST', `/conversations/${groupId}/messages`, { body: `http://127.0.0.1:${port}/while-on` });
+    expect((await sentinel).message.id).toBe(on.body.message.id);
+    expect(hits.filter((h) => h.includes('/while-off'))).toEqual([]);
+    expect((await call(ben, 'GET', `/messages/${off.body.message.id}`)).body.message.preview ?? null).toBeNull();
+  });
+
+  it('by LINK_PREVIEWS=off: nothing is fetched, whatever the site setting says', async () => {
+    const port = await pageServer('127.0.0.1');
+    const offDb = await freshDatabase('nopreview');
+    const off = await startServer({ env: { OUTBOUND_ALLOW: '127.0.0.1', LINK_PREVIEWS: 'off', ...(offDb.url ? { DATABASE_URL: offDb.url } : {}) } });
+    try {
+      const u = await registerUser(off.url, { prefix: 'npv' });
+      const token = (await createToken(off.url, u)).token;
+      const settings = await request(off.url, '/api/v1/admin/settings', { token });
+      expect(settings.body.settings.linkPreviews).toBe(true);
+      const sent = await request(off.url, '/api/v1/conversations/general/messages', { method: 'POST', token, body: { body: `http://127.0.0.1:${port}/env-off` } });
+      expect(sent.status, sent.text).toBe(201);
+      await sleep(2000);
+      expect(hits.filter((h) => h.includes('/env-off'))).toEqual([]);
+      expect((await request(off.url, `/api/v1/messages/${sent.body.message.id}`, { token })).body.message.preview ?? null).toBeNull();
+    } finally {
+      await off.stop();
+      await offDb.drop();
+    }
+  }, 120_000);
+});
+
 describe('custom emoji', () => {
   it('an admin adds one; it works in a message and a reaction; deleting it leaves :name: behind', async () => {
     const name = `party-${randomBytes(3).toString('hex')}`;
