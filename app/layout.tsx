@@ -1,19 +1,22 @@
 import type { Metadata, Viewport } from 'next';
 import { headers } from 'next/headers';
 import type { ReactNode } from 'react';
-import { siteNameForPages } from '@/lib/services/settings';
+import { siteForPages, siteIconUrl } from '@/lib/services/settings';
 import './globals.css';
 
-/** The site name (a setting in the admin console) titles every page. */
+/** The site name (a setting in the admin console) titles every page; the site's own icon, when it has one, is the tab's. */
 export async function generateMetadata(): Promise<Metadata> {
-  const siteName = await siteNameForPages();
+  const site = await siteForPages();
+  const siteName = site.siteName;
   return {
     title: { default: siteName, template: `%s · ${siteName}` },
     description: 'Self-hosted, real-time messaging',
     applicationName: siteName,
     manifest: '/manifest.webmanifest',
     appleWebApp: { capable: true, title: siteName, statusBarStyle: 'default' },
-    icons: { apple: '/icons/apple-touch-icon.png' },
+    icons: site.iconId
+      ? { icon: [{ url: siteIconUrl(site, 32)!, sizes: '32x32', type: 'image/png' }, { url: siteIconUrl(site, 192)!, sizes: '192x192', type: 'image/png' }], apple: siteIconUrl(site, 180)! }
+      : { apple: '/icons/apple-touch-icon.png' },
   };
 }
 

@@ -1,11 +1,15 @@
 import type { MetadataRoute } from 'next';
-import { siteNameForPages } from '@/lib/services/settings';
+import { siteForPages, siteIconUrl } from '@/lib/services/settings';
 
 // The site name is a setting (admin console): read per request.
 export const dynamic = 'force-dynamic';
 
 export default async function manifest(): Promise<MetadataRoute.Manifest> {
-  const siteName = await siteNameForPages();
+  const site = await siteForPages();
+  const siteName = site.siteName;
+  // The site's own icon (Workspace settings), or the Chattrix ones (with a maskable version).
+  const own = (size: 192 | 512) => siteIconUrl(site, size);
+  const icon192 = own(192) ?? '/icons/icon-192.png';
   return {
     id: '/',
     name: siteName,
@@ -17,14 +21,19 @@ export default async function manifest(): Promise<MetadataRoute.Manifest> {
     display: 'standalone',
     background_color: '#f6f7fb',
     theme_color: '#3b5bdb',
-    icons: [
-      { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
-      { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
-      { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
-    ],
+    icons: site.iconId
+      ? [
+          { src: icon192, sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: own(512)!, sizes: '512x512', type: 'image/png', purpose: 'any' },
+        ]
+      : [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
     shortcuts: [
-      { name: 'Newest conversation', short_name: 'Newest', url: '/?open=newest', icons: [{ src: '/icons/icon-192.png', sizes: '192x192' }] },
-      { name: 'Search messages', short_name: 'Search', url: '/search', icons: [{ src: '/icons/icon-192.png', sizes: '192x192' }] },
+      { name: 'Newest conversation', short_name: 'Newest', url: '/?open=newest', icons: [{ src: icon192, sizes: '192x192' }] },
+      { name: 'Search messages', short_name: 'Search', url: '/search', icons: [{ src: icon192, sizes: '192x192' }] },
     ],
   };
 }

@@ -171,6 +171,11 @@ test('workspace settings: the site name everywhere, channels kept to admins, a d
   await ws.getByRole('spinbutton', { name: 'Delete messages older than (days)' }).fill('400');
   await ws.getByRole('button', { name: 'Save' }).click();
   await expect(ws.getByRole('status')).toContainText('Saved');
+  // The site's icon: chosen, uploaded at once, shown; the pages link it as the tab's icon.
+  const icon = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#2f9e44' } }).png().toBuffer();
+  await ws.getByLabel('Site icon').setInputFiles({ name: 'icon.png', mimeType: 'image/png', buffer: icon });
+  await expect(ws.getByRole('status')).toContainText('Icon saved');
+  await expect(ws.getByRole('img', { name: "The site's icon" })).toBeVisible();
   await ws.getByLabel('Who may create channels').selectOption('admins');
   await expect(ws.getByRole('status')).toContainText('Channel creation saved');
   await ws.getByRole('checkbox', { name: `#${channel}` }).check();
@@ -213,8 +218,10 @@ test('workspace settings: the site name everywhere, channels kept to admins, a d
   await n.goto('/c/general');
   await n.getByTestId('file-input').setInputFiles([{ name: 'big.txt', mimeType: 'text/plain', buffer: Buffer.alloc(1.5 * 1024 * 1024, 'a') }]);
   await expect(n.getByText('Too large: 1.0 MB at most')).toBeVisible();
-  const manifest = (await (await n.request.get('/manifest.webmanifest')).json()) as { name: string };
+  const manifest = (await (await n.request.get('/manifest.webmanifest')).json()) as { name: string; icons: { src: string }[] };
   expect(manifest.name).toBe('Acme Chat');
+  expect(manifest.icons[0]!.src).toMatch(/^\/api\/v1\/site\/icon\/192\?v=/);
+  await expect(n.locator('link[rel="icon"][sizes="32x32"]')).toHaveAttribute('href', /\/api\/v1\/site\/icon\/32\?v=/);
   // The admin still creates channels.
   await a.goto('/');
   await expect(a.getByRole('button', { name: 'Create channel' })).toBeVisible();

@@ -164,7 +164,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Site settings (registration mode, site name, link previews, custom emoji, channel creation, default channels, upload limit) */
+        /** Site settings (registration mode, site name, link previews, custom emoji, channel creation, default channels, upload limit, message retention, icon) */
         get: operations["getAdminSettings"];
         put?: never;
         post?: never;
@@ -173,6 +173,24 @@ export interface paths {
         head?: never;
         /** Change site settings (default channels must be public and not archived) */
         patch: operations["patchAdminSettings"];
+        trace?: never;
+    };
+    "/admin/site-icon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set the site's icon (multipart `file`: PNG, JPEG or WebP up to 2 MB, cut to a square): the manifest, the tab and home screens use it */
+        post: operations["postAdminSiteIcon"];
+        /** Back to the Chattrix icons */
+        delete: operations["deleteAdminSiteIcon"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/admin/users": {
@@ -1453,8 +1471,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The site's name, registration mode, who may create channels, and the upload limit in bytes */
+        /** The site's name, registration mode, who may create channels, the upload limit in bytes, message retention and icon */
         get: operations["getSite"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/site/icon/{size}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The site's own icon, a PNG at 32, 180, 192 or 512 px (404 when it has none: the Chattrix icons apply) */
+        get: operations["getSiteIconBySize"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2838,6 +2873,7 @@ export interface operations {
                             /** @enum {string} */
                             customEmoji: "admins" | "everyone";
                             defaultChannelIds: string[];
+                            iconId: string | null;
                             linkPreviews: boolean;
                             maxUploadMB: number;
                             /** @enum {string} */
@@ -2933,6 +2969,192 @@ export interface operations {
                             /** @enum {string} */
                             customEmoji: "admins" | "everyone";
                             defaultChannelIds: string[];
+                            iconId: string | null;
+                            linkPreviews: boolean;
+                            maxUploadMB: number;
+                            /** @enum {string} */
+                            registration: "open" | "invite" | "closed";
+                            retentionDays: number | null;
+                            siteName: string;
+                        };
+                    };
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAdminSiteIcon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        settings: {
+                            /** @enum {string} */
+                            channelCreation: "everyone" | "admins";
+                            /** @enum {string} */
+                            customEmoji: "admins" | "everyone";
+                            defaultChannelIds: string[];
+                            iconId: string | null;
+                            linkPreviews: boolean;
+                            maxUploadMB: number;
+                            /** @enum {string} */
+                            registration: "open" | "invite" | "closed";
+                            retentionDays: number | null;
+                            siteName: string;
+                        };
+                    };
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteAdminSiteIcon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        settings: {
+                            /** @enum {string} */
+                            channelCreation: "everyone" | "admins";
+                            /** @enum {string} */
+                            customEmoji: "admins" | "everyone";
+                            defaultChannelIds: string[];
+                            iconId: string | null;
                             linkPreviews: boolean;
                             maxUploadMB: number;
                             /** @enum {string} */
@@ -10472,6 +10694,7 @@ export interface operations {
                         site: {
                             /** @enum {string} */
                             channelCreation: "everyone" | "admins";
+                            iconUrl: string | null;
                             maxUploadBytes: number;
                             /** @enum {string} */
                             registration: "open" | "invite" | "closed";
@@ -10483,6 +10706,46 @@ export interface operations {
             };
             /** @description Bad request */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSiteIconBySize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                size: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -337,7 +337,10 @@ const paths: Record<string, Record<string, Op>> = {
     },
   },
   '/site': {
-    get: { summary: "The site's name, registration mode, who may create channels, and the upload limit in bytes", ok: 200, answer: wrap({ site: publicSiteSchema }), auth: false },
+    get: { summary: "The site's name, registration mode, who may create channels, the upload limit in bytes, message retention and icon", ok: 200, answer: wrap({ site: publicSiteSchema }), auth: false },
+  },
+  '/site/icon/{size}': {
+    get: { summary: "The site's own icon, a PNG at 32, 180, 192 or 512 px (404 when it has none: the Chattrix icons apply)", ok: 200, answer: 'binary', auth: false, errors: [404] },
   },
   '/push/vapid-public-key': { get: { summary: 'The VAPID public key for web push', ok: 200, answer: z.object({ publicKey: z.string() }), auth: false } },
   '/push/subscriptions': {
@@ -434,8 +437,12 @@ const paths: Record<string, Record<string, Op>> = {
     post: { summary: 'A one-time password reset link, valid for an hour, to hand over', ok: 201, answer: wrap({ reset: z.object({ token: z.string(), url: z.string(), expiresAt: z.string() }) }), errors: [403] },
   },
   '/admin/settings': {
-    get: { summary: 'Site settings (registration mode, site name, link previews, custom emoji, channel creation, default channels, upload limit)', ok: 200, answer: wrap({ settings: siteSettingsSchema }), errors: [403] },
+    get: { summary: 'Site settings (registration mode, site name, link previews, custom emoji, channel creation, default channels, upload limit, message retention, icon)', ok: 200, answer: wrap({ settings: siteSettingsSchema }), errors: [403] },
     patch: { summary: 'Change site settings (default channels must be public and not archived)', body: updateSiteSettingsSchema, ok: 200, answer: wrap({ settings: siteSettingsSchema }), errors: [400, 403] },
+  },
+  '/admin/site-icon': {
+    post: { summary: "Set the site's icon (multipart `file`: PNG, JPEG or WebP up to 2 MB, cut to a square): the manifest, the tab and home screens use it", multipart: true, ok: 200, answer: wrap({ settings: siteSettingsSchema }), errors: [403, 413, 415] },
+    delete: { summary: 'Back to the Chattrix icons', ok: 200, answer: wrap({ settings: siteSettingsSchema }), errors: [403] },
   },
   '/admin/invitations': {
     get: { summary: 'Invitations (codes are shown only at creation)', ok: 200, answer: wrap({ invitations: z.array(invitationSchema) }), errors: [403] },

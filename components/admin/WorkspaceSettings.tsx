@@ -4,6 +4,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
 import { AppError } from '@/lib/errors';
 import { FieldError, fieldAria } from '@/components/ui/FieldError';
+import { uploadMultipart } from '@/lib/client/upload';
 import type { ChannelDto } from '@/lib/validation/dto';
 
 interface Settings {
@@ -12,6 +13,7 @@ interface Settings {
   defaultChannelIds: string[];
   maxUploadMB: number;
   retentionDays: number | null;
+  iconId: string | null;
 }
 
 /**
@@ -45,6 +47,26 @@ export function WorkspaceSettings() {
       setS(previous);
       if (field) setFieldError({ field, message: err?.issues?.[0]?.message ?? err?.message ?? 'Not valid' });
       setNote(err?.message ?? 'Could not save');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  /** The site's icon: uploaded as soon as it is chosen (the server cuts it to a square), or removed. */
+  async function changeIcon(file: File | null) {
+    setBusy(true);
+    setFieldError(null);
+    setNote(file ? 'Uploading the icon…' : null);
+    try {
+      const settings = file
+        ? await uploadMultipart<Settings>({ path: '/api/v1/admin/site-icon', file, key: 'settings' }).promise
+        : (await api<{ settings: Settings }>('/admin/site-icon', { method: 'DELETE' })).settings;
+      setS(settings);
+      setNote(file ? 'Icon saved. The installed app and the tab show it at their next load.' : 'Back to the Chattrix icon');
+    } catch (e) {
+      const message = e instanceof AppError ? e.message : 'Could not save the icon';
+      setFieldError({ field: 'icon', message });
+      setNote(message);
     } finally {
       setBusy(false);
     }
@@ -110,6 +132,40 @@ export function WorkspaceSettings() {
               </button>
             </div>
           </form>
+          <div className="form-stack site-icon-field">
+            <label htmlFor="ws-icon">Site icon</label>
+            <div className="inline wrap">
+              {/* The 192 px icon the manifest uses; without one, Chattrix's. */}
+              <img
+                className="site-icon-preview"
+                src={s.iconId ? `/api/v1/site/icon/192?v=${s.iconId.slice(-8)}` : '/icons/icon-192.png'}
+                alt={s.iconId ? "The site's icon" : 'The Chattrix icon (the site has none of its own)'}
+                width={48}
+                height={48}
+              />
+              <input
+                id="ws-icon"
+                type="file"
+                accept="image/png,image/jpeg,image/webp"
+                disabled={busy}
+                onChange={(e) => {
+                  const file = e.currentTarget.files?.[0] ?? null;
+                  e.currentTarget.value = '';
+                  if (file) void changeIcon(file);
+                }}
+                {...fieldAria(fieldError, 'icon', 'ws-icon', 'ws-icon-hint')}
+              />
+              {s.iconId && (
+                <button className="btn btn-sm btn-ghost" type="button" disabled={busy} onClick={() => void changeIcon(null)}>
+                  Remove icon
+                </button>
+              )}
+            </div>
+            <span className="row-sub" id="ws-icon-hint">
+              A square PNG, JPEG or WebP up to 2 MB, 512 px or more: the installed app, home screens and the browser tab.
+            </span>
+            <FieldError error={fieldError} field="icon" idBase="ws-icon" />
+          </div>
           <div className="form-stack">
           <label htmlFor="ws-channelCreation">Who may create channels</label>
           <select

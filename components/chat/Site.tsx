@@ -4,7 +4,7 @@ import { createContext, useContext, type ReactNode } from 'react';
 import type { PublicSite } from '@/lib/validation/admin';
 import { useChat } from './ChatProvider';
 
-const DEFAULT: PublicSite = { siteName: 'Chattrix', registration: 'open', channelCreation: 'everyone', maxUploadBytes: 16 * 1024 * 1024, retentionDays: null };
+const DEFAULT: PublicSite = { siteName: 'Chattrix', registration: 'open', channelCreation: 'everyone', maxUploadBytes: 16 * 1024 * 1024, retentionDays: null, iconUrl: null };
 const SiteContext = createContext<PublicSite>(DEFAULT);
 
 /** The site's settings as the chat shell was rendered with them (the admin console changes them; a reload shows it). */

@@ -3,7 +3,7 @@ import type { AttachmentDto } from '../validation/dto';
 
 /**
  * POSTs a multipart form with real progress (XHR upload events) and a way to cancel: the fields first (the server
- * reads them as the upload streams in), then the file. Resolves with the JSON answer's `key` member on 201; rejects
+ * reads them as the upload streams in), then the file. Resolves with the JSON answer's `key` member on success (2xx); rejects
  * with the contract's error (AppError) otherwise.
  */
 export function uploadMultipart<T>(opts: {
@@ -23,7 +23,7 @@ export function uploadMultipart<T>(opts: {
     xhr.onload = () => {
       const body = xhr.response as (Record<string, unknown> & { error?: ErrorBody }) | null;
       const value = body?.[opts.key] as T | undefined;
-      if (xhr.status === 201 && value) resolve(value);
+      if (xhr.status >= 200 && xhr.status < 300 && value) resolve(value);
       else reject(AppError.fromBody(body?.error ?? { code: xhr.status === 413 ? 'payload_too_large' : 'internal', message: `Upload failed (${xhr.status})` }));
     };
     xhr.onerror = () => reject(new AppError('internal', 'Network error during upload'));

@@ -14,7 +14,17 @@ const DEFAULTS = (): SiteSettings => ({
   defaultChannelIds: [],
   maxUploadMB: Math.max(1, Math.floor(env.MAX_UPLOAD_BYTES / MiB)),
   retentionDays: null,
+  iconId: null,
 });
+
+/** The sizes the site's own icon is stored at (lib/services/site-icon.ts): favicon, Apple touch, manifest. */
+export const ICON_SIZES = [32, 180, 192, 512] as const;
+export type IconSize = (typeof ICON_SIZES)[number];
+
+/** Where a page or the manifest finds the site's icon at a size (null: no icon of its own, the Chattrix ones). */
+export function siteIconUrl(s: Pick<SiteSettings, 'iconId'>, size: IconSize): string | null {
+  return s.iconId ? `/api/v1/site/icon/${size}?v=${s.iconId.slice(-8)}` : null;
+}
 
 /** The settings in the database, each falling back to the environment's default. */
 export async function getSiteSettings(): Promise<SiteSettings> {
@@ -39,12 +49,17 @@ export const siteSettingsForRender = cache(getSiteSettings);
  * For page metadata and the manifest: the defaults when the database cannot answer (`next build` renders the
  * not-found page with no database).
  */
-export async function siteNameForPages(): Promise<string> {
+export async function siteForPages(): Promise<Pick<SiteSettings, 'siteName' | 'iconId'>> {
   try {
-    return (await siteSettingsForRender()).siteName;
+    const s = await siteSettingsForRender();
+    return { siteName: s.siteName, iconId: s.iconId };
   } catch {
-    return DEFAULTS().siteName;
+    return { siteName: DEFAULTS().siteName, iconId: null };
   }
+}
+
+export async function siteNameForPages(): Promise<string> {
+  return (await siteForPages()).siteName;
 }
 
 /** The upload limit in force: the admin's setting, never above MAX_UPLOAD_BYTES. */
@@ -55,5 +70,5 @@ export function effectiveUploadBytes(s: Pick<SiteSettings, 'maxUploadMB'>): numb
 /** The settings a client needs (`GET /api/v1/site`, the chat shell, the sign-in page). */
 export async function getPublicSite(): Promise<PublicSite> {
   const s = await siteSettingsForRender();
-  return { siteName: s.siteName, registration: s.registration, channelCreation: s.channelCreation, maxUploadBytes: effectiveUploadBytes(s), retentionDays: s.retentionDays };
+  return { siteName: s.siteName, registration: s.registration, channelCreation: s.channelCreation, maxUploadBytes: effectiveUploadBytes(s), retentionDays: s.retentionDays, iconUrl: siteIconUrl(s, 192) };
 }

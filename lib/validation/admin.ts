@@ -38,8 +38,11 @@ export const siteSettingsSchema = z.strictObject({
   /** Messages (and their files) older than this many days are deleted by a background job; null keeps them all. A
    * channel may have its own (conversations.retentionDays). */
   retentionDays: z.number().int().min(1).max(36500).nullable(),
+  /** The site's own icon (set with POST /admin/site-icon, not here); null: the Chattrix icons. */
+  iconId: z.string().nullable(),
 });
 export const updateSiteSettingsSchema = siteSettingsSchema
+  .omit({ iconId: true })
   .partial()
   .strict()
   .refine((v) => v.defaultChannelIds === undefined || new Set(v.defaultChannelIds).size === v.defaultChannelIds.length, {
@@ -55,6 +58,8 @@ export const publicSiteSchema = z.strictObject({
   maxUploadBytes: z.number().int(),
   /** Messages older than this many days are deleted (null: kept), unless a channel has its own period. */
   retentionDays: z.number().int().nullable(),
+  /** The site's own icon at 192 px (null: the Chattrix icons); /api/v1/site/icon/{32|180|192|512}. */
+  iconUrl: z.string().nullable(),
 });
 export type PublicSite = z.infer<typeof publicSiteSchema>;
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;

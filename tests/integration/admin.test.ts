@@ -5,6 +5,7 @@
  * a one-time password reset link works once; reports of messages and what an admin does with them; the overview
  * (people, messages per day, storage, sockets per node).
  */
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectError, connectSocket, createToken, credentialsCallback, login, nextEvent, registerUser, request, uniqueUsername, type TestUser } from '../helpers/api';
 import { freshDatabase, type FreshDatabase } from '../helpers/ops';
@@ -47,6 +48,8 @@ describe('permissions', () => {
       ['/reports', 'GET'],
       ['/audit', 'GET'],
       ['/overview', 'GET'],
+      ['/site-icon', 'POST'],
+      ['/site-icon', 'DELETE'],
       ['/reports/whatever1234', 'POST', { action: 'dismiss' }],
     ];
     for (const [path, method, body] of calls) {
@@ -287,7 +290,7 @@ describe('workspace settings', () => {
     // The public view of the settings needs no sign-in, and holds nothing else.
     const pub = await request(url(), '/api/v1/site');
     expect(pub.status).toBe(200);
-    expect(Object.keys(pub.body.site).sort()).toEqual(['channelCreation', 'maxUploadBytes', 'registration', 'retentionDays', 'siteName']);
+    expect(Object.keys(pub.body.site).sort()).toEqual(['channelCreation', 'iconUrl', 'maxUploadBytes', 'registration', 'retentionDays', 'siteName']);
 
     // The site name titles pages and names the installed app.
     expect((await set({ siteName: 'Acme Chat' })).body.settings.siteName).toBe('Acme Chat');
@@ -360,6 +363,56 @@ describe('workspace settings', () => {
     expect(audit.status).toBe(200);
     expect(audit.body.events.length).toBeGreaterThanOrEqual(5);
     expect(audit.body.events.every((e: { user: { id: string } | null; userId?: string }) => (e.user?.id ?? e.userId) === admin.id)).toBe(true);
+  });
+});
+
+describe('site icon', () => {
+  const uploadIcon = async (data: Buffer, name: string, token = admin.token) => {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(data)]), name);
+    const res = await fetch(new URL('/api/v1/admin/site-icon', url()), { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const pngOf = async (url: string) => {
+    const res = await fetch(new URL(url, server.url));
+    const bytes = Buffer.from(await res.arrayBuffer());
+    return { status: res.status, type: res.headers.get('content-type'), meta: res.status === 200 ? await sharp(bytes).metadata() : null };
+  };
+
+  it('an admin sets one (cut to a square at every size): the manifest, the pages and the public site use it; refused files change nothing; removed, the Chattrix icons are back', async () => {
+    const wide = await sharp({ create: { width: 900, height: 600, channels: 3, background: '#2f9e44' } }).jpeg().toBuffer();
+    expect((await uploadIcon(wide, 'icon.jpg', plain.token)).status).toBe(403);
+    const bad = await uploadIcon(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), 'icon.png');
+    expect([bad.status, bad.body.error.code]).toEqual([415, 'unsupported_media_type']);
+    expect((await request(url(), '/api/v1/site')).body.site.iconUrl).toBeNull();
+
+    const set = await uploadIcon(wide, 'icon.jpg');
+    expect(set.status).toBe(200);
+    expect(set.body.settings.iconId).toEqual(expect.any(String));
+    const site = (await request(url(), '/api/v1/site')).body.site;
+    expect(site.iconUrl).toMatch(/^\/api\/v1\/site\/icon\/192\?v=/);
+    for (const size of [32, 180, 192, 512]) {
+      const icon = await pngOf(site.iconUrl.replace('/192?', `/${size}?`));
+      expect([icon.status, icon.type, icon.meta?.format, icon.meta?.width, icon.meta?.height]).toEqual([200, 'image/png', 'png', size, size]);
+    }
+    expect((await pngOf('/api/v1/site/icon/64')).status).toBe(404);
+    const manifest = (await request(url(), '/manifest.webmanifest')).body;
+    expect(manifest.icons.map((i: { src: string; sizes: string }) => `${i.sizes} ${i.src.split('?')[0]}`)).toEqual(['192x192 /api/v1/site/icon/192', '512x512 /api/v1/site/icon/512']);
+    const page = await request(url(), '/login');
+    expect(page.text).toContain('/api/v1/site/icon/32?v=');
+    expect(page.text).toContain('/api/v1/site/icon/180?v=');
+
+    // A second icon replaces the first (a new URL); the first's files are gone.
+    const second = await uploadIcon(await sharp({ create: { width: 600, height: 600, channels: 4, background: '#e8590c' } }).png().toBuffer(), 'b.png');
+    expect(second.status).toBe(200);
+    const newUrl = (await request(url(), '/api/v1/site')).body.site.iconUrl;
+    expect(newUrl).not.toBe(site.iconUrl);
+
+    const removed = await adminCall('/site-icon', 'DELETE');
+    expect([removed.status, removed.body.settings.iconId]).toEqual([200, null]);
+    expect((await request(url(), '/api/v1/site')).body.site.iconUrl).toBeNull();
+    expect((await pngOf(newUrl)).status).toBe(404);
+    expect((await request(url(), '/manifest.webmanifest')).body.icons[0].src).toBe('/icons/icon-192.png');
   });
 });
 
