@@ -5,7 +5,13 @@
  *
  * Needs DATABASE_URL (a database to create `bench2_<random>` beside; dropped after) and REDIS_URL. Knobs:
  * BENCH_DURATION_S (10), BENCH_W1_MEMBERS (200), BENCH_W1_RATE (100), BENCH_W2_PAIRS (100), BENCH_W2_RATE (1000),
- * BENCH_ONLY (W1,W2), BENCH_MODES (1,2).
+ * BENCH_ONLY (W1,W2,STORM), BENCH_MODES (1,2), BENCH_STORM_SOCKETS (5000), BENCH_STORM_USERS (250),
+ * BENCH_STORM_CONCURRENCY (100).
+ *
+ * STORM: that many sockets (of that many people, several each) connect at once, then all disconnect, on one node or
+ * alternating between two. It reports the handshake times and the Redis commands per connect and per disconnect
+ * (INFO's total_commands_processed): presence counts are per node in Redis, so a connect costs the same few commands
+ * on two nodes as on one, never a round trip to every node.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -21,8 +27,11 @@ const cfg = {
   w1Rate: num('BENCH_W1_RATE', 100),
   w2Pairs: num('BENCH_W2_PAIRS', 100),
   w2Rate: num('BENCH_W2_RATE', 1000),
-  only: (process.env.BENCH_ONLY ?? 'W1,W2').split(','),
+  only: (process.env.BENCH_ONLY ?? 'W1,W2,STORM').split(','),
   modes: (process.env.BENCH_MODES ?? '1,2').split(',').map(Number),
+  stormSockets: num('BENCH_STORM_SOCKETS', 5000),
+  stormUsers: num('BENCH_STORM_USERS', 250),
+  stormConcurrency: num('BENCH_STORM_CONCURRENCY', 100),
 };
 const log = (...a: unknown[]) => console.error('[bench:cluster]', ...a);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -241,7 +250,13 @@ async function main() {
       const { conversation } = await api<{ conversation: { id: string } }>(A.url, 'POST', '/api/v1/conversations', { kind: 'direct', userId: y.id }, x.token);
       return { x, y, conv: conversation.id };
     });
+    const storm = cfg.only.includes('STORM') ? await createUsers(A.url, 's', cfg.stormUsers) : [];
     const machine = () => ({ load1: Math.round(loadavg()[0]! * 100) / 100, cores: 2 });
+    const { createClient } = await import('redis');
+    const redis = createClient({ url: redisUrl });
+    await redis.connect();
+    /** Commands Redis has processed so far (every node's, and this INFO itself). */
+    const redisCommands = async () => Number(/total_commands_processed:(\d+)/.exec(await redis.info('stats'))?.[1] ?? NaN);
 
     for (const mode of cfg.modes) {
       const nodeFor = (i: number) => (mode === 2 && i % 2 === 1 ? B : A);
@@ -322,7 +337,54 @@ async function main() {
         [...xs, ...ys].forEach((s) => s.close());
         await sleep(1000);
       }
+      if (storm.length) {
+        // Quiet first: heartbeats (every 5 s per node) are a few commands; measured over the same seconds below.
+        await sleep(2000);
+        const idleFrom = await redisCommands();
+        const idleStart = performance.now();
+        await sleep(5000);
+        const idlePerSecond = ((await redisCommands()) - idleFrom) / ((performance.now() - idleStart) / 1000);
+        const handshakes: number[] = [];
+        const before = await redisCommands();
+        const t0 = performance.now();
+        const sockets = await pool(Array.from({ length: cfg.stormSockets }, (_, i) => i), cfg.stormConcurrency, async (i) => {
+          const started = performance.now();
+          const s = await connect(nodeFor(i).url, storm[i % storm.length]!.token);
+          handshakes.push(performance.now() - started);
+          return s;
+        });
+        const connectSeconds = (performance.now() - t0) / 1000;
+        await sleep(1000); // the last connects' presence work
+        const afterConnect = await redisCommands();
+        const t1 = performance.now();
+        for (const s of sockets) s.close();
+        // Until the nodes have counted every disconnect (their presence work), then a second more.
+        await sleep(3000);
+        const afterDisconnect = await redisCommands();
+        const background = (seconds: number) => idlePerSecond * seconds;
+        const connectWindow = connectSeconds + 1;
+        const disconnectWindow = (performance.now() - t1) / 1000;
+        console.log(
+          JSON.stringify({
+            workload: 'STORM',
+            nodes: mode,
+            split: mode === 2 ? 'sockets alternate A/B' : 'all on A',
+            sockets: cfg.stormSockets,
+            people: storm.length,
+            concurrency: cfg.stormConcurrency,
+            connect_seconds: Math.round(connectSeconds * 10) / 10,
+            connects_per_s: Math.round(cfg.stormSockets / connectSeconds),
+            handshake_ms: percentiles(handshakes),
+            redis_commands_per_connect: Math.round(((afterConnect - before - background(connectWindow)) / cfg.stormSockets) * 100) / 100,
+            redis_commands_per_disconnect: Math.round(((afterDisconnect - afterConnect - background(disconnectWindow)) / cfg.stormSockets) * 100) / 100,
+            redis_idle_commands_per_s: Math.round(idlePerSecond * 10) / 10,
+            machine: machine(),
+          }),
+        );
+        await sleep(1000);
+      }
     }
+    await redis.quit();
   } finally {
     await Promise.all(nodes.map((n) => n.stop()));
     await admin.unsafe(`drop database if exists ${dbName} with (force)`).catch(() => {});
