@@ -1,5 +1,6 @@
 /**
- * Integrations end to end in Chromium (issue 14): Ana creates a bot in Settings (its token shown once), a channel,
+ * Integrations end to end in Chromium (issue 14): Ana creates a bot in Settings (its token shown once) and gives it a
+ * photo (and herself one), a channel,
  * and an incoming webhook in the channel's settings posting as that bot; a POST to the hook URL from outside (as
  * curl would) shows up live in her open channel, from the bot with the BOT mark and its card. Then she types `/` in
  * the composer, picks a command from the list with the keyboard and runs it; a command answer only she sees is
@@ -7,6 +8,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
+import sharp from 'sharp';
 import { ChatPage } from './pages/ChatPage';
 import { LoginPage } from './pages/LoginPage';
 import { expect, newPerson, registerViaApi, test } from './fixtures';
@@ -38,6 +40,19 @@ test('bots, an incoming webhook posting live with the BOT mark, and slash comman
   const botRow = bots.getByRole('list', { name: 'Your bots' }).getByRole('listitem').filter({ hasText: `@${botUsername}` });
   await expect(botRow).toContainText('CI Robot');
   await expect(botRow.getByText('BOT', { exact: true })).toBeVisible();
+  // The bot's photo, chosen from its row (a button: reachable by keyboard).
+  const png = await sharp({ create: { width: 96, height: 96, channels: 3, background: '#1971c2' } }).png().toBuffer();
+  const chooser = page.waitForEvent('filechooser');
+  await botRow.getByRole('button', { name: `Photo for ${botUsername}` }).focus();
+  await page.keyboard.press('Enter');
+  await (await chooser).setFiles({ name: 'bot.png', mimeType: 'image/png', buffer: png });
+  await expect(botRow.locator('img').first()).toHaveAttribute('src', /\/api\/v1\/users\/[^/]+\/avatar\?v=/);
+  // The person's own photo: "Change photo" is a button too.
+  const own = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Change photo' }).focus();
+  await page.keyboard.press('Enter');
+  await (await own).setFiles({ name: 'me.png', mimeType: 'image/png', buffer: png });
+  await expect(page.getByText('Photo updated.')).toBeVisible();
   const axe = await new AxeBuilder({ page }).include('section[aria-labelledby="bots-title"]').analyze();
   expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 
@@ -58,6 +73,13 @@ test('bots, an incoming webhook posting live with the BOT mark, and slash comman
   const hookUrl = (await hooks.getByTestId('webhook-url').textContent())!;
   expect(hookUrl).toMatch(/\/hooks\/[^/]+\/[^/]+$/);
   await expect(hooks.getByRole('list', { name: 'Incoming webhooks' })).toContainText('posts as CI Robot');
+  // Renamed in place (Escape cancels); the URL stays the same.
+  await hooks.getByRole('button', { name: 'Rename Build alerts' }).click();
+  await hooks.getByLabel('New name of Build alerts').press('Escape');
+  await hooks.getByRole('button', { name: 'Rename Build alerts' }).click();
+  await hooks.getByLabel('New name of Build alerts').fill('Build bot');
+  await hooks.getByRole('button', { name: 'Save' }).click();
+  await expect(hooks.getByRole('list', { name: 'Incoming webhooks' }).getByText('Build bot', { exact: true })).toBeVisible();
   await page.setViewportSize({ width: 360, height: 740 });
   await page.screenshot({ path: `${dir}/webhooks-settings-360-light.png`, fullPage: false });
   await page.setViewportSize({ width: 1280, height: 800 });
@@ -74,7 +96,7 @@ test('bots, an incoming webhook posting live with the BOT mark, and slash comman
   await expect(posted.getByRole('link', { name: '#7' })).toHaveAttribute('href', 'https://ci.example/7');
   await expect(posted.locator('strong', { hasText: 'passed' })).toBeVisible();
   await expect(posted.getByRole('region', { name: 'tests' })).toContainText('128 passed');
-  await expect(posted).toContainText('Build alerts');
+  await expect(posted).toContainText('Build bot');
 
   // Type `/`: the command list (a listbox the composer points at); keyboard to /shrug, Enter picks, Enter runs.
   await chat.composer.fill('/');

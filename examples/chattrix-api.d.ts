@@ -680,7 +680,8 @@ export interface paths {
         delete: operations["deleteConversationsByIdWebhooksByHookId"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Rename an incoming webhook, or change or clear its icon (its URL and bot stay) */
+        patch: operations["patchConversationsByIdWebhooksByHookId"];
         trace?: never;
     };
     "/conversations/{id}/webhooks/{hookId}/regenerate": {
@@ -6213,6 +6214,91 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchConversationsByIdWebhooksByHookId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                hookId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    iconUrl?: string | null;
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        webhook: {
+                            bot: components["schemas"]["UserRef"] | null;
+                            conversationId: string;
+                            createdAt: string;
+                            iconUrl: string | null;
+                            id: string;
+                            name: string;
+                            url?: string;
+                        };
+                    };
+                };
             };
             /** @description Bad request */
             400: {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { commandAnswerSchema, commandResultSchema, commandSchema, createCommandSchema, invokeCommandSchema, listedCommandSchema, updateCommandSchema } from './validation/commands';
-import { createWebhookSchema, incomingPayloadSchema, webhookSchema } from './validation/webhooks';
+import { createWebhookSchema, incomingPayloadSchema, updateWebhookSchema, webhookSchema } from './validation/webhooks';
 import { botSchema, createBotSchema, createBotTokenSchema, issuedTokenSchema, listBotsQuery, updateBotSchema } from './validation/bots';
 import {
   createScheduledSchema,
@@ -390,7 +390,10 @@ const paths: Record<string, Record<string, Op>> = {
       errors: [403],
     },
   },
-  '/conversations/{id}/webhooks/{hookId}': { delete: { summary: 'Delete an incoming webhook', ok: 204, errors: [403] } },
+  '/conversations/{id}/webhooks/{hookId}': {
+    patch: { summary: 'Rename an incoming webhook, or change or clear its icon (its URL and bot stay)', body: updateWebhookSchema, ok: 200, answer: wrap({ webhook: webhookSchema }), errors: [403] },
+    delete: { summary: 'Delete an incoming webhook', ok: 204, errors: [403] },
+  },
   '/conversations/{id}/webhooks/{hookId}/regenerate': {
     post: { summary: 'A new secret: the old URL answers 404 from now on; the new `url` is shown once', ok: 200, answer: wrap({ webhook: webhookSchema }), errors: [403] },
   },

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '@/lib/client/api';
+import { FormError } from '@/components/ui/FieldError';
 
 interface AuditEvent {
   id: string;
@@ -66,11 +67,7 @@ export function AuditSection() {
           </option>
         ))}
       </select>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <ul className="list" aria-label="Audit events" aria-busy={loading || undefined}>
         {events.map((e) => (
           <li key={e.id} className="row" data-testid="audit-event">

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
 import { AppError } from '@/lib/errors';
 import type { CommandDto } from '@/lib/validation/commands';
+import { FormError } from '@/components/ui/FieldError';
 
 /** Admin console → Slash commands: register `/name` with a URL, a description and a usage hint; see its signing secret. */
 export function CommandsAdmin() {
@@ -48,11 +49,7 @@ export function CommandsAdmin() {
         command&apos;s secret (<code>Chattrix-Signature</code>); the answer <code>{'{text, responseType}'}</code> is shown to the person or
         posted as the command&apos;s bot.
       </p>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       {notice && <p role="status">{notice}</p>}
       <form onSubmit={create} aria-label="Register a slash command">
         <div className="inline wrap">

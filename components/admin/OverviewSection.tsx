@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '@/lib/client/api';
 import type { AdminOverview } from '@/lib/validation/admin';
+import { FormError } from '@/components/ui/FieldError';
 
 const num = new Intl.NumberFormat('en');
 
@@ -132,11 +133,7 @@ export function OverviewSection() {
           Refresh
         </button>
       </div>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       {!data && loading && <p className="ov-loading">Loading…</p>}
       {data && (
         <>

@@ -11,6 +11,7 @@ import { useChatActions } from './ChatProvider';
 import { CreateChannelDialog } from './CreateChannelDialog';
 import { useCanCreateChannel } from './Site';
 import { relativeTime } from './format';
+import { FormError } from '@/components/ui/FieldError';
 
 /** The channel browser: search by name or topic, member count, last activity, joined or not, Join. */
 export function ChannelBrowser() {
@@ -77,11 +78,7 @@ export function ChannelBrowser() {
           Search channels
         </label>
         <input id="channel-search" type="search" placeholder="Search by name or topic" value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off" />
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         {channels === null ? (
           <p className="row-sub" role="status">
             Loading channels…

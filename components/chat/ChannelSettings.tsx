@@ -13,6 +13,7 @@ import { OutgoingWebhooks } from './OutgoingWebhooks';
 import { useSite } from './Site';
 import { UserPicker } from './UserPicker';
 import { WebhooksSettings } from './WebhooksSettings';
+import { FormError } from '@/components/ui/FieldError';
 
 /** A channel's settings: name, topic, description, archive (owners/admins), mute, members and roles, leave. */
 export function ChannelSettings({ conversation: c, meId, onClose }: { conversation: ConversationDto; meId: string; onClose: () => void }) {
@@ -55,11 +56,7 @@ export function ChannelSettings({ conversation: c, meId, onClose }: { conversati
           <X size={18} aria-hidden="true" />
         </button>
       </div>
-      {error && (
-        <p className="field-error pad" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} pad />
       {manage ? (
         <form className="pad" onSubmit={save}>
           <div className="field">

@@ -6,6 +6,7 @@ import { api } from '@/lib/client/api';
 import { AppError } from '@/lib/errors';
 import type { ConversationDto } from '@/lib/validation/dto';
 import { useChatActions } from './ChatProvider';
+import { FormError } from '@/components/ui/FieldError';
 
 /** "Create channel": name (unique ignoring case), topic, description, public or private. */
 export function CreateChannelDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -77,11 +78,7 @@ export function CreateChannelDialog({ open, onClose }: { open: boolean; onClose:
         <label className="switch">
           <input type="checkbox" checked={priv} onChange={(e) => setPriv(e.target.checked)} /> Private: only people added can see it
         </label>
-        {error && (
-          <p className="field-error" role="alert" id="new-channel-error">
-            {error}
-          </p>
-        )}
+        <FormError message={error} id="new-channel-error" />
         <div className="dialog-actions">
           <button type="button" className="btn btn-ghost" onClick={onClose}>
             Cancel

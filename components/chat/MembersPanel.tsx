@@ -15,6 +15,7 @@ import { OutgoingWebhooks } from './OutgoingWebhooks';
 import { StatusMarks } from './StatusMarks';
 import { NotifySelect } from './NotifySelect';
 import { UserPicker } from './UserPicker';
+import { FormError } from '@/components/ui/FieldError';
 
 type Role = 'owner' | 'admin' | 'member';
 
@@ -60,11 +61,7 @@ export function MembersPanel({ conversation, meId, onClose }: { conversation: Co
           <X size={18} />
         </button>
       </div>
-      {error && (
-        <p className="field-error pad" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} pad />
       {manage && (
         <form
           className="pad"

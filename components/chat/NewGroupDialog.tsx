@@ -6,6 +6,7 @@ import { createGroupAction } from '@/app/(chat)/settings/actions';
 import type { PublicUser } from '@/lib/validation/users';
 import { useChatActions } from './ChatProvider';
 import { UserPicker } from './UserPicker';
+import { FormError } from '@/components/ui/FieldError';
 
 export function NewGroupDialog({ open, onClose, meId }: { open: boolean; onClose: () => void; meId: string }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -61,11 +62,7 @@ export function NewGroupDialog({ open, onClose, meId }: { open: boolean; onClose
             ))}
           </ul>
         )}
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         <div className="dialog-actions">
           <button type="button" className="btn btn-ghost" onClick={onClose}>
             Cancel

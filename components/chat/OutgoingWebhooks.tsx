@@ -6,6 +6,7 @@ import { api } from '@/lib/client/api';
 import { AppError } from '@/lib/errors';
 import type { OutgoingWebhookDto, WebhookDeliveryDto } from '@/lib/validation/webhooks';
 import { BotSelect } from './BotSelect';
+import { FormError } from '@/components/ui/FieldError';
 
 type Scope = { kind: 'conversation'; id: string; memberIds: string[] } | { kind: 'bot'; id: string };
 interface BotRef {
@@ -84,11 +85,7 @@ export function OutgoingWebhooks({ scope }: { scope: Scope }) {
       <h3 className="section-title" id={`${prefix}-title`}>
         Outgoing webhooks
       </h3>
-      {error && (
-        <p className="field-error pad" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} pad />
       {secret && (
         <div className="pad" role="status">
           <p className="webhook-note">Signing secret (shown once; verify the Chattrix-Signature header with it):</p>

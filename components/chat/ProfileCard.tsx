@@ -11,6 +11,7 @@ import type { ConversationDto } from '@/lib/validation/dto';
 import type { PublicUser } from '@/lib/validation/users';
 import { useChatActions } from './ChatProvider';
 import { relativeTime } from './format';
+import { FormError } from '@/components/ui/FieldError';
 
 /** A person's card: who they are, whether they are around, and what you can do. */
 export function ProfileCard({ userId, meId, onClose }: { userId: string; meId: string; onClose: () => void }) {
@@ -63,11 +64,7 @@ export function ProfileCard({ userId, meId, onClose }: { userId: string; meId: s
             </div>
           </div>
           {user.bio && <p className="bio">{user.bio}</p>}
-          {error && (
-            <p className="field-error" role="alert">
-              {error}
-            </p>
-          )}
+          <FormError message={error} />
           <div className="dialog-actions">
             {user.id !== meId && (
               <>

@@ -10,6 +10,7 @@ import type { MessageActions } from './MessageItem';
 import { MessageList } from './MessageList';
 import { useThreadActions } from './ThreadEvents';
 import { broadcastNotice } from './broadcast';
+import { FormError } from '@/components/ui/FieldError';
 
 /** As under the timeline (ConversationView's typingText; not imported from there, which imports this panel). */
 function typingText(names: string[]): string {
@@ -128,11 +129,7 @@ export function ThreadPanel({
           <X size={18} aria-hidden="true" />
         </button>
       </div>
-      {error && (
-        <p className="field-error pad" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} pad />
       {missing ? (
         <p className="pad row-sub">This thread is not available.</p>
       ) : !t?.loaded ? (

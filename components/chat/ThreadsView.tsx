@@ -11,6 +11,7 @@ import type { MessageDto } from '@/lib/validation/dto';
 import { useChat } from './ChatProvider';
 import { plainExcerpt } from './MessageItem';
 import { relativeTime } from './format';
+import { FormError } from '@/components/ui/FieldError';
 
 interface ThreadItem {
   root: MessageDto;
@@ -55,11 +56,7 @@ export function ThreadsView() {
         <h1 className="grow">Threads</h1>
       </header>
       <div className="search-page">
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         {threads === null ? (
           <p className="row-sub" role="status">
             Loading threads…

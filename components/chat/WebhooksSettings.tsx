@@ -6,16 +6,19 @@ import { AppError } from '@/lib/errors';
 import type { BotDto } from '@/lib/validation/bots';
 import type { WebhookDto } from '@/lib/validation/webhooks';
 import { BotSelect } from './BotSelect';
+import { FormError } from '@/components/ui/FieldError';
 
 /**
  * A conversation's incoming webhooks (owners and admins): make one (a name, an optional icon URL, the bot it
- * posts as), see its URL once, regenerate it (the old URL stops working) or delete it.
+ * posts as), see its URL once, rename it, regenerate it (the old URL stops working) or delete it.
  */
 export function WebhooksSettings({ conversationId }: { conversationId: string }) {
   const [hooks, setHooks] = useState<WebhookDto[] | null>(null);
   const [bots, setBots] = useState<BotDto[]>([]);
   const [fresh, setFresh] = useState<{ name: string; url: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** The hook being renamed, and the name typed so far. */
+  const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
   const load = useCallback(async () => setHooks((await api<{ webhooks: WebhookDto[] }>(`/conversations/${conversationId}/webhooks`)).webhooks), [conversationId]);
   useEffect(() => {
     void load().catch(() => setHooks([]));
@@ -54,11 +57,7 @@ export function WebhooksSettings({ conversationId }: { conversationId: string })
       <h3 className="section-title" id={`hooks-${conversationId}`}>
         Incoming webhooks
       </h3>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       {bots.length === 0 ? (
         <p className="row-sub">
           A webhook posts as one of your bots: <a href="/settings#bots-title">create a bot in Settings</a> first.
@@ -86,12 +85,51 @@ export function WebhooksSettings({ conversationId }: { conversationId: string })
       )}
       <ul className="list" aria-label="Incoming webhooks">
         {hooks?.map((h) => (
-          <li key={h.id} className="row static">
-            <span className="row-main">
-              <span className="row-title">{h.name}</span>
-              <span className="row-sub">posts as {h.bot?.displayName ?? 'a deleted bot'}</span>
-            </span>
+          <li key={h.id} className="row static hook-row">
+            {renaming?.id === h.id ? (
+              <form
+                className="row-main inline wrap"
+                aria-label={`Rename ${h.name}`}
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  void run(async () => {
+                    await api(`/conversations/${conversationId}/webhooks/${h.id}`, { method: 'PATCH', body: { name: renaming.name } });
+                    setRenaming(null);
+                    await load();
+                  });
+                }}
+              >
+                <label className="sr-only" htmlFor={`hook-rename-${h.id}`}>
+                  New name of {h.name}
+                </label>
+                <input
+                  id={`hook-rename-${h.id}`}
+                  value={renaming.name}
+                  required
+                  maxLength={80}
+                  autoFocus
+                  onChange={(e) => setRenaming({ id: h.id, name: e.target.value })}
+                  onKeyDown={(e) => e.key === 'Escape' && setRenaming(null)}
+                />
+                <button className="btn btn-sm" type="submit">
+                  Save
+                </button>
+                <button className="btn btn-ghost btn-sm" type="button" onClick={() => setRenaming(null)}>
+                  Cancel
+                </button>
+              </form>
+            ) : (
+              <span className="row-main">
+                <span className="row-title">{h.name}</span>
+                <span className="row-sub">posts as {h.bot?.displayName ?? 'a deleted bot'}</span>
+              </span>
+            )}
+            {/* While renaming, the form has the row to itself (the panel is narrow). */}
+            {renaming?.id !== h.id && (
             <span className="row-flex">
+              <button type="button" className="btn btn-ghost btn-sm" onClick={() => setRenaming({ id: h.id, name: h.name })}>
+                Rename {h.name}
+              </button>
               <button
                 type="button"
                 className="btn btn-ghost btn-sm"
@@ -119,6 +157,7 @@ export function WebhooksSettings({ conversationId }: { conversationId: string })
                 Delete {h.name}
               </button>
             </span>
+            )}
           </li>
         ))}
       </ul>

@@ -1,18 +1,23 @@
 'use client';
 
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { Avatar } from '@/components/ui/Avatar';
 import { BotMark } from '@/components/ui/BotMark';
 import { api } from '@/lib/client/api';
+import { uploadMultipart } from '@/lib/client/upload';
 import type { BotDto } from '@/lib/validation/bots';
 import { OutgoingWebhooks } from '@/components/chat/OutgoingWebhooks';
+import { FormError } from '@/components/ui/FieldError';
 
-/** Settings → Bots: create bots, see a new token once, make more tokens, disable and delete (issue 14). */
+/** Settings → Bots: create bots, give them a photo, see a new token once, make more tokens, disable and delete (issue 14). */
 export function BotsSettings() {
   const [bots, setBots] = useState<BotDto[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [fresh, setFresh] = useState<{ bot: string; token: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  /** The file chooser for a bot's photo, and whose photo it is for. */
+  const photoInput = useRef<HTMLInputElement>(null);
+  const photoFor = useRef<BotDto | null>(null);
   const load = useCallback(async () => setBots((await api<{ bots: BotDto[] }>('/bots')).bots), []);
   useEffect(() => {
     void load().catch(() => setBots([]));
@@ -67,11 +72,7 @@ export function BotsSettings() {
           <label htmlFor="bot-description">Description (optional)</label>
           <input id="bot-description" name="description" maxLength={300} autoComplete="off" />
         </div>
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         <button className="btn" type="submit" disabled={busy}>
           Create bot
         </button>
@@ -81,6 +82,23 @@ export function BotsSettings() {
           Token for @{fresh.bot}. Copy it now, it is shown once: <code data-testid="bot-token">{fresh.token}</code>
         </div>
       )}
+      <input
+        ref={photoInput}
+        type="file"
+        accept="image/jpeg,image/png,image/gif,image/webp"
+        hidden
+        data-testid="bot-photo-input"
+        onChange={(e) => {
+          const file = e.currentTarget.files?.[0];
+          const bot = photoFor.current;
+          e.currentTarget.value = '';
+          if (!file || !bot) return;
+          void run(async () => {
+            await uploadMultipart<BotDto>({ path: `/api/v1/bots/${bot.id}/avatar`, method: 'PUT', file, key: 'bot' }).promise;
+            await load();
+          });
+        }}
+      />
       <ul className="list" aria-label="Your bots">
         {bots?.map((b) => (
           <li key={b.id} className="row static">
@@ -95,6 +113,17 @@ export function BotsSettings() {
               {b.description && <span className="row-sub">{b.description}</span>}
             </span>
             <span className="row-flex">
+              <button
+                type="button"
+                className="btn btn-ghost btn-sm"
+                disabled={busy}
+                onClick={() => {
+                  photoFor.current = b;
+                  photoInput.current?.click();
+                }}
+              >
+                Photo for {b.username}
+              </button>
               <button
                 type="button"
                 className="btn btn-ghost btn-sm"

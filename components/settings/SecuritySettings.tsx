@@ -7,6 +7,7 @@ import { api } from '@/lib/client/api';
 import { AppError } from '@/lib/errors';
 import { describeUserAgent } from '@/lib/user-agent';
 import type { SecurityEventDto, SessionDto } from '@/lib/validation/security';
+import { FormError } from '@/components/ui/FieldError';
 
 /** Settings → Security: signed-in devices, password, two-factor sign-in and recent security activity. */
 
@@ -33,11 +34,7 @@ function useAsync() {
 function Status({ error, notice, id }: { error: string | null; notice: string | null; id?: string }) {
   return (
     <>
-      {error && (
-        <p className="field-error" role="alert" id={id}>
-          {error}
-        </p>
-      )}
+      <FormError message={error} id={id} />
       {notice && (
         <p className="notice" role="status">
           {notice}

@@ -1,12 +1,13 @@
 'use client';
 
 import { ArrowLeft } from 'lucide-react';
-import { useActionState, useEffect, useState } from 'react';
+import { useActionState, useEffect, useRef, useState } from 'react';
 import { createTokenAction, updateProfileAction } from '@/app/(chat)/settings/actions';
 import { Avatar } from '@/components/ui/Avatar';
 import { ThemeSelect } from '@/components/ui/ThemeSelect';
 import { useChat, useChatActions } from '@/components/chat/ChatProvider';
 import { api } from '@/lib/client/api';
+import { uploadMultipart } from '@/lib/client/upload';
 import { currentSubscription, explainPushError, pushUnavailableReason, subscribePush, unsubscribePush } from '@/lib/client/push';
 import { AppError } from '@/lib/errors';
 import { SecuritySettings } from './SecuritySettings';
@@ -14,6 +15,7 @@ import { BotsSettings } from './BotsSettings';
 import { AttentionSettings } from './AttentionSettings';
 import type { Me } from '@/lib/validation/users';
 import { EmojiSettings } from './EmojiSettings';
+import { FormError } from '@/components/ui/FieldError';
 
 interface Token {
   id: string;
@@ -54,6 +56,7 @@ function Profile() {
   const [displayName, setDisplayName] = useState(me.displayName);
   const [bio, setBio] = useState(me.bio);
   const { error, notice, run } = useAsync();
+  const photoInput = useRef<HTMLInputElement>(null);
   const [profile, profileAction, profilePending] = useActionState(updateProfileAction, { ok: false, at: 0 });
   useEffect(() => {
     if (profile.ok && profile.data) store.set({ me: profile.data });
@@ -69,10 +72,12 @@ function Profile() {
           <strong>@{me.username}</strong>
           <div className="row-sub">{me.email ?? 'No e-mail'}</div>
           <div className="inline avatar-actions">
-            <label className="btn btn-ghost btn-sm" htmlFor="s-avatar">
+            {/* A button (a label is not reachable by keyboard) that opens the hidden file chooser. */}
+            <button type="button" className="btn btn-ghost btn-sm" onClick={() => photoInput.current?.click()}>
               Change photo
-            </label>
+            </button>
             <input
+              ref={photoInput}
               id="s-avatar"
               type="file"
               accept="image/jpeg,image/png,image/gif,image/webp"
@@ -82,12 +87,8 @@ function Profile() {
                 e.target.value = '';
                 if (!file) return;
                 void run(async () => {
-                  const form = new FormData();
-                  form.append('file', file, file.name);
-                  const res = await fetch('/api/v1/me/avatar', { method: 'PUT', body: form });
-                  const body = (await res.json()) as { user?: Me; error?: { code: string; message: string } };
-                  if (!res.ok || !body.user) throw new AppError((body.error?.code as 'bad_request') ?? 'internal', body.error?.message ?? 'Upload failed');
-                  store.set({ me: body.user });
+                  const user = await uploadMultipart<Me>({ path: '/api/v1/me/avatar', method: 'PUT', file, key: 'user' }).promise;
+                  store.set({ me: user });
                   return 'Photo updated.';
                 });
               }}
@@ -151,11 +152,7 @@ function Profile() {
             </p>
           )}
         </div>
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         {!profile.ok && profile.at > 0 && !profile.fieldErrors?.displayName && !profile.fieldErrors?.bio && profile.message && (
           <p className="field-error" role="alert">
             {profile.message}
@@ -213,11 +210,7 @@ function Notifications() {
           Notify me of new messages when Chattrix is not on screen
         </label>
       )}
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       {notice && <p role="status">{notice}</p>}
     </section>
   );
@@ -405,11 +398,7 @@ function Account() {
           <label htmlFor="del-pass">Password, to delete your account</label>
           <input id="del-pass" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </div>
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         <button className="btn btn-danger" type="submit" disabled={!password}>
           Delete my account
         </button>

@@ -16,3 +16,13 @@ export function FieldError({ error, field, idBase }: { error: FieldErrorState; f
     </p>
   );
 }
+
+/** A form's (or a panel's) error as a whole, not one field's: announced at once (role alert); nothing when none. */
+export function FormError({ message, id, pad }: { message: string | null | undefined; id?: string; pad?: boolean }) {
+  if (!message) return null;
+  return (
+    <p className={pad ? 'field-error pad' : 'field-error'} role="alert" id={id}>
+      {message}
+    </p>
+  );
+}

@@ -27,6 +27,11 @@ export async function listWebhooks({ conversationId }: { conversationId: string 
     .orderBy(asc(incomingWebhooks.createdAt), asc(incomingWebhooks.id));
 }
 
+export async function updateWebhook({ id, patch }: { id: string; patch: { name?: string; iconUrl?: string | null } }, ex: Executor = getDb()) {
+  const [row] = await ex.update(incomingWebhooks).set(patch).where(eq(incomingWebhooks.id, id)).returning();
+  return row;
+}
+
 export async function setWebhookSecret({ id, secretHash }: { id: string; secretHash: string }, ex: Executor = getDb()) {
   const [row] = await ex.update(incomingWebhooks).set({ secretHash }).where(eq(incomingWebhooks.id, id)).returning();
   return row;

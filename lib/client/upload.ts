@@ -8,6 +8,8 @@ import type { AttachmentDto } from '../validation/dto';
  */
 export function uploadMultipart<T>(opts: {
   path: string;
+  /** POST by default; PUT where the file replaces one (avatars). */
+  method?: 'POST' | 'PUT';
   file: File;
   key: string;
   fields?: Record<string, string>;
@@ -15,7 +17,7 @@ export function uploadMultipart<T>(opts: {
 }): { promise: Promise<T>; cancel: () => void } {
   const xhr = new XMLHttpRequest();
   const promise = new Promise<T>((resolve, reject) => {
-    xhr.open('POST', opts.path);
+    xhr.open(opts.method ?? 'POST', opts.path);
     xhr.responseType = 'json';
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) opts.onProgress?.(e.loaded / e.total);

@@ -87,6 +87,14 @@ export async function regenerateWebhook(actor: Actor, conversationId: string, id
   return toDto(hook, row.bot, hookUrl(origin, id, secret));
 }
 
+/** A new name or icon; the URL (and its secret) and the bot stay. */
+export async function updateWebhook(actor: Actor, conversationId: string, id: string, patch: { name?: string; iconUrl?: string | null }): Promise<WebhookDto> {
+  const row = await requireHookOf(actor, conversationId, id);
+  const hook = await wq.updateWebhook({ id, patch });
+  if (!hook) throw new AppError('not_found', 'No such webhook');
+  return toDto(hook, row.bot);
+}
+
 export async function deleteWebhook(actor: Actor, conversationId: string, id: string): Promise<void> {
   await requireHookOf(actor, conversationId, id);
   await wq.deleteWebhook({ id, conversationId });

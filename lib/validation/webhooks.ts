@@ -16,6 +16,11 @@ export const createWebhookSchema = z.strictObject({
   iconUrl: httpsUrl.optional(),
 });
 
+/** Rename a hook, or change or clear its icon; its URL and bot stay. */
+export const updateWebhookSchema = z
+  .strictObject({ name: trimmed(1, 80).optional(), iconUrl: httpsUrl.nullable().optional() })
+  .refine((v) => v.name !== undefined || v.iconUrl !== undefined, { message: 'Give a name or an icon URL' });
+
 export const webhookSchema = z.object({
   id: z.string(),
   conversationId: z.string(),

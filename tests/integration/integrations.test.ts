@@ -248,6 +248,26 @@ describe('incoming webhooks', () => {
     expect(history.body.messages.filter((m: { body: string }) => m.body === 'once only')).toHaveLength(2);
   });
 
+  it('rename: the same URL posts under the new name and icon; the icon can be cleared; others 403, bad input 400', async () => {
+    const path = `/conversations/${channelId}/webhooks/${hookId}`;
+    const renamed = await api(path, { method: 'PATCH', token: ana.token, body: { name: 'Deploys', iconUrl: 'https://example.com/deploy.png' } });
+    expect(renamed.status, renamed.text).toBe(200);
+    expect(renamed.body.webhook).toMatchObject({ id: hookId, name: 'Deploys', iconUrl: 'https://example.com/deploy.png' });
+    expect(renamed.body.webhook.url).toBeUndefined();
+    const posted = await hookPost(hookUrl, { text: 'after the rename' });
+    expect(posted.status, posted.text).toBe(201);
+    expect(posted.body.message.integration).toMatchObject({ username: 'Deploys', iconUrl: 'https://example.com/deploy.png' });
+    const cleared = await api(path, { method: 'PATCH', token: ana.token, body: { iconUrl: null } });
+    expect([cleared.body.webhook.name, cleared.body.webhook.iconUrl]).toEqual(['Deploys', null]);
+    expectError(await api(path, { method: 'PATCH', token: ben.token, body: { name: 'mine now' } }), 'forbidden');
+    expectError(await api(path, { method: 'PATCH', token: admin.token, body: { name: 'mine now' } }), 'not_found');
+    for (const body of [{}, { name: '' }, { name: 'x'.repeat(81) }, { iconUrl: 'javascript:alert(1)' }, { botId }]) {
+      expectError(await api(path, { method: 'PATCH', token: ana.token, body }), 'bad_request');
+    }
+    expectError(await api(`/conversations/${channelId}/webhooks/nosuchhook1234`, { method: 'PATCH', token: ana.token, body: { name: 'x' } }), 'not_found');
+    expect((await api(`/conversations/${channelId}/webhooks`, { token: ana.token })).body.webhooks.map((h: { name: string }) => h.name)).toEqual(['Deploys']);
+  });
+
   it('regenerate: the old URL stops working at once; delete removes the hook', async () => {
     const res = await api(`/conversations/${channelId}/webhooks/${hookId}/regenerate`, { method: 'POST', token: ana.token });
     expect(res.status, res.text).toBe(200);

@@ -12,6 +12,7 @@ import { useChat } from '../ChatProvider';
 import { plainExcerpt } from '../MessageItem';
 import { useRealtime } from '../Realtime';
 import { formatWhen, toLocalInput } from './SendLater';
+import { FormError } from '@/components/ui/FieldError';
 
 /** Every draft (newest first) and every message waiting to be sent later, with send now, edit and cancel. */
 export function DraftsView() {
@@ -61,11 +62,7 @@ export function DraftsView() {
         <h1 className="grow">Drafts and scheduled</h1>
       </header>
       <div className="search-page">
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         <section aria-labelledby="drafts-title">
           <h2 id="drafts-title" className="section-title">
             Drafts

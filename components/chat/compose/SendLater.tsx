@@ -6,6 +6,7 @@ import { api } from '@/lib/client/api';
 import { AppError } from '@/lib/errors';
 import type { ScheduledDto } from '@/lib/validation/compose';
 import { ComposerPopover } from './ComposerPopover';
+import { FormError } from '@/components/ui/FieldError';
 
 /** `yyyy-MM-ddTHH:mm:ss` in the browser's time zone (what a datetime-local input takes). */
 export function toLocalInput(d: Date): string {
@@ -85,11 +86,7 @@ export function SendLater(p: { conversationId: string; threadId?: string; body: 
               Schedule
             </button>
           </div>
-          {error && (
-            <p className="field-error" role="alert">
-              {error}
-            </p>
-          )}
+          <FormError message={error} />
         </>
       )}
     </ComposerPopover>
