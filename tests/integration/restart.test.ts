@@ -40,7 +40,7 @@ interface Outgoing {
 }
 
 const TOTAL = 40;
-/** The server is killed right after this message is emitted, before its ack can come back. */
+/** This message is in flight at the crash: the server is frozen (SIGSTOP) just before it is sent, then killed. */
 const KILL_AT = 16;
 
 it('a crash mid-stream loses nothing and duplicates nothing: unacked messages are retried with their clientId and stored once, in order', async () => {
@@ -103,6 +103,9 @@ it('a crash mid-stream loses nothing and duplicates nothing: unacked messages ar
       const killedAtSend = run.killed;
       // While disconnected, socket.io-client buffers the emit and sends it on reconnect; if the ack does not come in
       // time the same message is emitted again (same clientId), so several copies may reach the server at once.
+      // Frozen first, so the first server receives this message but can never acknowledge it (a server killed only
+      // after the emit could still answer before the SIGKILL lands, and the message would not be in flight).
+      if (n === KILL_AT && msg.attempts === 1) server!.child.kill('SIGSTOP');
       const pending = socket.timeout(2_000).emitWithAck('message:send', { conversationId, body: msg.body, clientId: msg.clientId });
       if (n === KILL_AT && msg.attempts === 1) restart = crashAndRestart();
       let res;
