@@ -18,6 +18,34 @@ export interface ReceivedFile {
 }
 
 const MULTIPART_OVERHEAD = 64 * 1024;
+/** A refused body of a declared length at most this far past the limit is read to its end (and thrown away) before
+ * the refusal is sent, so that a client still sending it reads the 413 instead of a reset connection (the server
+ * closing mid-upload is a network error to fetch). Longer or chunked bodies are cut off at once. */
+const LINGER_BYTES = 8 * 1024 * 1024;
+const LINGER_MS = 15_000;
+
+/** Reads what is left of `source` and throws it away: until it ends, `maxBytes` more have come, or `LINGER_MS`. */
+function discardRest(source: Readable, maxBytes: number): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = () => {
+      clearTimeout(timer);
+      source.off('data', onData);
+      if (!source.readableEnded) source.destroy();
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > maxBytes) done();
+    };
+    const timer = setTimeout(done, LINGER_MS);
+    source.on('data', onData);
+    source.once('end', done);
+    source.once('error', done);
+    source.once('close', done);
+    source.resume();
+  });
+}
 
 /**
  * Streams the single `file` part of a multipart request to a temporary file, counting bytes as they come: past
@@ -27,7 +55,13 @@ export async function receiveFile(req: Request, maxBytes = env.MAX_UPLOAD_BYTES)
   const type = req.headers.get('content-type') ?? '';
   if (!/^multipart\/form-data\b/i.test(type)) throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data in a field named "file"');
   const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > maxBytes + MULTIPART_OVERHEAD) throw new AppError('payload_too_large', `Files can be at most ${Math.floor(maxBytes / 1048576)} MB`);
+  const tooLarge = () => new AppError('payload_too_large', `Files can be at most ${Math.floor(maxBytes / 1048576)} MB`);
+  if (declared > maxBytes + MULTIPART_OVERHEAD) {
+    if (req.body && declared <= maxBytes + MULTIPART_OVERHEAD + LINGER_BYTES) {
+      await discardRest(Readable.fromWeb(req.body as unknown as WebReadableStream), LINGER_BYTES + MULTIPART_OVERHEAD);
+    }
+    throw tooLarge();
+  }
   if (!req.body) throw new AppError('bad_request', 'No file was sent');
 
   const tmpDir = path.resolve(env.DATA_DIR, 'uploads', 'tmp');
@@ -53,8 +87,11 @@ export async function receiveFile(req: Request, maxBytes = env.MAX_UPLOAD_BYTES)
     const fail = (e: AppError) => {
       if (settled) return;
       settled = true;
-      source.destroy();
-      void rm(tmpPath, { force: true }).finally(() => reject(e));
+      source.unpipe(busboy);
+      // A declared length passed the check above, so what is left is at most the multipart overhead: read it, so
+      // the client gets the answer. A chunked body could go on for ever: cut off.
+      const drained = declared > 0 && !source.destroyed ? discardRest(source, MULTIPART_OVERHEAD) : (source.destroy(), Promise.resolve());
+      void Promise.all([drained, rm(tmpPath, { force: true })]).finally(() => reject(e));
     };
 
     busboy.on('field', (name, value) => {
@@ -73,7 +110,7 @@ export async function receiveFile(req: Request, maxBytes = env.MAX_UPLOAD_BYTES)
       });
       stream.on('limit', () => {
         out.destroy();
-        fail(new AppError('payload_too_large', `Files can be at most ${Math.floor(maxBytes / 1048576)} MB`));
+        fail(tooLarge());
       });
       writing = new Promise((res, rej) => {
         out.on('finish', () =>

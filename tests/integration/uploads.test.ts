@@ -402,6 +402,51 @@ describe('refused uploads leave nothing behind', () => {
     await uploadOk(ana, 'after.txt', txt());
   });
 
+  /**
+   * A client that says how much it sends (fetch does) and sends slowly: the server reads the refused body to its end
+   * before answering, so the client reads a 413 rather than a reset connection (which fetch reports as "fetch
+   * failed"). Both the early refusal (a declared length past the limit) and the one found while streaming.
+   */
+  for (const [label, fileBytes] of [['declared past the limit', MAX + MAX / 2], ['one byte past the limit, found while streaming', MAX + 1]] as const) {
+    it(`a slow upload ${label} gets its 413, not a reset connection`, async () => {
+      const boundary = `----chattrix${randomBytes(8).toString('hex')}`;
+      const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="slow.txt"\r\nContent-Type: text/plain\r\n\r\n`);
+      const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+      const body = Buffer.concat([head, Buffer.alloc(fileBytes, 'a'), tail]);
+      const before = filesOnDisk();
+      let at = 0;
+      const result = await new Promise<{ status: number; body: string; sentWhenAnswered: number }>((resolve, reject) => {
+        const req = httpRequest(new URL('/api/v1/uploads', url()), {
+          method: 'POST',
+          headers: { authorization: `Bearer ${ana.token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(body.length) },
+        });
+        req.on('response', (res) => {
+          const sentWhenAnswered = at;
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, sentWhenAnswered }));
+        });
+        req.on('error', reject);
+        // 64 KiB every 5 ms: still sending well after the server knows the answer.
+        const step = () => {
+          const next = Math.min(at + 64 * 1024, body.length);
+          req.write(body.subarray(at, next));
+          at = next;
+          if (at < body.length) setTimeout(step, 5);
+          else req.end();
+        };
+        step();
+      });
+      expect(result.status, result.body).toBe(413);
+      expect(JSON.parse(result.body)).toMatchObject({ error: { code: 'payload_too_large', message: 'Files can be at most 1 MB' } });
+      // Answered once the whole body was in: the connection was never closed under a client still sending.
+      expect(result.sentWhenAnswered).toBe(body.length);
+      await eventually(() => tmpFiles().length === 0, 'removing the partial temp file');
+      expect(filesOnDisk()).toEqual(before);
+    });
+  }
+
   it('an upload the client abandons halfway (the Cancel button) leaves no temp file', async () => {
     const boundary = `----chattrix${randomBytes(8).toString('hex')}`;
     const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="cancelled.txt"\r\nContent-Type: text/plain\r\n\r\n`);
