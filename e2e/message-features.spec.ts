@@ -71,8 +71,8 @@ async function filler(request: APIRequestContext, conversationId: string, n = 11
   }
 }
 
-async function open(browser: Browser, who: Account) {
-  const context = await browser.newContext({ storageState: who.state, viewport: { width: 1100, height: 760 } });
+async function open(browser: Browser, who: Account, opts: { serviceWorkers?: 'allow' | 'block' } = {}) {
+  const context = await browser.newContext({ storageState: who.state, viewport: { width: 1100, height: 760 }, ...opts });
   const page = await context.newPage();
   return { context, page, view: new ConversationView(page), chat: new ChatPage(page) };
 }
@@ -127,6 +127,43 @@ test('edit (Up arrow, Enter, Esc) and delete, seen live by the other person', as
     await expect(v.byId(id)).not.toContainText('Hello world');
   }
   await a.context.close();
+  await b.context.close();
+});
+
+test('an edit and a deletion that land while a page of history is on its way are not undone by that page', async ({ browser, request }) => {
+  const g = await group(request, 'Page in flight');
+  const edited = await post(request, ana, g, 'Version one');
+  const deleted = await post(request, ana, g, 'Soon gone');
+  // No service worker: the page's own requests are the ones held below (a worker's fetch would pass by the route).
+  const b = await open(browser, ben, { serviceWorkers: 'block' });
+  const frames: string[] = [];
+  b.page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => frames.push(String(payload))));
+  await b.chat.goto();
+  await b.chat.expectSignedInAs(ben);
+  // The first page of the conversation is read from the server at once but handed to the page only when released:
+  // a snapshot from before the changes below, arriving after them.
+  let fetched!: () => void;
+  const wasFetched = new Promise<void>((resolve) => (fetched = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await b.page.route(`**/api/v1/conversations/${g}/messages?limit=*`, async (route) => {
+    const response = await route.fetch();
+    fetched();
+    await released;
+    await route.fulfill({ response });
+  });
+  await b.chat.conversationRow(g).click();
+  await wasFetched;
+  // Ana edits one message and deletes the other; Ben's socket hears both while his page is held.
+  await api(request, ana, 'PATCH', `/messages/${edited}`, { body: 'Version two' });
+  await api(request, ana, 'DELETE', `/messages/${deleted}`);
+  const heard = (event: string, id: string) => frames.some((f) => f.includes(`"${event}"`) && f.includes(id));
+  await expect.poll(() => heard('message:updated', edited) && heard('message:deleted', deleted)).toBe(true);
+  release();
+  await expect(b.view.byId(edited)).toContainText('Version two');
+  await expect(b.view.byId(edited)).toContainText('edited');
+  await expect(b.view.byId(deleted)).toContainText('Message deleted');
+  await expect(b.view.byId(deleted)).not.toContainText('Soon gone');
   await b.context.close();
 });
 

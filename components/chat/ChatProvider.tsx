@@ -6,7 +6,7 @@ import type { ClientToServerEvents, PresenceDto } from '@/lib/realtime/contract'
 import { api } from '@/lib/client/api';
 import { fillGap, hasGap, type FetchAfter } from '@/lib/client/gap';
 import { idbGet, idbSet, keepPageOffline, userDataErased } from '@/lib/client/idb';
-import { mergeMessages, sortConversations, Store, type ChatState, type OutboxItem } from '@/lib/client/store';
+import { fetchStamp, markDeleted, markLive, mergeMessages, tombstone, sortConversations, Store, type ChatState, type OutboxItem } from '@/lib/client/store';
 import { dropSent, mergeThreadReplies } from '@/lib/client/threads';
 import type { AttachmentDto, ConversationDto, MessageDto } from '@/lib/validation/dto';
 import type { Me } from '@/lib/validation/users';
@@ -117,7 +117,7 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
 
   /** A stored message arrived (live event, ack or catch-up). */
   const receive = useCallback(
-    (all: MessageDto[], opts: { live?: boolean } = {}) => {
+    (all: MessageDto[], opts: { live?: boolean; fetchedAt?: number } = {}) => {
       if (all.length === 0) return;
       // Thread replies go to their thread; only those also sent to the channel join the timeline too.
       const replies = all.filter((m) => m.threadId);
@@ -136,8 +136,8 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
           const cur = messages[cid];
           // Kept even before the first page arrives (openConversation merges them), so nothing is dropped.
           messages[cid] = cur
-            ? { ...cur, items: mergeMessages(cur.items, list) }
-            : { items: mergeMessages([], list), hasMore: true, loaded: false, loadingOlder: false };
+            ? { ...cur, items: mergeMessages(cur.items, list, opts.fetchedAt) }
+            : { items: mergeMessages([], list, opts.fetchedAt), hasMore: true, loaded: false, loadingOlder: false };
           if (conversations) {
             const newest = list.reduce((a, b) => (b.seq > a.seq ? b : a));
             conversations = conversations.map((c) => {
@@ -191,6 +191,7 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
       void keepPageOffline(`/c/${id}`);
       const cur = store.get().messages[id];
       if (cur?.loaded) return;
+      const fetchedAt = fetchStamp();
       const page = await api<{ messages: MessageDto[]; hasMore: boolean }>(`/conversations/${id}/messages?limit=${FIRST_PAGE}`);
       store.set((s) => ({
         messages: {
@@ -200,6 +201,7 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
             items: mergeMessages(
               (s.messages[id]?.items ?? []).filter((m) => !page.hasMore || !page.messages[0] || m.seq >= page.messages[0].seq),
               page.messages,
+              fetchedAt,
             ),
             hasMore: page.hasMore,
             loaded: true,
@@ -218,11 +220,12 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
       const oldest = cur.items[0];
       store.set((s) => ({ messages: { ...s.messages, [id]: { ...s.messages[id]!, loadingOlder: true } } }));
       try {
+        const fetchedAt = fetchStamp();
         const page = await api<{ messages: MessageDto[]; hasMore: boolean }>(
           `/conversations/${id}/messages?limit=${PAGE}${oldest ? `&before=${oldest.id}` : ''}`,
         );
         store.set((s) => ({
-          messages: { ...s.messages, [id]: { ...s.messages[id]!, items: mergeMessages(s.messages[id]!.items, page.messages), hasMore: page.hasMore, loadingOlder: false } },
+          messages: { ...s.messages, [id]: { ...s.messages[id]!, items: mergeMessages(s.messages[id]!.items, page.messages, fetchedAt), hasMore: page.hasMore, loadingOlder: false } },
         }));
       } catch (e) {
         store.set((s) => ({ messages: { ...s.messages, [id]: { ...s.messages[id]!, loadingOlder: false } } }));
@@ -241,13 +244,14 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
         for (let i = 0; i < 50; i++) {
           const items = store.get().messages[id]?.items ?? [];
           const newest = items[items.length - 1];
+          const fetchedAt = fetchStamp();
           const page = await api<{ messages: MessageDto[]; hasMore: boolean }>(
             `/conversations/${id}/messages?limit=100${newest ? `&after=${newest.id}` : ''}`,
           ).catch((e: unknown) => {
             if (e instanceof AppError && e.code === 'not_found') return { messages: [], hasMore: false };
             throw e;
           });
-          receive(page.messages);
+          receive(page.messages, { fetchedAt });
           if (!page.hasMore) break;
         }
       }),
@@ -497,7 +501,8 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
       scheduleWarm();
     };
     const onUpdated = ({ message }: { message: MessageDto }) => receive([message]);
-    const patchMessage = (conversationId: string, messageId: string, patch: (m: MessageDto) => MessageDto) =>
+    const patchMessage = (conversationId: string, messageId: string, patch: (m: MessageDto) => MessageDto) => {
+      markLive([messageId]);
       store.set((s) => {
         const cur = s.messages[conversationId];
         const conversations = s.conversations?.map((c) =>
@@ -509,17 +514,11 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
           messages: { ...s.messages, [conversationId]: { ...cur, items: cur.items.map((m) => (m.id === messageId ? patch(m) : m)) } },
         };
       });
-    const onDeleted = ({ conversationId, messageId }: { conversationId: string; messageId: string }) =>
-      patchMessage(conversationId, messageId, (m) => ({
-        ...m,
-        body: '',
-        attachments: [],
-        reactions: [],
-        mentions: [],
-        replyTo: null,
-        pinnedAt: null,
-        deletedAt: new Date().toISOString(),
-      }));
+    };
+    const onDeleted = ({ conversationId, messageId }: { conversationId: string; messageId: string }) => {
+      const at = markDeleted(messageId);
+      patchMessage(conversationId, messageId, (m) => tombstone(m, at));
+    };
     const onReactions = ({ conversationId, messageId, reactions }: { conversationId: string; messageId: string; reactions: MessageDto['reactions'] }) =>
       patchMessage(conversationId, messageId, (m) => ({ ...m, reactions }));
     const onTyping = ({ conversationId: cid, userId, displayName, isTyping, threadId }: { conversationId: string; userId: string; displayName: string; isTyping: boolean; threadId?: string }) => {

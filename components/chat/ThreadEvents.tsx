@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useMemo } from 'react';
 import { api } from '@/lib/client/api';
-import { mergeMessages } from '@/lib/client/store';
+import { fetchStamp, markDeleted, markLive, mergeMessages, tombstone } from '@/lib/client/store';
 import { emptySummary, patchRoot } from '@/lib/client/threads';
 import { AppError } from '@/lib/errors';
 import type { MessageDto, ThreadSummaryDto } from '@/lib/validation/dto';
@@ -44,14 +44,15 @@ export function ThreadEvents() {
       }));
     const onDeleted = ({ messageId }: { conversationId: string; messageId: string }) =>
       store.set((s) => {
+        const at = markDeleted(messageId);
         let changed = false;
         const threads = { ...s.threads };
         for (const [rootId, t] of Object.entries(s.threads)) {
           if (t.root?.id === messageId) {
-            threads[rootId] = { ...t, root: { ...t.root, body: '', attachments: [], reactions: [], deletedAt: new Date().toISOString() } };
+            threads[rootId] = { ...t, root: tombstone(t.root, at) };
             changed = true;
           } else if (t.items.some((m) => m.id === messageId)) {
-            threads[rootId] = { ...t, items: t.items.map((m) => (m.id === messageId ? { ...m, body: '', attachments: [], reactions: [], mentions: [], deletedAt: new Date().toISOString() } : m)) };
+            threads[rootId] = { ...t, items: t.items.map((m) => (m.id === messageId ? tombstone(m, at) : m)) };
             changed = true;
           }
         }
@@ -59,6 +60,7 @@ export function ThreadEvents() {
       });
     const onReactions = ({ messageId, reactions }: { conversationId: string; messageId: string; reactions: MessageDto['reactions'] }) =>
       store.set((s) => {
+        markLive([messageId]);
         const entry = Object.entries(s.threads).find(([, t]) => t.items.some((m) => m.id === messageId));
         if (!entry) return {};
         const [rootId, t] = entry;
@@ -71,8 +73,9 @@ export function ThreadEvents() {
         for (const [rootId, t] of Object.entries(store.get().threads)) {
           if (!t.loaded) continue;
           const newest = t.items[t.items.length - 1];
+          const fetchedAt = fetchStamp();
           const more = await api<ThreadPage>(`/messages/${rootId}/thread?limit=100${newest ? `&after=${newest.id}` : ''}`);
-          store.set((s) => ({ threads: { ...s.threads, [rootId]: { ...s.threads[rootId]!, root: more.root, items: mergeMessages(s.threads[rootId]!.items, more.messages) } } }));
+          store.set((s) => ({ threads: { ...s.threads, [rootId]: { ...s.threads[rootId]!, root: more.root, items: mergeMessages(s.threads[rootId]!.items, more.messages, fetchedAt) } } }));
         }
       } catch {
         /* offline or restarting: the next connect tries again */
@@ -105,6 +108,7 @@ export function useThreadActions() {
     async (rootId: string, around?: string) => {
       const cur = store.get().threads[rootId];
       if (cur?.loaded && !around) return;
+      const fetchedAt = fetchStamp();
       const page = await api<ThreadPage>(`/messages/${rootId}/thread?limit=${PAGE}${around ? `&around=${around}` : ''}`);
       store.set((s) => ({
         threads: {
@@ -115,6 +119,7 @@ export function useThreadActions() {
             items: mergeMessages(
               (s.threads[rootId]?.items ?? []).filter((m) => !page.hasMore || !page.messages[0] || m.seq >= page.messages[0].seq),
               page.messages,
+              fetchedAt,
             ),
             hasMore: page.hasMore,
             loaded: true,
@@ -133,9 +138,10 @@ export function useThreadActions() {
       const oldest = cur.items[0];
       store.set((s) => ({ threads: { ...s.threads, [rootId]: { ...s.threads[rootId]!, loadingOlder: true } } }));
       try {
+        const fetchedAt = fetchStamp();
         const page = await api<ThreadPage>(`/messages/${rootId}/thread?limit=${PAGE}${oldest ? `&before=${oldest.id}` : ''}`);
         store.set((s) => ({
-          threads: { ...s.threads, [rootId]: { ...s.threads[rootId]!, items: mergeMessages(s.threads[rootId]!.items, page.messages), hasMore: page.hasMore, loadingOlder: false } },
+          threads: { ...s.threads, [rootId]: { ...s.threads[rootId]!, items: mergeMessages(s.threads[rootId]!.items, page.messages, fetchedAt), hasMore: page.hasMore, loadingOlder: false } },
         }));
       } catch {
         store.set((s) => ({ threads: { ...s.threads, [rootId]: { ...s.threads[rootId]!, loadingOlder: false } } }));

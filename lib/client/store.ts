@@ -85,11 +85,64 @@ export function sortConversations(list: ConversationDto[]): ConversationDto[] {
   });
 }
 
-/** Inserts messages by seq, replacing ones with the same id (an edit or a re-fetch); never duplicates. */
-export function mergeMessages(current: MessageDto[], incoming: MessageDto[]): MessageDto[] {
+/**
+ * A fetched page is a snapshot from when it was asked for: a live change (an edit, a deletion, reactions) that comes
+ * while it is on its way is newer than the page's copy of that message. Each live change stamps its message; a page
+ * merged with the stamp taken before its request leaves the messages changed since then as they are.
+ */
+let clock = 0;
+const liveAt = new Map<string, number>();
+
+/** The stamp to take just before asking the server for a page of messages. */
+export function fetchStamp(): number {
+  return ++clock;
+}
+
+/** Deleted live, by stamp: a page asked for before may still bring the message whole, held or not. */
+const deletedAt = new Map<string, { at: number; deletedAt: string }>();
+
+/** These messages just changed live (an event or an acknowledgement). */
+export function markLive(ids: Iterable<string>): void {
+  clock++;
+  // Only the gap between a page's request and its answer matters: an old stamp can go.
+  if (liveAt.size > 5000) liveAt.clear();
+  if (deletedAt.size > 5000) deletedAt.clear();
+  for (const id of ids) liveAt.set(id, clock);
+}
+
+/** A message as it shows once deleted: nothing of it left but its place. */
+export function tombstone(m: MessageDto, at: string): MessageDto {
+  return { ...m, body: '', attachments: [], reactions: [], mentions: [], replyTo: null, pinnedAt: null, preview: null, deletedAt: at };
+}
+
+/** This message was just deleted live (whether or not it is held). */
+export function markDeleted(id: string): string {
+  markLive([id]);
+  const at = new Date().toISOString();
+  deletedAt.set(id, { at: clock, deletedAt: at });
+  return at;
+}
+
+/**
+ * Inserts messages by seq, replacing ones with the same id (an edit or a re-fetch); never duplicates. Without
+ * `fetchedAt` the incoming messages are live (and stamped so); with it, they come from a page asked for at that
+ * stamp, and a message changed live since keeps its live version.
+ */
+export function mergeMessages(current: MessageDto[], incoming: MessageDto[], fetchedAt?: number): MessageDto[] {
   if (incoming.length === 0) return current;
   const byId = new Map(current.map((m) => [m.id, m]));
-  for (const m of incoming) byId.set(m.id, m);
+  if (fetchedAt === undefined) markLive(incoming.map((m) => m.id));
+  for (const m of incoming) {
+    if (fetchedAt !== undefined) {
+      if (byId.has(m.id) && (liveAt.get(m.id) ?? 0) > fetchedAt) continue;
+      const gone = deletedAt.get(m.id);
+      if (gone && gone.at > fetchedAt && !m.deletedAt) {
+        byId.set(m.id, tombstone(m, gone.deletedAt));
+        continue;
+      }
+    }
+    byId.set(m.id, m);
+  }
   return [...byId.values()].sort((a, b) => a.seq - b.seq);
 }
 
