@@ -235,10 +235,17 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
     [store],
   );
 
-  /** After any (re)connect: fetch what came after the newest message we hold, for every loaded conversation. */
-  const catchUp = useCallback(async () => {
+  /**
+   * After any (re)connect: fetch what came after the newest message we hold, for every loaded conversation; then the
+   * newest page again, for what changed while we were away (edits, deletions, reactions of messages already held).
+   */
+  const catchUp = useCallback(async (reconnect: boolean) => {
     await loadConversations();
     const loaded = Object.entries(store.get().messages).filter(([, v]) => v.loaded);
+    const notFound = (e: unknown) => {
+      if (e instanceof AppError && e.code === 'not_found') return { messages: [], hasMore: false };
+      throw e;
+    };
     await Promise.all(
       loaded.map(async ([id]) => {
         for (let i = 0; i < 50; i++) {
@@ -247,13 +254,15 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
           const fetchedAt = fetchStamp();
           const page = await api<{ messages: MessageDto[]; hasMore: boolean }>(
             `/conversations/${id}/messages?limit=100${newest ? `&after=${newest.id}` : ''}`,
-          ).catch((e: unknown) => {
-            if (e instanceof AppError && e.code === 'not_found') return { messages: [], hasMore: false };
-            throw e;
-          });
+          ).catch(notFound);
           receive(page.messages, { fetchedAt });
           if (!page.hasMore) break;
         }
+        // On the first connect the pages are fresh: nothing to refresh.
+        if (!reconnect) return;
+        const fetchedAt = fetchStamp();
+        const latest = await api<{ messages: MessageDto[]; hasMore: boolean }>(`/conversations/${id}/messages?limit=${FIRST_PAGE}`).catch(notFound);
+        receive(latest.messages, { fetchedAt });
       }),
     );
   }, [loadConversations, receive, store]);
@@ -423,6 +432,8 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
 
   // Keep this device's offline copy warm: the conversation list and the newest messages of the 20 most recent
   // conversations, fetched with the very URLs the app reads (the service worker caches them, network first).
+  /** Whether this page has been connected before: a connect after that is a reconnect. */
+  const connectedBefore = useRef(false);
   const warmTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const warmCache = useCallback(async () => {
     if (!('serviceWorker' in navigator) || !navigator.serviceWorker.controller || !navigator.onLine) return;
@@ -598,7 +609,9 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
       }));
     const onConnect = () => {
       store.set({ synced: false });
-      catchUp()
+      const reconnect = connectedBefore.current;
+      connectedBefore.current = true;
+      catchUp(reconnect)
         .then(() => {
           store.set({ synced: true });
           void flush();
