@@ -7,6 +7,8 @@
  * shown as such. Axe on the settings and the command list; screenshots at 360 px into test-results/screens/.
  */
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import AxeBuilder from '@axe-core/playwright';
 import sharp from 'sharp';
 import { ChatPage } from './pages/ChatPage';
@@ -97,6 +99,29 @@ test('bots, an incoming webhook posting live with the BOT mark, and slash comman
   await expect(posted.locator('strong', { hasText: 'passed' })).toBeVisible();
   await expect(posted.getByRole('region', { name: 'tests' })).toContainText('128 passed');
   await expect(posted).toContainText('Build bot');
+
+  // A post with its own icon (served on loopback, which the e2e server's outbound guard allows): the message shows
+  // Chattrix's copy of it, not the bot's photo, and the page never asks the icon's server itself.
+  const iconHits: string[] = [];
+  const iconServer = createServer((req, res) => {
+    iconHits.push(req.url ?? '');
+    void sharp({ create: { width: 64, height: 64, channels: 3, background: '#e8590c' } }).png().toBuffer().then((b) => res.writeHead(200, { 'content-type': 'image/png' }).end(b));
+  });
+  await new Promise<void>((resolve) => iconServer.listen(0, '127.0.0.1', resolve));
+  const iconUrl = `http://127.0.0.1:${(iconServer.address() as AddressInfo).port}/deploy.png`;
+  const withIcon = await request.post(new URL(hookUrl).pathname, { data: { text: 'Deployed to staging', username: 'Deployer', icon_url: iconUrl } });
+  expect(withIcon.status(), await withIcon.text()).toBe(201);
+  const deployed = chat.message('Deployed to staging');
+  const icon = deployed.getByTestId('integration-icon');
+  await expect(icon).toHaveAttribute('src', /^\/api\/v1\/integration-icons\/[0-9a-f]{32}$/);
+  await expect.poll(() => icon.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(96);
+  await expect(deployed).toContainText('Deployer');
+  expect(iconHits).toEqual(['/deploy.png']);
+  await page.setViewportSize({ width: 360, height: 740 });
+  await deployed.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${dir}/integration-icon-360-light.png` });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await new Promise((resolve) => iconServer.close(resolve));
 
   // Type `/`: the command list (a listbox the composer points at); keyboard to /shrug, Enter picks, Enter runs.
   await chat.composer.fill('/');

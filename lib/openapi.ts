@@ -265,6 +265,9 @@ const paths: Record<string, Record<string, Op>> = {
     post: { summary: 'Report a message to the site admins (once per message; not your own)', body: reportMessageSchema, ok: 201, answer: wrap({ report: reportSchema }), errors: [409] },
   },
   '/messages/{id}/preview': { delete: { summary: "Remove a message's link preview (its author only; for everyone)", ok: 204, errors: [403] } },
+  '/integration-icons/{hash}': {
+    get: { summary: "An integration's icon (WebP, 96 px), fetched once by the server through the outbound guard and served from here (a message's integration.icon)", ok: 200, answer: 'binary' },
+  },
   '/previews/{id}/image': { get: { summary: "A link preview's image (WebP), fetched once by the server and served from here", ok: 200, answer: 'binary' } },
   '/me/drafts': { get: { summary: 'Your drafts, newest first', ok: 200, answer: wrap({ drafts: z.array(draftSchema) }) } },
   '/conversations/{id}/draft': {

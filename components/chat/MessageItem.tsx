@@ -132,7 +132,7 @@ function MessageItemInner(p: Props) {
     >
       {!mine && !p.grouped && m.sender && (
         <button type="button" className="avatar-btn" onClick={() => actions.onProfile(m.sender!.id)} aria-label={`Profile of ${m.sender.displayName}`}>
-          <Avatar user={m.sender} size="sm" />
+          {m.integration?.icon ? <IntegrationIcon src={m.integration.icon} fallback={m.sender} /> : <Avatar user={m.sender} size="sm" />}
         </button>
       )}
       <div className="msg-col">
@@ -305,3 +305,14 @@ function MessageItemInner(p: Props) {
 }
 
 export const MessageItem = memo(MessageItemInner);
+
+/** An integration's own icon (Chattrix's copy); its bot's avatar while that copy is missing (not fetched, or no image). */
+function IntegrationIcon({ src, fallback }: { src: string; fallback: NonNullable<MessageDto['sender']> }) {
+  const [broken, setBroken] = useState(false);
+  if (broken) return <Avatar user={fallback} size="sm" />;
+  return (
+    <span className="avatar sm" aria-hidden="true">
+      <img src={src} alt="" onError={() => setBroken(true)} data-testid="integration-icon" />
+    </span>
+  );
+}

@@ -175,6 +175,9 @@ export function MessageList(p: Props) {
             m.kind === 'user' &&
             !m.replyTo &&
             prevMsg.sender?.id === m.sender?.id &&
+            // One bot posting under several names or icons (webhooks): each shows whose it is.
+            prevMsg.integration?.username === m.integration?.username &&
+            prevMsg.integration?.icon === m.integration?.icon &&
             d.getTime() - new Date(prevMsg.createdAt).getTime() < GROUP_GAP_MS;
           prevMsg = m;
           const mine = m.sender?.id === p.meId;

@@ -4,6 +4,7 @@ import type { Message } from '../../db/schema';
 import type { Actor } from '../auth/actor';
 import { AppError } from '../errors';
 import { newId } from '../ids';
+import { iconPath } from '../integrations/icon-path';
 import { publishToConversation, publishToUsers } from '../realtime/publish';
 import { dbDriver } from '../../db';
 import { metrics } from '../observability/metrics';
@@ -63,7 +64,9 @@ export function toMessageDto(m: Message, x: mq.MessageExtras): MessageDto {
     deletedAt: iso(m.deletedAt),
     threadId: m.threadId ?? null,
     alsoToChannel: m.alsoToChannel ?? false,
-    ...(m.integration && !deleted ? { integration: m.integration } : {}),
+    ...(m.integration && !deleted
+      ? { integration: m.integration.iconUrl ? { ...m.integration, icon: iconPath(m.integration.iconUrl) } : m.integration }
+      : {}),
   };
 }
 

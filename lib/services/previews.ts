@@ -146,7 +146,14 @@ export function parsePage(html: string, pageUrl: string): { title: string | null
   };
 }
 
-async function fetchImage(url: string): Promise<{ key: string; width: number; height: number } | null> {
+/**
+ * Fetches an image through the outbound guard (following redirects), re-encodes it as WebP at most `px` square
+ * (`cover`: cropped to exactly that square) and stores it under `key`. Null when it is not a readable image.
+ */
+export async function fetchImage(
+  url: string,
+  opts: { px: number; fit: 'inside' | 'cover'; key: string } = { px: IMAGE_PX, fit: 'inside', key: `pv-${newId()}` },
+): Promise<{ key: string; width: number; height: number } | null> {
   try {
     const { res } = await fetchFollowing(url, { deadline: Date.now() + PAGE_TIMEOUT_MS, maxBytes: IMAGE_MAX_BYTES, headers: { accept: 'image/*' } });
     if (res.status !== 200) return null;
@@ -155,14 +162,13 @@ async function fetchImage(url: string): Promise<{ key: string; width: number; he
     if (!meta.width || !meta.height || !['jpeg', 'png', 'gif', 'webp', 'avif'].includes(meta.format ?? '')) return null;
     const { data, info } = await sharp(res.body, { limitInputPixels: MAX_PIXELS })
       .rotate()
-      .resize(IMAGE_PX, IMAGE_PX, { fit: 'inside', withoutEnlargement: true })
+      .resize(opts.px, opts.px, { fit: opts.fit, withoutEnlargement: opts.fit === 'inside' })
       .webp({ quality: 80 })
       .toBuffer({ resolveWithObject: true });
-    const key = `pv-${newId()}`;
-    await storage().write(key, data);
-    return { key, width: info.width, height: info.height };
+    await storage().write(opts.key, data);
+    return { key: opts.key, width: info.width, height: info.height };
   } catch (e) {
-    logger.debug({ err: e }, 'link preview image not fetched');
+    logger.debug({ err: e }, 'image not fetched');
     return null;
   }
 }

@@ -19,6 +19,7 @@ import type { MessageDto } from '../validation/dto';
 import { iso } from '../validation/dto';
 import type { IncomingPayload, WebhookDto } from '../validation/webhooks';
 import { canManage, addMember } from './conversations';
+import { ensureIcon, ensureIconWithin } from './integration-icons';
 import { requireOwnedBot } from './bots';
 import { requireMembership, sendMessage } from './messages';
 import { toUserRef } from './users';
@@ -68,6 +69,8 @@ export async function createWebhook(actor: Actor, conversationId: string, input:
   const hook = await wq.insertWebhook({
     row: { id: newId(), conversationId, botId: bot.id, name: input.name, iconUrl: input.iconUrl ?? null, secretHash: sha256(secret), createdBy: actor.id },
   });
+  // Fetched now, so the first post shows it.
+  if (hook.iconUrl) void ensureIcon(hook.iconUrl);
   return toDto(hook, bot, hookUrl(origin, hook.id, secret));
 }
 
@@ -92,6 +95,7 @@ export async function updateWebhook(actor: Actor, conversationId: string, id: st
   const row = await requireHookOf(actor, conversationId, id);
   const hook = await wq.updateWebhook({ id, patch });
   if (!hook) throw new AppError('not_found', 'No such webhook');
+  if (hook.iconUrl) void ensureIcon(hook.iconUrl);
   return toDto(hook, row.bot);
 }
 
@@ -159,6 +163,8 @@ export async function postThroughHook(
     ...(cards ? { cards } : {}),
   };
   const actor: Actor = { id: bot.id, username: bot.username, isAdmin: false, via: 'token' };
+  // A post's own icon is fetched the first time it is seen; a slow icon server holds the post up one second at most.
+  if (iconUrl) await ensureIconWithin(iconUrl, 1000);
   try {
     return await sendMessage(actor, hook.conversationId, { body, clientId: clientIdFor(hook.id, idempotencyKey) }, {}, { integration });
   } catch (e) {

@@ -67,7 +67,16 @@ export const messageSchema = z.object({
   /** A thread reply also shown in the timeline. */
   alsoToChannel: z.boolean().optional(),
   /** Posted by an incoming webhook or a slash command: the name it asked to show, its icon URL, its cards. */
-  integration: z.object({ username: z.string().optional(), iconUrl: z.string().optional(), cards: z.array(cardSchema).optional() }).optional(),
+  integration: z
+    .object({
+      username: z.string().optional(),
+      /** The icon URL as the integration gave it. */
+      iconUrl: z.string().optional(),
+      /** Where to show that icon from: Chattrix's copy (fetched once through the outbound guard), never the URL itself. */
+      icon: z.string().optional(),
+      cards: z.array(cardSchema).optional(),
+    })
+    .optional(),
   /** The first link's preview (added after the message, by `message:updated`); absent when none. */
   preview: linkPreviewSchema.nullable().optional(),
   /** A thread root (a message with replies): its summary, for the caller. */

@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../lib/integrations/signature';
 import { connectSocket, createToken, credentialsCallback, emitAck, nextEvent, registerUser, request, uniqueUsername, type TestUser } from '../helpers/api';
@@ -266,6 +267,48 @@ describe('incoming webhooks', () => {
     }
     expectError(await api(`/conversations/${channelId}/webhooks/nosuchhook1234`, { method: 'PATCH', token: ana.token, body: { name: 'x' } }), 'not_found');
     expect((await api(`/conversations/${channelId}/webhooks`, { token: ana.token })).body.webhooks.map((h: { name: string }) => h.name)).toEqual(['Deploys']);
+  });
+
+  it("icons: the server fetches a hook's icon once through the outbound guard and serves its own 96 px copy; a bad or blocked icon falls back", async () => {
+    const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#1864ab' } }).png().toBuffer();
+    const hits: string[] = [];
+    const icons = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      if (req.url === '/icon.png') res.writeHead(200, { 'content-type': 'image/png' }).end(png);
+      else res.writeHead(200, { 'content-type': 'text/html' }).end('<p>not an image</p>');
+    });
+    await new Promise<void>((resolve) => icons.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(icons.address() as AddressInfo).port}`;
+    try {
+      const path = `/conversations/${channelId}/webhooks/${hookId}`;
+      expect((await api(path, { method: 'PATCH', token: ana.token, body: { iconUrl: `${base}/icon.png` } })).status).toBe(200);
+      const first = await hookPost(hookUrl, { text: 'with an icon' });
+      const second = await hookPost(hookUrl, { text: 'same icon again' });
+      const icon = first.body.message.integration.icon as string;
+      expect(icon).toMatch(/^\/api\/v1\/integration-icons\/[0-9a-f]{32}$/);
+      expect(second.body.message.integration).toMatchObject({ iconUrl: `${base}/icon.png`, icon });
+      // Served by Chattrix, as a 96 px WebP square, to anyone signed in; never to the signed-out.
+      const img = await fetch(`${url()}${icon}`, { headers: { authorization: `Bearer ${ben.token}` } });
+      expect(img.status).toBe(200);
+      expect(img.headers.get('content-type')).toBe('image/webp');
+      const meta = await sharp(Buffer.from(await img.arrayBuffer())).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual(['webp', 96, 96]);
+      expect((await fetch(`${url()}${icon}`)).status).toBe(401);
+      // Fetched once, for the hook and both posts.
+      expect(hits.filter((h) => h === '/icon.png')).toHaveLength(1);
+      // A post's own icon that is no image: the message names it, there is nothing to serve (the client shows the bot).
+      const odd = await hookPost(hookUrl, { text: 'odd icon', iconUrl: `${base}/page.html` });
+      expect(odd.status, odd.text).toBe(201);
+      expectError(await api(odd.body.message.integration.icon.replace('/api/v1', ''), { token: ben.token }), 'not_found');
+      // An address the outbound guard refuses is never asked.
+      const blocked = await hookPost(hookUrl, { text: 'blocked icon', iconUrl: 'http://169.254.169.254/latest/icon.png' });
+      expect(blocked.status, blocked.text).toBe(201);
+      expectError(await api(blocked.body.message.integration.icon.replace('/api/v1', ''), { token: ben.token }), 'not_found');
+      expectError(await api('/integration-icons/not-a-hash', { token: ben.token }), 'not_found');
+      expect((await api(path, { method: 'PATCH', token: ana.token, body: { iconUrl: null } })).status).toBe(200);
+    } finally {
+      await new Promise((resolve) => icons.close(resolve));
+    }
   });
 
   it('regenerate: the old URL stops working at once; delete removes the hook', async () => {
