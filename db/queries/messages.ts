@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, sql } from 'drizzle-o
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { getDb, type Executor } from '../index';
 import { rowsOf } from './rows';
-import { attachments, conversationMembers, conversations, mentions, messages, reactions, users, type Attachment, type Message, type MessageIntegration, type User } from '../schema';
+import { attachments, conversationMembers, conversations, keywordMentions, mentions, messagePreviews, messages, reactions, users, type Attachment, type Message, type MessageIntegration, type User } from '../schema';
 
 export interface NewMessageRow {
   id: string;
@@ -287,10 +287,14 @@ export async function loadMessageExtras(
   };
 }
 
+/**
+ * A new body, with its mentions and keyword matches as they are now (both replaced) and its link preview dropped
+ * when its first link changed (`dropPreview`). Answers the row and who matches a keyword now and did not before.
+ */
 export async function updateMessageBody(
-  { id, body, mentionUserIds }: { id: string; body: string; mentionUserIds: string[] },
+  { id, body, mentionUserIds, keywordUserIds, dropPreview }: { id: string; body: string; mentionUserIds: string[]; keywordUserIds: string[]; dropPreview: boolean },
   ex: Executor = getDb(),
-): Promise<Message | undefined> {
+): Promise<{ row: Message; newKeywordUserIds: string[] } | undefined> {
   return ex.transaction(async (tx) => {
     const [row] = await tx
       .update(messages)
@@ -300,7 +304,11 @@ export async function updateMessageBody(
     if (!row) return undefined;
     await tx.delete(mentions).where(eq(mentions.messageId, id));
     if (mentionUserIds.length) await tx.insert(mentions).values(mentionUserIds.map((userId) => ({ messageId: id, userId }))).onConflictDoNothing();
-    return row;
+    const before = await tx.delete(keywordMentions).where(eq(keywordMentions.messageId, id)).returning({ userId: keywordMentions.userId });
+    if (keywordUserIds.length) await tx.insert(keywordMentions).values(keywordUserIds.map((userId) => ({ messageId: id, userId }))).onConflictDoNothing();
+    if (dropPreview) await tx.delete(messagePreviews).where(eq(messagePreviews.messageId, id));
+    const had = new Set(before.map((b) => b.userId));
+    return { row, newKeywordUserIds: keywordUserIds.filter((u) => !had.has(u)) };
   });
 }
 

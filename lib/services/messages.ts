@@ -21,7 +21,7 @@ import { afterThreadReply, assertThreadRoot, broadcastMentions, withThreads } fr
 import { enqueueMessageEvents } from './webhook-events';
 import { toUserRef } from './users';
 import { clearDraftsAfterSend } from './drafts';
-import { loadPreviews, previewMessage } from './previews';
+import { firstUrl, loadPreviews, previewMessage } from './previews';
 
 // ---------------------------------------------------------------------------------------------------------------
 // DTOs
@@ -410,10 +410,17 @@ export async function editMessage(actor: Actor, messageId: string, body: string)
   assertWritable(conversation);
   if (message.deletedAt) throw new AppError('conflict', 'This message was deleted');
   if (body === message.body) return (await hydrateMessages([message]))[0]!;
-  const updated = await mq.updateMessageBody({ id: messageId, body, mentionUserIds: await resolveMentions(message.conversationId, body, actor.id) });
-  if (!updated) throw new AppError('conflict', 'This message was deleted');
-  const dto = (await hydrateMessages([updated]))[0]!;
+  // Mentions and keywords are those of the new text (a keyword newly matched lights its owner's badge, as a new
+  // message would; an edit pushes nothing). A changed first link gets its own preview; a removed one loses it.
+  const mentionUserIds = body.includes('@') ? await resolveMentions(message.conversationId, body, actor.id) : [];
+  const keywordUserIds = await resolveKeywordMentions(message.conversationId, body, actor.id, mentionUserIds);
+  const linkChanged = firstUrl(body) !== firstUrl(message.body);
+  const result = await mq.updateMessageBody({ id: messageId, body, mentionUserIds, keywordUserIds, dropPreview: linkChanged });
+  if (!result) throw new AppError('conflict', 'This message was deleted');
+  const dto = (await hydrateMessages([result.row]))[0]!;
   publishToConversation(dto.conversationId, 'message:updated', { message: dto });
+  if (result.newKeywordUserIds.length) publishToUsers(result.newKeywordUserIds, 'mention:keyword', { conversationId: dto.conversationId, messageId });
+  if (linkChanged) afterSend(dto);
   return dto;
 }
 

@@ -212,6 +212,37 @@ describe('keywords', () => {
     await say(ana, id, `my ${word}`);
     expect(await conv(ana, id)).toMatchObject({ mentionCount: 0 });
   });
+
+  it('an edit is checked again: a keyword it adds counts (live, without a push), one it takes out stops counting', async () => {
+    const [ana, ben] = await Promise.all([member('eana'), member('eben')]);
+    const word = `edit${randomBytes(3).toString('hex')}`;
+    await request(baseUrl, '/api/v1/me/keywords', { method: 'PUT', token: ben.token, body: { keywords: [word] } });
+    const id = await group(ana, [ben]);
+    await setNotify(ben, id, { notify: 'mentions' });
+    const bensPhone = await socketOf(ben);
+    const sub = await pushSub(ben);
+    const plain = await say(ana, id, 'nothing special yet');
+    const stored = (await request<{ messages: { id: string; body: string }[] }>(baseUrl, `/api/v1/conversations/${id}/messages`, { token: ana.token })).body.messages.find((m) => m.body === plain)!;
+    expect(await conv(ben, id)).toMatchObject({ mentionCount: 0 });
+    const keywordEvent = nextEvent<{ conversationId: string; messageId: string }>(bensPhone, 'mention:keyword', (p) => p.conversationId === id);
+    const edited = await request(baseUrl, `/api/v1/messages/${stored.id}`, { method: 'PATCH', token: ana.token, body: { body: `now about ${word}` } });
+    expect(edited.status, edited.text).toBe(200);
+    expect((await keywordEvent).messageId).toBe(stored.id);
+    expect(await conv(ben, id)).toMatchObject({ mentionCount: 1 });
+    // The same keyword again in another edit is not news.
+    let again = 0;
+    bensPhone.on('mention:keyword', () => again++);
+    await request(baseUrl, `/api/v1/messages/${stored.id}`, { method: 'PATCH', token: ana.token, body: { body: `still about ${word}` } });
+    expect(await conv(ben, id)).toMatchObject({ mentionCount: 1 });
+    await request(baseUrl, `/api/v1/messages/${stored.id}`, { method: 'PATCH', token: ana.token, body: { body: 'never mind' } });
+    expect(await conv(ben, id)).toMatchObject({ mentionCount: 0 });
+    expect(again).toBe(0);
+    // Edits push nothing: the only push is that of a new message with the keyword.
+    const fresh = await say(ana, id, `a new message about ${word}`);
+    await service.pushTo(sub, fresh);
+    expect(bodies(sub)).toEqual([fresh]);
+    bensPhone.disconnect();
+  });
 });
 
 describe('status', () => {

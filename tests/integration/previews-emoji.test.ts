@@ -149,6 +149,32 @@ describe('link previews', () => {
       expect((await call(ben, 'GET', `/messages/${id}`)).body.message.preview ?? null).toBeNull();
     }
   });
+
+  it('an edit that changes the first link gets that link\'s preview; one that takes the link out drops it; other edits keep it', async () => {
+    const port = await pageServer('127.0.0.1');
+    const bens = await socketOf(ben);
+    const first = `http://127.0.0.1:${port}/first-${randomBytes(3).toString('hex')}`;
+    const second = `http://127.0.0.1:${port}/second-${randomBytes(3).toString('hex')}`;
+    const previewed = (id: string, link: string) => nextEvent<{ message: MessageDto }>(bens, 'message:updated', (p) => p.message.id === id && p.message.preview?.url === link, 15_000);
+    const sent = await call(ana, 'POST', `/conversations/${groupId}/messages`, { body: `see ${first}` });
+    const id = sent.body.message.id as string;
+    await previewed(id, first);
+    // A typo fixed around the same link: the preview stays, nothing is fetched again.
+    const fixed = await call(ana, 'PATCH', `/messages/${id}`, { body: `see: ${first}` });
+    expect(fixed.status, fixed.text).toBe(200);
+    expect(fixed.body.message.preview?.url).toBe(first);
+    // Another link: the old preview goes at once, the new one comes live.
+    const toSecond = previewed(id, second);
+    const changed = await call(ana, 'PATCH', `/messages/${id}`, { body: `no, see ${second}` });
+    expect(changed.body.message.preview ?? null).toBeNull();
+    await toSecond;
+    expect((await call(ben, 'GET', `/conversations/${groupId}/messages?limit=5`)).body.messages.find((m: MessageDto) => m.id === id).preview.url).toBe(second);
+    // No link: no preview.
+    const gone = await call(ana, 'PATCH', `/messages/${id}`, { body: 'never mind' });
+    expect(gone.body.message.preview ?? null).toBeNull();
+    expect((await call(ben, 'GET', `/conversations/${groupId}/messages?limit=5`)).body.messages.find((m: MessageDto) => m.id === id).preview ?? null).toBeNull();
+    expect(hits.filter((h) => h.startsWith('127.0.0.1 /first')).length).toBe(1);
+  });
 });
 
 describe('link previews turned off', () => {
