@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { startServer } from '../tests/helpers/server';
+import { pool, range } from './lib';
 
 const members = Number(process.env.BENCH_GROUP_MEMBERS ?? 1000);
 const runs = Number(process.env.BENCH_GROUP_RUNS ?? 3);
@@ -22,19 +23,6 @@ async function api<T>(base: string, method: string, path: string, body?: unknown
   return JSON.parse(text) as T;
 }
 
-async function pool<T>(n: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = new Array(n);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < n) {
-        const i = next++;
-        out[i] = await fn(i);
-      }
-    }),
-  );
-  return out;
-}
 
 async function main() {
   const server = await startServer({ timeoutMs: 120_000 });
@@ -42,7 +30,7 @@ async function main() {
     const tag = Math.random().toString(36).slice(2, 8);
     const password = 'correct horse battery staple';
     process.stderr.write(`registering ${members + 1} people…\n`);
-    const ids = await pool(members + 1, 8, async (i) => (await api<{ user: { id: string } }>(server.url, 'POST', '/api/v1/auth/register', { username: `g${tag}_${i}`, password })).user.id);
+    const ids = await pool(range(members + 1), 8, async (_, i) => (await api<{ user: { id: string } }>(server.url, 'POST', '/api/v1/auth/register', { username: `g${tag}_${i}`, password })).user.id);
     const { token } = await api<{ token: string }>(server.url, 'POST', '/api/v1/auth/tokens', { username: `g${tag}_0`, password, name: 'bench' });
     const times: number[] = [];
     const probes: number[] = [];

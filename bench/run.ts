@@ -31,6 +31,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { io as connectSocket, type Socket } from 'socket.io-client';
+import { percentiles, pool, round } from './lib';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Configuration
@@ -71,7 +72,6 @@ const PASSWORD = `bench-${randomBytes(6).toString('hex')}`;
 
 const log = (...a: unknown[]) => console.error('[bench]', ...a);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const round = (n: number, d = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** d) / 10 ** d : null);
 
 // ---------------------------------------------------------------------------------------------------------------
 // File descriptors: 5,000 client sockets here and as many in the server. Node raises its own soft open-files
@@ -317,19 +317,6 @@ async function api<T>(base: string, method: string, p: string, body?: unknown, t
   }
 }
 
-async function pool<T, R>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]!, i);
-      }
-    }),
-  );
-  return out;
-}
 
 interface BenchUser {
   id: string;
@@ -436,12 +423,6 @@ function closeAll(sockets: Socket[]): void {
 // ---------------------------------------------------------------------------------------------------------------
 // Statistics
 
-function percentiles(values: number[]) {
-  if (values.length === 0) return { p50_ms: null, p95_ms: null, p99_ms: null, max_ms: null };
-  const a = Float64Array.from(values).sort();
-  const at = (q: number) => a[Math.min(a.length - 1, Math.max(0, Math.ceil(q * a.length) - 1))]!;
-  return { p50_ms: round(at(0.5)), p95_ms: round(at(0.95)), p99_ms: round(at(0.99)), max_ms: round(a[a.length - 1]!) };
-}
 
 const ratio = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b === 'number' && b > 0 ? round(a / b, 2) : null);
 

@@ -13,16 +13,11 @@
  */
 import { chromium } from '@playwright/test';
 import { startServer } from '../tests/helpers/server';
+import { percentiles } from './lib';
 
 const N = Number(process.env.SIDEBAR_CONVERSATIONS ?? 500);
 const QUERIES = (process.env.SIDEBAR_QUERIES ?? 'project 4,team 12,zzz,ops').split(',');
 const log = (...a: unknown[]) => console.error('[sidebar]', ...a);
-const round = (n: number) => Math.round(n * 100) / 100;
-function pct(values: number[]) {
-  const a = [...values].sort((x, y) => x - y);
-  const at = (q: number) => a[Math.min(a.length - 1, Math.max(0, Math.ceil(q * a.length) - 1))] ?? 0;
-  return { n: a.length, p50_ms: round(at(0.5)), p99_ms: round(at(0.99)), max_ms: round(a[a.length - 1] ?? 0) };
-}
 
 async function main() {
   const server = await startServer({ env: { DATABASE_URL: process.env.DATABASE_URL } });
@@ -97,8 +92,8 @@ async function main() {
         workload: 'SIDEBAR_FILTER',
         conversations: N,
         keystrokes: QUERIES.join('').length,
-        key_to_frame: pct(r.frame),
-        key_to_list: pct(r.list),
+        key_to_frame: percentiles(r.frame),
+        key_to_list: percentiles(r.list),
         slow_events_16ms: r.slow.length,
         // Event Timing rounds to 8 ms and ends at the next paint: 16 is "the next frame" at 60 Hz.
         keydown_event_ms: r.slow.filter((e) => e.name === 'keydown').map((e) => e.duration),

@@ -19,6 +19,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
+import { percentiles, pool, range } from './lib';
 
 const num = (name: string, d: number) => (process.env[name] ? Number(process.env[name]) : d);
 const cfg = {
@@ -99,19 +100,6 @@ async function api<T>(base: string, method: string, p: string, body?: unknown, t
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-async function pool<T, R>(items: T[], n: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(n, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]!, i);
-      }
-    }),
-  );
-  return out;
-}
 
 interface User {
   id: string;
@@ -119,7 +107,7 @@ interface User {
 }
 
 async function createUsers(base: string, tag: string, n: number): Promise<User[]> {
-  return pool(Array.from({ length: n }, (_, i) => i), 6, async (i) => {
+  return pool(range(n), 6, async (i) => {
     const username = `b2${RUN}${tag}${i}`;
     const { user } = await api<{ user: { id: string } }>(base, 'POST', '/api/v1/auth/register', { username, password: PASSWORD });
     const { token } = await api<{ token: string }>(base, 'POST', '/api/v1/auth/tokens', { username, password: PASSWORD, name: 'bench' });
@@ -135,12 +123,6 @@ function connect(url: string, token: string): Promise<Socket> {
   });
 }
 
-function percentiles(v: number[]) {
-  const s = [...v].sort((a, b) => a - b);
-  const at = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : null);
-  const r = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
-  return { p50: r(at(50)), p95: r(at(95)), p99: r(at(99)), max: r(s.length ? s[s.length - 1]! : null) };
-}
 
 /** Sends `body` with a clientId; receivers record latency from the send call; duplicates and order checked by seq. */
 class Tracker {
@@ -245,7 +227,7 @@ async function main() {
     const group = w1.length
       ? (await api<{ conversation: { id: string } }>(A.url, 'POST', '/api/v1/conversations', { kind: 'group', title: 'bench', memberIds: w1.slice(1).map((u) => u.id) }, w1[0]!.token)).conversation.id
       : '';
-    const pairs = await pool(Array.from({ length: w2.length / 2 }, (_, i) => i), 8, async (i) => {
+    const pairs = await pool(range(w2.length / 2), 8, async (i) => {
       const [x, y] = [w2[2 * i]!, w2[2 * i + 1]!];
       const { conversation } = await api<{ conversation: { id: string } }>(A.url, 'POST', '/api/v1/conversations', { kind: 'direct', userId: y.id }, x.token);
       return { x, y, conv: conversation.id };
@@ -347,7 +329,7 @@ async function main() {
         const handshakes: number[] = [];
         const before = await redisCommands();
         const t0 = performance.now();
-        const sockets = await pool(Array.from({ length: cfg.stormSockets }, (_, i) => i), cfg.stormConcurrency, async (i) => {
+        const sockets = await pool(range(cfg.stormSockets), cfg.stormConcurrency, async (i) => {
           const started = performance.now();
           const s = await connect(nodeFor(i).url, storm[i % storm.length]!.token);
           handshakes.push(performance.now() - started);
