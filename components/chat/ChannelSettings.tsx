@@ -4,14 +4,13 @@ import { NotifySelect } from './NotifySelect';
 import { X } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { Avatar } from '@/components/ui/Avatar';
 import { api } from '@/lib/client/api';
 import { AppError } from '@/lib/errors';
 import type { ConversationDto } from '@/lib/validation/dto';
 import { useChat, useChatActions } from './ChatProvider';
 import { OutgoingWebhooks } from './OutgoingWebhooks';
 import { useSite } from './Site';
-import { UserPicker } from './UserPicker';
+import { MemberList } from './MemberList';
 import { WebhooksSettings } from './WebhooksSettings';
 import { FormError } from '@/components/ui/FieldError';
 
@@ -106,68 +105,7 @@ export function ChannelSettings({ conversation: c, meId, onClose }: { conversati
           </button>
         </div>
       )}
-      <h3 className="section-title">
-        {c.memberCount} member{c.memberCount === 1 ? '' : 's'}
-      </h3>
-      <ul className="list pad-x" aria-label="Members">
-        {c.members.map((m) => (
-          <li key={m.id} className="row static">
-            <Avatar user={m} online={m.online} size="sm" />
-            <span className="row-main">
-              <span className="row-title">
-                {m.displayName}
-                {m.id === meId ? ' (you)' : ''}
-                {m.role !== 'member' && <span className="role">{m.role}</span>}
-              </span>
-            </span>
-            {c.myRole === 'owner' && m.id !== meId && (
-              <>
-                <label className="sr-only" htmlFor={`role-${m.id}`}>
-                  Role of {m.displayName}
-                </label>
-                <select
-                  id={`role-${m.id}`}
-                  value={m.role}
-                  onChange={(e) =>
-                    void run(async () => {
-                      const r = await api<{ conversation: ConversationDto }>(`/conversations/${c.id}/members/${m.id}`, { method: 'PATCH', body: { role: e.target.value } });
-                      upsertConversation(r.conversation);
-                    })
-                  }
-                >
-                  <option value="member">member</option>
-                  <option value="admin">admin</option>
-                  <option value="owner">owner</option>
-                </select>
-              </>
-            )}
-            {manage && m.id !== meId && (c.myRole === 'owner' || m.role === 'member') && (
-              <button
-                type="button"
-                className="btn btn-ghost btn-sm"
-                aria-label={`Remove ${m.displayName}`}
-                onClick={() => void run(() => api(`/conversations/${c.id}/members/${m.id}`, { method: 'DELETE' }))}
-              >
-                Remove
-              </button>
-            )}
-          </li>
-        ))}
-      </ul>
-      {manage && (
-        <div className="pad">
-          <UserPicker
-            label="Add member"
-            excludeIds={c.members.map((m) => m.id)}
-            onPick={(u) =>
-              void run(async () => {
-                const r = await api<{ conversation: ConversationDto }>(`/conversations/${c.id}/members`, { method: 'POST', body: { userId: u.id } });
-                upsertConversation(r.conversation);
-              })
-            }
-          />
-        </div>
-      )}
+      <MemberList conversation={c} meId={meId} manage={manage} run={run} />
       {manage && <WebhooksSettings conversationId={c.id} />}
       {manage && <OutgoingWebhooks scope={{ kind: 'conversation', id: c.id, memberIds: c.members.map((m) => m.id) }} />}
       {c.joined !== false && (
