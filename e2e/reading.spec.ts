@@ -50,7 +50,9 @@ test('"New" divider at the first unread message, "Jump to first unread", one tim
   await expect(divider).toBeInViewport();
   await expect(jump).toBeHidden();
 
-  // Ben's 30 messages are one group: one visible time, not 30; hovering a message shows its own.
+  // Ben's 30 messages are one group: one visible time, not 30; hovering a message shows its own. The pointer is
+  // still where the jump button was, which is now over a message (whose time it shows): moved away first.
+  await page.mouse.move(1, 1);
   const times = log.getByTestId('message').filter({ hasText: 'unread line' }).locator('time');
   const visible = await times.evaluateAll((els) => els.filter((e) => getComputedStyle(e).display !== 'none').length);
   expect(visible).toBe(1);
