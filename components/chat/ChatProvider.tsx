@@ -6,7 +6,7 @@ import type { ClientToServerEvents, PresenceDto } from '@/lib/realtime/contract'
 import { api } from '@/lib/client/api';
 import { fillGap, hasGap, type FetchAfter } from '@/lib/client/gap';
 import { idbGet, idbSet, keepPageOffline, userDataErased } from '@/lib/client/idb';
-import { fetchStamp, markDeleted, markLive, mergeMessages, tombstone, sortConversations, Store, type ChatState, type OutboxItem } from '@/lib/client/store';
+import { fetchStamp, loadOlderPage, markDeleted, markLive, mergeMessages, sortConversations, Store, tombstone, withFirstPage, type ChatState, type OutboxItem } from '@/lib/client/store';
 import { dropSent, mergeThreadReplies } from '@/lib/client/threads';
 import type { AttachmentDto, ConversationDto, MessageDto } from '@/lib/validation/dto';
 import type { Me } from '@/lib/validation/users';
@@ -193,45 +193,18 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
       if (cur?.loaded) return;
       const fetchedAt = fetchStamp();
       const page = await api<{ messages: MessageDto[]; hasMore: boolean }>(`/conversations/${id}/messages?limit=${FIRST_PAGE}`);
-      store.set((s) => ({
-        messages: {
-          ...s.messages,
-          // Live messages that arrived before this page are kept, but never older than it (no gap in between).
-          [id]: {
-            items: mergeMessages(
-              (s.messages[id]?.items ?? []).filter((m) => !page.hasMore || !page.messages[0] || m.seq >= page.messages[0].seq),
-              page.messages,
-              fetchedAt,
-            ),
-            hasMore: page.hasMore,
-            loaded: true,
-            loadingOlder: false,
-          },
-        },
-      }));
+      store.set((s) => ({ messages: { ...s.messages, [id]: withFirstPage(s.messages[id]?.items, page, fetchedAt) } }));
     },
     [store],
   );
 
   const loadOlder = useCallback(
-    async (id: string) => {
-      const cur = store.get().messages[id];
-      if (!cur?.loaded || !cur.hasMore || cur.loadingOlder) return;
-      const oldest = cur.items[0];
-      store.set((s) => ({ messages: { ...s.messages, [id]: { ...s.messages[id]!, loadingOlder: true } } }));
-      try {
-        const fetchedAt = fetchStamp();
-        const page = await api<{ messages: MessageDto[]; hasMore: boolean }>(
-          `/conversations/${id}/messages?limit=${PAGE}${oldest ? `&before=${oldest.id}` : ''}`,
-        );
-        store.set((s) => ({
-          messages: { ...s.messages, [id]: { ...s.messages[id]!, items: mergeMessages(s.messages[id]!.items, page.messages, fetchedAt), hasMore: page.hasMore, loadingOlder: false } },
-        }));
-      } catch (e) {
-        store.set((s) => ({ messages: { ...s.messages, [id]: { ...s.messages[id]!, loadingOlder: false } } }));
-        throw e;
-      }
-    },
+    (id: string) =>
+      loadOlderPage(
+        store.get().messages[id],
+        (patch) => store.set((s) => ({ messages: { ...s.messages, [id]: { ...s.messages[id]!, ...patch(s.messages[id]!) } } })),
+        (before) => api<{ messages: MessageDto[]; hasMore: boolean }>(`/conversations/${id}/messages?limit=${PAGE}${before ? `&before=${before}` : ''}`),
+      ),
     [store],
   );
 

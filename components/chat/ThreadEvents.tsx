@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useMemo } from 'react';
 import { api } from '@/lib/client/api';
-import { fetchStamp, markDeleted, markLive, mergeMessages, tombstone } from '@/lib/client/store';
+import { fetchStamp, loadOlderPage, markDeleted, markLive, mergeMessages, tombstone, withFirstPage } from '@/lib/client/store';
 import { emptySummary, patchRoot } from '@/lib/client/threads';
 import { AppError } from '@/lib/errors';
 import type { MessageDto, ThreadSummaryDto } from '@/lib/validation/dto';
@@ -110,43 +110,20 @@ export function useThreadActions() {
       if (cur?.loaded && !around) return;
       const fetchedAt = fetchStamp();
       const page = await api<ThreadPage>(`/messages/${rootId}/thread?limit=${PAGE}${around ? `&around=${around}` : ''}`);
-      store.set((s) => ({
-        threads: {
-          ...s.threads,
-          [rootId]: {
-            root: page.root,
-            // Live replies that came before this page are kept, never older than it (no gap).
-            items: mergeMessages(
-              (s.threads[rootId]?.items ?? []).filter((m) => !page.hasMore || !page.messages[0] || m.seq >= page.messages[0].seq),
-              page.messages,
-              fetchedAt,
-            ),
-            hasMore: page.hasMore,
-            loaded: true,
-            loadingOlder: false,
-          },
-        },
-      }));
+      store.set((s) => ({ threads: { ...s.threads, [rootId]: { root: page.root, ...withFirstPage(s.threads[rootId]?.items, page, fetchedAt) } } }));
     },
     [store],
   );
 
   const loadOlder = useCallback(
-    async (rootId: string) => {
-      const cur = store.get().threads[rootId];
-      if (!cur?.loaded || !cur.hasMore || cur.loadingOlder) return;
-      const oldest = cur.items[0];
-      store.set((s) => ({ threads: { ...s.threads, [rootId]: { ...s.threads[rootId]!, loadingOlder: true } } }));
-      try {
-        const fetchedAt = fetchStamp();
-        const page = await api<ThreadPage>(`/messages/${rootId}/thread?limit=${PAGE}${oldest ? `&before=${oldest.id}` : ''}`);
-        store.set((s) => ({
-          threads: { ...s.threads, [rootId]: { ...s.threads[rootId]!, items: mergeMessages(s.threads[rootId]!.items, page.messages, fetchedAt), hasMore: page.hasMore, loadingOlder: false } },
-        }));
-      } catch {
-        store.set((s) => ({ threads: { ...s.threads, [rootId]: { ...s.threads[rootId]!, loadingOlder: false } } }));
-      }
-    },
+    (rootId: string) =>
+      loadOlderPage(
+        store.get().threads[rootId],
+        (patch) => store.set((s) => ({ threads: { ...s.threads, [rootId]: { ...s.threads[rootId]!, ...patch(s.threads[rootId]!) } } })),
+        (before) => api<ThreadPage>(`/messages/${rootId}/thread?limit=${PAGE}${before ? `&before=${before}` : ''}`),
+      ).catch(() => {
+        /* the next scroll to the top tries again */
+      }),
     [store],
   );
 

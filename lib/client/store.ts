@@ -146,6 +146,46 @@ export function mergeMessages(current: MessageDto[], incoming: MessageDto[], fet
   return [...byId.values()].sort((a, b) => a.seq - b.seq);
 }
 
+interface Page {
+  messages: MessageDto[];
+  hasMore: boolean;
+}
+
+/**
+ * A first page (or one around a message) of a conversation or a thread, with what is already held: live items that
+ * came before it are kept, but never older than the page (no gap in between).
+ */
+export function withFirstPage(held: MessageDto[] | undefined, page: Page, fetchedAt: number): ConversationMessages {
+  const oldest = page.messages[0];
+  return {
+    items: mergeMessages((held ?? []).filter((m) => !page.hasMore || !oldest || m.seq >= oldest.seq), page.messages, fetchedAt),
+    hasMore: page.hasMore,
+    loaded: true,
+    loadingOlder: false,
+  };
+}
+
+/**
+ * The page before the oldest held item of a conversation or a thread (`entry`), merged in through `update`, which
+ * patches that entry. Nothing while one is loading, or before the first page, or at the beginning. Rethrows.
+ */
+export async function loadOlderPage(
+  entry: ConversationMessages | undefined,
+  update: (patch: (e: ConversationMessages) => Partial<ConversationMessages>) => void,
+  fetchBefore: (oldestId: string | undefined) => Promise<Page>,
+): Promise<void> {
+  if (!entry?.loaded || !entry.hasMore || entry.loadingOlder) return;
+  update(() => ({ loadingOlder: true }));
+  try {
+    const fetchedAt = fetchStamp();
+    const page = await fetchBefore(entry.items[0]?.id);
+    update((e) => ({ items: mergeMessages(e.items, page.messages, fetchedAt), hasMore: page.hasMore, loadingOlder: false }));
+  } catch (e) {
+    update(() => ({ loadingOlder: false }));
+    throw e;
+  }
+}
+
 export function conversationTitle(c: ConversationDto, meId: string): string {
   if (c.kind === 'direct') {
     const other = c.members.find((m) => m.id !== meId);
