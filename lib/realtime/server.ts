@@ -11,6 +11,7 @@ import { socketConnected, socketDisconnected, startPresence, stopPresence, type 
 import { userFromHandshake } from './auth';
 import { addReadinessCheck, isDraining, removeReadinessCheck } from '../observability/lifecycle';
 import { credentialGuard } from './guard';
+import type { ChattrixSocket } from './handlers/util';
 import { setClustered } from './revoke';
 import { forgetSessions, liveSession } from '../services/sessions';
 import { isTokenLive } from '../services/users';
@@ -124,8 +125,9 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
     // A session ended (or a token revoked) between the handshake's check and joining its room: close now rather
     // than at the next event (or never, for a token).
     const { sessionId, tokenId } = socket.data;
-    if (sessionId || tokenId) {
-      void (sessionId ? liveSession(sessionId).then(Boolean) : isTokenLive(tokenId!)).then(
+    if (sessionId) watchSession(socket, sessionId);
+    else if (tokenId) {
+      void isTokenLive(tokenId).then(
         (live) => {
           if (!live) socket.disconnect(true);
         },
@@ -190,4 +192,29 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
       setClustered(false);
     },
   };
+}
+
+/**
+ * A session checked now (it may have ended between the handshake's check and joining its room) and again when it
+ * would go idle: an open socket sends nothing the session counts as use, so without this check an idle session's
+ * socket stayed open until its next event. Used meanwhile (a request), it is checked again at its new idle time.
+ */
+function watchSession(socket: ChattrixSocket, sessionId: string): void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const check = () =>
+    void liveSession(sessionId).then(
+      (live) => {
+        if (!live) {
+          socket.disconnect(true);
+          return;
+        }
+        const ms = live.idleUntil - Date.now();
+        if (!socket.connected || ms >= 2 ** 31 - 1) return;
+        timer = setTimeout(check, Math.max(0, ms) + 50);
+        timer.unref();
+      },
+      () => {},
+    );
+  socket.once('disconnect', () => clearTimeout(timer));
+  check();
 }

@@ -30,6 +30,8 @@ export interface LiveSession {
   id: string;
   userId: string;
   expiresAt: number;
+  /** When it ends if unused until then (ms since the epoch). */
+  idleUntil: number;
 }
 
 interface Cached {
@@ -87,7 +89,7 @@ export async function liveSession(id: string): Promise<LiveSession | null> {
     sess.lastSeenAt = now;
     void q.touchSession({ id, at: new Date(now) }).catch((e) => console.error('[chattrix] session touch failed:', e));
   }
-  return { id, userId: sess.userId, expiresAt: sess.expiresAt };
+  return { id, userId: sess.userId, expiresAt: sess.expiresAt, idleUntil: sess.lastSeenAt + sessionIdleMs() };
 }
 
 export async function createSession(userId: string, meta: RequestMeta): Promise<Session> {
