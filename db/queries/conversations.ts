@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { getDb, type Executor } from '../index';
 import { conversationMembers, conversations, messages, users, type Conversation, type ConversationMember, type MemberRole, type User } from '../schema';
+import { pairKey, PairCoalescer } from './coalescer';
 
 /**
  * Adds a new account to #general (the channel with a slug) and to the admin's default channels that are still
@@ -47,51 +48,18 @@ export async function getMembership(
   return row;
 }
 
-class MembershipLoader {
-  private waiting = new Map<string, { conversationId: string; userId: string; callbacks: ((r: MembershipRow | undefined, e?: unknown) => void)[] }>();
-  private busy = false;
-
-  load(conversationId: string, userId: string): Promise<MembershipRow | undefined> {
-    return new Promise((resolve, reject) => {
-      const key = `${conversationId}\u0000${userId}`;
-      let w = this.waiting.get(key);
-      if (!w) this.waiting.set(key, (w = { conversationId, userId, callbacks: [] }));
-      w.callbacks.push((r, e) => (e ? reject(e) : resolve(r)));
-      if (!this.busy) {
-        this.busy = true;
-        // After the poll phase: every packet read in this turn of the event loop joins the same query. (PGlite
-        // runs a query synchronously on this thread, so a microtask would send one query per packet.)
-        setImmediate(() => void this.flush());
-      }
-    });
-  }
-
-  private async flush(): Promise<void> {
-    while (this.waiting.size > 0) {
-      const batch = [...this.waiting.values()].slice(0, 1000);
-      for (const w of batch) this.waiting.delete(`${w.conversationId}\u0000${w.userId}`);
-      try {
-        const pairs = JSON.stringify(batch.map((w) => ({ c: w.conversationId, u: w.userId })));
-        const rows = await getDb()
-          .select({ member: conversationMembers, conversation: conversations })
-          .from(conversationMembers)
-          .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
-          .where(
-            sql`(${conversationMembers.conversationId}, ${conversationMembers.userId}) in (select x.c, x.u from jsonb_to_recordset(${pairs}::jsonb) as x(c text, u text))`,
-          );
-        const found = new Map(rows.map((r) => [`${r.member.conversationId}\u0000${r.member.userId}`, r]));
-        for (const w of batch) for (const cb of w.callbacks) cb(found.get(`${w.conversationId}\u0000${w.userId}`));
-      } catch (e) {
-        for (const w of batch) for (const cb of w.callbacks) cb(undefined, e);
-      }
-    }
-    this.busy = false;
-  }
-}
-
-function membershipLoader(): MembershipLoader {
-  const g = globalThis as unknown as { __chattrixMembershipLoader?: MembershipLoader };
-  return (g.__chattrixMembershipLoader ??= new MembershipLoader());
+function membershipLoader(): PairCoalescer<MembershipRow> {
+  const g = globalThis as unknown as { __chattrixMembershipLoader?: PairCoalescer<MembershipRow> };
+  return (g.__chattrixMembershipLoader ??= new PairCoalescer(async (pairs) => {
+    const rows = await getDb()
+      .select({ member: conversationMembers, conversation: conversations })
+      .from(conversationMembers)
+      .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
+      .where(
+        sql`(${conversationMembers.conversationId}, ${conversationMembers.userId}) in (select x.c, x.u from jsonb_to_recordset(${JSON.stringify(pairs)}::jsonb) as x(c text, u text))`,
+      );
+    return new Map(rows.map((r) => [pairKey(r.member.conversationId, r.member.userId), r]));
+  }));
 }
 
 /** Inserts a conversation; for a direct one, `on conflict do nothing` on its pair key (get-or-create). */

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { getDb, type Executor } from '../index';
+import { pairKey, PairCoalescer } from './coalescer';
 import { rowsOf } from './rows';
 import { attachments, conversationMembers, conversations, keywordMentions, mentions, messagePreviews, messages, reactions, users, type Attachment, type Message, type MessageIntegration, type User } from '../schema';
 
@@ -523,47 +524,20 @@ export async function rawQuery(text: string, params: unknown[], types?: string[]
   return (await client.query!(text, params)).rows;
 }
 
-class SendContextLoader {
-  private waiting = new Map<string, { c: string; u: string; callbacks: ((r: SendContext | undefined, e?: unknown) => void)[] }>();
-  private busy = false;
-
-  load(conversationId: string, userId: string): Promise<SendContext | undefined> {
-    return new Promise((resolve, reject) => {
-      const key = `${conversationId}\u0000${userId}`;
-      let w = this.waiting.get(key);
-      if (!w) this.waiting.set(key, (w = { c: conversationId, u: userId, callbacks: [] }));
-      w.callbacks.push((r, e) => (e ? reject(e) : resolve(r)));
-      if (!this.busy) {
-        this.busy = true;
-        // After the poll phase: every packet read in this turn of the event loop joins the same statement.
-        setImmediate(() => void this.flush());
-      }
-    });
-  }
-
-  private async flush(): Promise<void> {
-    while (this.waiting.size > 0) {
-      const batch = [...this.waiting.values()].slice(0, 1000);
-      for (const w of batch) this.waiting.delete(`${w.c}\u0000${w.u}`);
-      try {
-        const rows = await rawQuery(SEND_CONTEXT_SQL, [JSON.stringify(batch.map((w) => ({ c: w.c, u: w.u })))], ['jsonb']);
-        const found = new Map<string, SendContext>();
-        for (const r of rows) {
-          found.set(`${r.c}\u0000${r.u}`, {
-            conversation: { id: r.c as string, kind: r.kind as SendContext['conversation']['kind'], title: (r.title as string | null) ?? null, archived: r.archived === true },
-            member: { visibleFromSeq: Number(r.visible_from_seq), role: r.role as SendContext['member']['role'] },
-            sender: { id: r.u as string, username: r.username as string, displayName: r.display_name as string, avatarKey: (r.avatar_key as string | null) ?? null, isBot: r.is_bot === true },
-            blocked: r.blocked === true,
-            hasPush: r.has_push === true,
-          });
-        }
-        for (const w of batch) for (const cb of w.callbacks) cb(found.get(`${w.c}\u0000${w.u}`));
-      } catch (e) {
-        for (const w of batch) for (const cb of w.callbacks) cb(undefined, e);
-      }
+function sendContexts(pairs: { c: string; u: string }[]): Promise<Map<string, SendContext>> {
+  return rawQuery(SEND_CONTEXT_SQL, [JSON.stringify(pairs)], ['jsonb']).then((rows) => {
+    const found = new Map<string, SendContext>();
+    for (const r of rows) {
+      found.set(pairKey(r.c as string, r.u as string), {
+        conversation: { id: r.c as string, kind: r.kind as SendContext['conversation']['kind'], title: (r.title as string | null) ?? null, archived: r.archived === true },
+        member: { visibleFromSeq: Number(r.visible_from_seq), role: r.role as SendContext['member']['role'] },
+        sender: { id: r.u as string, username: r.username as string, displayName: r.display_name as string, avatarKey: (r.avatar_key as string | null) ?? null, isBot: r.is_bot === true },
+        blocked: r.blocked === true,
+        hasPush: r.has_push === true,
+      });
     }
-    this.busy = false;
-  }
+    return found;
+  });
 }
 
 /**
@@ -572,6 +546,6 @@ class SendContextLoader {
  * each answer comes from a statement issued after it was asked for (never staler than its own query would be).
  */
 export function loadSendContext({ conversationId, userId }: { conversationId: string; userId: string }): Promise<SendContext | undefined> {
-  const g = globalThis as unknown as { __chattrixSendContextLoader?: SendContextLoader };
-  return (g.__chattrixSendContextLoader ??= new SendContextLoader()).load(conversationId, userId);
+  const g = globalThis as unknown as { __chattrixSendContextLoader?: PairCoalescer<SendContext> };
+  return (g.__chattrixSendContextLoader ??= new PairCoalescer(sendContexts)).load(conversationId, userId);
 }
