@@ -403,10 +403,10 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
     saving.current = restore;
   }, [me.id, store]);
 
-  // Keep this device's offline copy warm: the conversation list and the newest messages of the 20 most recent
-  // conversations, fetched with the very URLs the app reads (the service worker caches them, network first).
   /** Whether this page has been connected before: a connect after that is a reconnect. */
   const connectedBefore = useRef(false);
+  // Keep this device's offline copy warm: the conversation list and the newest messages of the 20 most recent
+  // conversations, fetched with the very URLs the app reads (the service worker caches them, network first).
   const warmTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const warmCache = useCallback(async () => {
     if (!('serviceWorker' in navigator) || !navigator.serviceWorker.controller || !navigator.onLine) return;
