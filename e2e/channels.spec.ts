@@ -62,6 +62,9 @@ test('channels and threads: create, browse, read, join, talk in a thread, Thread
   await b.chat.expectMessage('Welcome to the launch channel');
   await expect(b.page.getByTestId('join-bar')).toBeVisible();
   await expect(b.chat.composer).toHaveCount(0);
+  // Reading before joining is live: what Ana writes now shows for Ben without a reload.
+  await a.chat.send('Said while Ben only reads');
+  await b.chat.expectMessage('Said while Ben only reads');
   await b.page.screenshot({ path: `${dir}/channel-preview-join-1280-light.png` });
   await b.page.getByRole('button', { name: 'Join channel' }).click();
   await expect(b.chat.composer).toBeVisible();

@@ -17,6 +17,7 @@ import type { MessageActions } from './MessageItem';
 import { MessageList } from './MessageList';
 import { ProfileCard } from './ProfileCard';
 import { PushPrompt } from './PushPrompt';
+import { useRealtime } from './Realtime';
 import { RichText } from './RichText';
 import { broadcastNotice } from './broadcast';
 import { ChannelSettings } from './ChannelSettings';
@@ -49,6 +50,19 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
       .then((r) => setPreview(r.conversation))
       .catch(() => {});
   }, [id, stored, listed]);
+  // Read before joining: this tab hears the channel live (conversation:watch) until it leaves it or joins.
+  const { socket } = useRealtime();
+  const watching = !stored && preview?.id === id;
+  useEffect(() => {
+    if (!watching || !socket) return;
+    const watch = () => socket.emit('conversation:watch', { conversationId: id }, () => {});
+    socket.on('connect', watch);
+    if (socket.connected) watch();
+    return () => {
+      socket.off('connect', watch);
+      if (socket.connected) socket.emit('conversation:unwatch', { conversationId: id }, () => {});
+    };
+  }, [watching, socket, id]);
   const [thread, setThread] = useState<{ rootId: string; highlight: string | null } | null>(null);
   // Opened from the Threads view: /c/{id}?thread={rootId}
   const threadParam = search.get('thread');

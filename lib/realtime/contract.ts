@@ -50,6 +50,10 @@ export interface ClientToServerEvents {
   'draft:save': Req<{ conversationId: string; body: string; threadId?: string; origin?: string }, { draft: DraftDto | null }>;
   /** This tab has been hidden with no input for 10 minutes (true), or saw input again (false). At most one each way. */
   'client:away': Req<{ away: boolean }, Record<string, never>>;
+  /** This tab reads a public channel it has not joined: its live events come too, until `conversation:unwatch` or
+   * another watch (one at a time per socket). A private channel one is not in answers `not_found`. */
+  'conversation:watch': Req<{ conversationId: string }, Record<string, never>>;
+  'conversation:unwatch': Req<{ conversationId: string }, Record<string, never>>;
 }
 
 export interface ServerToClientEvents {

@@ -12,7 +12,7 @@ type Payload<E extends EventName> = Parameters<ServerToClientEvents[E]>[0];
 export function publishToConversation<E extends EventName>(conversationId: string, event: E, payload: Payload<E>): void {
   const io = getIo();
   if (!io) return;
-  (io.to(rooms.conversation(conversationId)).emit as (e: E, p: Payload<E>) => void)(event, payload);
+  (io.to([rooms.conversation(conversationId), rooms.watch(conversationId)]).emit as (e: E, p: Payload<E>) => void)(event, payload);
 }
 
 export function publishToUsers<E extends EventName>(userIds: string[], event: E, payload: Payload<E>): void {

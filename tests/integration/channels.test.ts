@@ -189,6 +189,38 @@ describe('channels', () => {
     expect(list.body.conversations.filter((x) => x.kind === 'channel').map((x) => x.id)).toEqual(['general']);
   });
 
+  it('a reader who has not joined watches a public channel live (messages, edits, typing) and can do nothing in it; private ones are refused', async () => {
+    const ana = await freshUser('wana');
+    const zed = await freshUser('wzed');
+    const c = await createChannel(ana);
+    expect((await emitAck(zed.socket, 'conversation:watch', { conversationId: c.id })).ok).toBe(true);
+    const live = nextEvent<{ message: MessageDto }>(zed.socket, 'message:created', (p) => p.message.conversationId === c.id);
+    const sent = await send(ana, c.id, 'live for readers too');
+    expect((await live).message.id).toBe(sent.id);
+    const edited = nextEvent<{ message: MessageDto }>(zed.socket, 'message:updated', (p) => p.message.id === sent.id);
+    expect((await call(ana, 'PATCH', `/messages/${sent.id}`, { body: 'live for readers, edited' })).status).toBe(200);
+    expect((await edited).message.body).toBe('live for readers, edited');
+    const typing = nextEvent<{ userId: string }>(zed.socket, 'typing', (p) => p.userId === ana.id);
+    expect((await emitAck(ana.socket, 'typing:start', { conversationId: c.id })).ok).toBe(true);
+    await typing;
+    // Watching is not membership: no typing, no reads, no sends; the channel is not in Zed's list.
+    expect(await emitAck(zed.socket, 'typing:start', { conversationId: c.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await emitAck(zed.socket, 'message:send', { conversationId: c.id, body: 'sneaky', clientId: `c-${tag()}` })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect((await call<{ conversations: ConversationDto[] }>(zed, 'GET', '/conversations')).body.conversations.some((x) => x.id === c.id)).toBe(false);
+    // Unwatched: nothing more comes.
+    expect((await emitAck(zed.socket, 'conversation:unwatch', { conversationId: c.id })).ok).toBe(true);
+    zed.log.length = 0;
+    await send(ana, c.id, 'after the unwatch');
+    await expectNothingAbout(zed, c.id, ana);
+    // A private channel, an unknown id, a bad payload.
+    const secret = await createChannel(ana, { private: true });
+    expect(await emitAck(zed.socket, 'conversation:watch', { conversationId: secret.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    await send(ana, secret.id, 'for members only');
+    await expectNothingAbout(zed, secret.id, ana);
+    expect(await emitAck(zed.socket, 'conversation:watch', { conversationId: 'nosuchchannel1' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await emitAck(zed.socket, 'conversation:watch', { conversationId: 42 })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+
   it('roles: owners and admins rename, set topic and description, archive; members cannot', async () => {
     const ana = await freshUser('ana');
     const ben = await freshUser('ben');

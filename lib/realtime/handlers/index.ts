@@ -5,6 +5,7 @@ import { composeHandlers } from './compose';
 import { messageHandlers } from './messages';
 import { presenceHandlers } from './presence';
 import { typingHandlers } from './typing';
+import { watchHandlers } from './watch';
 import { actorOf, type ChattrixSocket, type HandlerDeps } from './util';
 
 /**
@@ -25,12 +26,14 @@ export const EVENT_RULES: Record<string, LimitRule | null> = {
   'client:visibility': rules.visibility,
   'draft:save': rules.typing,
   'client:away': rules.visibility,
+  'conversation:watch': rules.presence,
+  'conversation:unwatch': rules.presence,
 };
 
 /** Registers every client → server event on a connected socket. */
 export function registerHandlers(io: ChattrixServer, socket: ChattrixSocket): void {
   const deps: HandlerDeps = { io, socket, actor: actorOf(socket) };
-  const all = { ...presenceHandlers(deps), ...messageHandlers(deps), ...typingHandlers(deps), ...composeHandlers(deps) };
+  const all = { ...presenceHandlers(deps), ...messageHandlers(deps), ...typingHandlers(deps), ...composeHandlers(deps), ...watchHandlers(deps) };
   for (const [event, fn] of Object.entries(all)) {
     const rule = event in EVENT_RULES ? EVENT_RULES[event]! : rules.presence;
     const limited = rule

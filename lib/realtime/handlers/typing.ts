@@ -26,7 +26,7 @@ export function typingHandlers({ socket }: HandlerDeps) {
       last.delete(key);
     }
     socket
-      .to(room)
+      .to([room, rooms.watch(conversationId)])
       .emit('typing', { conversationId, userId: socket.data.userId, displayName: socket.data.displayName, isTyping, ...(threadId ? { threadId } : {}) });
     return {};
   };
