@@ -91,7 +91,7 @@ test('channels and threads: create, browse, read, join, talk in a thread, Thread
   await aRoot.getByTestId('thread-summary').click();
   const aPanel = a.page.getByTestId('thread-panel');
   await expect(aPanel.getByTestId('message').filter({ hasText: 'Count me in for Friday' })).toHaveCount(1);
-  await aPanel.getByRole('textbox', { name: 'Message' }).fill('Great, Friday it is');
+  await aPanel.getByRole('textbox', { name: 'Message' }).fill(`@${ben.username} Great, Friday it is`);
   await aPanel.getByRole('textbox', { name: 'Message' }).press('Enter');
   await expect(aPanel.getByTestId('message').filter({ hasText: 'Great, Friday it is' })).toHaveCount(1);
   await expect(aRoot.getByTestId('reply-count')).toHaveText('2 replies');
@@ -103,7 +103,11 @@ test('channels and threads: create, browse, read, join, talk in a thread, Thread
   await expect(b.page).toHaveURL(/\/threads$/);
   const threadCard = b.page.getByTestId('thread-card').filter({ hasText: 'Welcome to the launch channel' });
   await expect(threadCard.getByTestId('thread-unread')).toHaveText('1');
-  await expect(threadCard).toContainText('Great, Friday it is');
+  // Ana's reply mentions him: the card says so.
+  await expect(threadCard.getByTestId('thread-mentions')).toBeVisible();
+  await expect(threadCard.getByRole('link')).toHaveAccessibleName(/, 1 unread, 1 mention$/);
+  // The excerpt keeps the underscore of a username (only emphasis underscores go).
+  await expect(threadCard).toContainText(`@${ben.username} Great, Friday it is`);
   await b.page.screenshot({ path: `${dir}/threads-view-1280-light-unread.png` });
   await threadCard.getByRole('link').click();
   await expect(b.page.getByTestId('thread-panel').getByTestId('message').filter({ hasText: 'Great, Friday it is' })).toHaveCount(1);

@@ -1523,7 +1523,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Threads you follow that have replies, newest activity first, with their unread counts */
+        /** Threads you follow that have replies, newest activity first, with their unread counts and how many of those mention you */
         get: operations["getThreads"];
         put?: never;
         post?: never;
@@ -10939,6 +10939,7 @@ export interface operations {
                         nextCursor: string | null;
                         threads: {
                             lastReplies: components["schemas"]["Message"][];
+                            mentionCount: number;
                             root: components["schemas"]["Message"];
                             unreadCount: number;
                         }[];

@@ -329,11 +329,11 @@ const paths: Record<string, Record<string, Op>> = {
   '/messages/{id}/follow': { put: { summary: 'Follow a thread', ok: 204, errors: [403] }, delete: { summary: 'Unfollow a thread', ok: 204, errors: [403] } },
   '/threads': {
     get: {
-      summary: 'Threads you follow that have replies, newest activity first, with their unread counts',
+      summary: 'Threads you follow that have replies, newest activity first, with their unread counts and how many of those mention you',
       query: listThreadsQuery,
       ok: 200,
       answer: z.object({
-        threads: z.array(z.object({ root: messageSchema, lastReplies: z.array(messageSchema), unreadCount: z.number().int() })),
+        threads: z.array(z.object({ root: messageSchema, lastReplies: z.array(messageSchema), unreadCount: z.number().int(), mentionCount: z.number().int() })),
         nextCursor: z.string().nullable(),
         unreadTotal: z.number().int(),
       }),

@@ -49,7 +49,16 @@ interface Props {
 
 /** A quote's excerpt without markdown markers. */
 export function plainExcerpt(body: string): string {
-  return body.replace(/```/g, ' ').replace(/[*_`]+/g, '').replace(/\s+/g, ' ').trim().slice(0, 140);
+  return (
+    body
+      .replace(/```/g, ' ')
+      .replace(/[*`]+/g, '')
+      // Underscores that mark emphasis (at a word's edge) go; those inside a word (a username like ben_k) stay.
+      .replace(/(^|[^\p{L}\p{N}_])_+|_+(?=[^\p{L}\p{N}_]|$)/gu, '$1')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 140)
+  );
 }
 
 function EmojiPicker({ onPick, onClose }: { onPick: (e: string) => void; onClose: () => void }) {

@@ -17,6 +17,7 @@ interface ThreadItem {
   root: MessageDto;
   lastReplies: MessageDto[];
   unreadCount: number;
+  mentionCount: number;
 }
 
 /** The Threads view: threads you follow, newest activity first, with their unread counts; opening one reads it. */
@@ -71,16 +72,25 @@ export function ThreadsView() {
               const c = conversations?.find((x) => x.id === t.root.conversationId);
               const where = c ? conversationTitle(c, me.id) : 'a conversation';
               const unread = live[t.root.id] ?? t.unreadCount;
+              // Read since the list came (the live count fell to 0): its mentions are read too.
+              const mentions = unread === 0 ? 0 : t.mentionCount;
               return (
                 <li key={t.root.id} className="thread-card" data-testid="thread-card">
-                  <Link href={`/c/${t.root.conversationId}?thread=${t.root.id}`} className="thread-link" aria-label={`Thread in ${where}${unread ? `, ${unread} unread` : ''}`}>
+                  <Link href={`/c/${t.root.conversationId}?thread=${t.root.id}`} className="thread-link" aria-label={`Thread in ${where}${unread ? `, ${unread} unread` : ''}${mentions ? `, ${mentions} ${mentions === 1 ? 'mention' : 'mentions'}` : ''}`}>
                     <span className="row-title">
                       <span className="ellipsis">{where}</span>
-                      {unread > 0 && (
-                        <span className="badge" data-testid="thread-unread">
-                          {unread}
-                        </span>
-                      )}
+                      <span className="badges">
+                        {mentions > 0 && (
+                          <span className="badge mention-badge" aria-hidden="true" data-testid="thread-mentions">
+                            @
+                          </span>
+                        )}
+                        {unread > 0 && (
+                          <span className="badge" data-testid="thread-unread">
+                            {unread}
+                          </span>
+                        )}
+                      </span>
                     </span>
                     <span className="thread-root">
                       <strong>{t.root.sender?.displayName ?? 'Someone'}:</strong> {t.root.deletedAt ? <em>Message deleted</em> : plainExcerpt(t.root.body) || <Paperclip size={14} aria-label="attachment" />}

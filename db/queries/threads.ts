@@ -165,6 +165,8 @@ export interface FollowedThreadRow {
   last_at_text: string;
   last_seq: number | string;
   unread: number | string;
+  /** Unread replies that mention the user (by name, @channel/@here, or a keyword of theirs). */
+  mentions: number | string;
 }
 
 /**
@@ -180,7 +182,12 @@ export async function listFollowedThreads(
       select f.root_id, l.last_at, l.last_at::text as last_at_text, l.last_seq, (
         select count(*)::int from messages m
         where m.thread_id = f.root_id and m.seq > f.last_read_seq and m.deleted_at is null and m.kind = 'user'
-          and m.sender_id is distinct from f.user_id) as unread
+          and m.sender_id is distinct from f.user_id) as unread, (
+        select count(*)::int from messages m
+        where m.thread_id = f.root_id and m.seq > f.last_read_seq and m.deleted_at is null and m.kind = 'user'
+          and m.sender_id is distinct from f.user_id
+          and (exists (select 1 from mentions x where x.message_id = m.id and x.user_id = f.user_id)
+            or exists (select 1 from keyword_mentions k where k.message_id = m.id and k.user_id = f.user_id))) as mentions
       from thread_follows f
       join conversation_members cm on cm.conversation_id = f.conversation_id and cm.user_id = f.user_id
       cross join lateral (

@@ -174,7 +174,7 @@ function decodeCursor(s: string): { at: string; rootId: string } {
 export async function listThreads(
   actor: Actor,
   query: { limit: number; cursor?: string },
-): Promise<{ threads: { root: MessageDto; lastReplies: MessageDto[]; unreadCount: number }[]; nextCursor: string | null; unreadTotal: number }> {
+): Promise<{ threads: { root: MessageDto; lastReplies: MessageDto[]; unreadCount: number; mentionCount: number }[]; nextCursor: string | null; unreadTotal: number }> {
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
   const page = await tq.listFollowedThreads({ userId: actor.id, after, limit: query.limit });
   const rootIds = page.rows.map((r) => r.root_id);
@@ -184,7 +184,7 @@ export async function listThreads(
   const threads = page.rows.flatMap((r) => {
     const root = rootDtos.get(r.root_id);
     if (!root) return [];
-    return [{ root, lastReplies: lastDtos.filter((m) => m.threadId === r.root_id), unreadCount: Number(r.unread) }];
+    return [{ root, lastReplies: lastDtos.filter((m) => m.threadId === r.root_id), unreadCount: Number(r.unread), mentionCount: Number(r.mentions) }];
   });
   const lastRow = page.rows[page.rows.length - 1];
   return {

@@ -72,13 +72,32 @@ async function thread(who: Person, rootId: string, q = ''): Promise<{ root: Mess
   return res.body;
 }
 
-async function threadsOf(who: Person): Promise<{ threads: { root: MessageDto; lastReplies: MessageDto[]; unreadCount: number }[]; nextCursor: string | null }> {
+async function threadsOf(who: Person): Promise<{ threads: { root: MessageDto; lastReplies: MessageDto[]; unreadCount: number; mentionCount: number }[]; nextCursor: string | null }> {
   const res = await call(who, 'GET', '/threads?limit=50');
   expect(res.status, res.text).toBe(200);
   return res.body;
 }
 
 describe('threads', () => {
+  it('the Threads list counts the unread replies that mention you (by name or a keyword), and none once read', async () => {
+    const ana = await freshUser('tmana');
+    const ben = await freshUser('tmben');
+    const c = await channelWith(ana, [ben]);
+    const word = `kw${tag()}`;
+    expect((await call(ben, 'PUT', '/me/keywords', { keywords: [word] })).status).toBe(200);
+    const root = await send(ben, c, 'a root of mine');
+    await send(ana, c, 'just a reply', { threadId: root.id });
+    await send(ana, c, `@${ben.username} have a look`, { threadId: root.id });
+    await send(ana, c, `about ${word}`, { threadId: root.id });
+    const row = () => threadsOf(ben).then((l) => l.threads.find((t) => t.root.id === root.id)!);
+    expect(await row()).toMatchObject({ unreadCount: 3, mentionCount: 2 });
+    // Ana's own list: her replies are not unread for her, and nothing mentions her.
+    expect((await threadsOf(ana)).threads.find((t) => t.root.id === root.id)).toMatchObject({ unreadCount: 0, mentionCount: 0 });
+    const t = await thread(ben, root.id);
+    expect((await call(ben, 'POST', `/messages/${root.id}/thread/read`, { messageId: t.messages[t.messages.length - 1]!.id })).status).toBe(204);
+    expect(await row()).toMatchObject({ unreadCount: 0, mentionCount: 0 });
+  });
+
   it('keeps replies out of the timeline, counts them on the root, live, and shows alsoToChannel replies', async () => {
     const ana = await freshUser('ana');
     const ben = await freshUser('ben');
