@@ -246,3 +246,34 @@ test('in a direct conversation the composer marks the next message urgent (sent 
   await expect(a.page.getByRole('button', { name: 'Urgent', exact: true })).toHaveCount(0);
   await a.context.close();
 });
+
+test("the installed app's icon badge counts the unread mentions (Badging API) and clears once they are read", async ({ browser, request }) => {
+  const ana = await person(request, 'bgana');
+  const ben = await person(request, 'bgben');
+  const dm = (await ana.api.post<{ conversation: { id: string } }>('/conversations', { kind: 'direct', userId: ben.id })).conversation.id;
+  const b = await signedIn(browser, ben);
+  // The browser's Badging API, recorded: what the page asked the operating system to show on the app's icon.
+  await b.context.addInitScript(() => {
+    const calls: (number | 'clear')[] = [];
+    (window as unknown as { __badges: typeof calls }).__badges = calls;
+    Object.defineProperty(navigator, 'setAppBadge', { configurable: true, value: (n?: number) => (calls.push(n ?? 0), Promise.resolve()) });
+    Object.defineProperty(navigator, 'clearAppBadge', { configurable: true, value: () => (calls.push('clear'), Promise.resolve()) });
+  });
+  await b.page.goto('/');
+  await expect(b.page.getByTestId('connection-state')).toHaveText('Connected');
+  const last = () => b.page.evaluate(() => (window as unknown as { __badges: (number | 'clear')[] }).__badges.at(-1) ?? null);
+  await expect.poll(last).toBe('clear');
+  // A plain message is unread but no mention: the icon stays clear.
+  await ana.api.post(`/conversations/${dm}/messages`, { body: 'just saying hi' });
+  await expect(b.page.getByTestId(`conversation-${dm}`).getByTestId('unread')).toBeVisible();
+  expect(await last()).toBe('clear');
+  await ana.api.post(`/conversations/${dm}/messages`, { body: `@${ben.username} can you look?` });
+  await expect.poll(last).toBe(1);
+  await ana.api.post(`/conversations/${dm}/messages`, { body: `@${ben.username} and this one` });
+  await expect.poll(last).toBe(2);
+  // Read: the icon clears.
+  await b.page.getByTestId(`conversation-${dm}`).click();
+  await expect(b.page.getByTestId('message').filter({ hasText: 'and this one' })).toBeVisible();
+  await expect.poll(last).toBe('clear');
+  await b.context.close();
+});

@@ -245,6 +245,34 @@ describe('keywords', () => {
   });
 });
 
+describe('away', () => {
+  it('a person all of whose tabs say away shows away to subscribers, live; one tab back (or a new one that is not) ends it', async () => {
+    const [ana, ben] = await Promise.all([member('aana'), member('aben')]);
+    const laptop = await socketOf(ana);
+    const phone = await socketOf(ana);
+    const bens = await socketOf(ben);
+    const sub = await emitAck(bens, 'presence:subscribe', { userIds: [ana.id] });
+    expect(sub.ok && sub.data.presence[0]).toMatchObject({ userId: ana.id, online: true, away: false });
+    const seen: PresenceDto[] = [];
+    bens.on('presence', (p: PresenceDto) => p.userId === ana.id && seen.push(p));
+    // One tab away of two: still here (nothing announced).
+    expect((await emitAck(laptop, 'client:away', { away: true })).ok).toBe(true);
+    const awayNow = nextEvent<PresenceDto>(bens, 'presence', (p) => p.userId === ana.id && p.away === true);
+    expect((await emitAck(phone, 'client:away', { away: true })).ok).toBe(true);
+    expect(await awayNow).toMatchObject({ online: true, away: true });
+    expect(seen.filter((p) => p.away === true)).toHaveLength(1);
+    // A fresh subscriber sees it too.
+    const again = await emitAck(bens, 'presence:subscribe', { userIds: [ana.id] });
+    expect(again.ok && again.data.presence[0]).toMatchObject({ away: true });
+    // Input on one tab: back.
+    const back = nextEvent<PresenceDto>(bens, 'presence', (p) => p.userId === ana.id && p.away === false);
+    expect((await emitAck(laptop, 'client:away', { away: false })).ok).toBe(true);
+    expect(await back).toMatchObject({ online: true, away: false });
+    expect(await emitAck(phone, 'client:away', { away: 'yes' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    for (const s of [laptop, phone, bens]) s.disconnect();
+  });
+});
+
 describe('status', () => {
   it('PUT /me/status sets it (others see it in profiles, member lists and presence) and the server clears it at its time', async () => {
     const [ana, ben] = await Promise.all([member('sana'), member('sben')]);
