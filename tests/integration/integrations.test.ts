@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../lib/integrations/signature';
 import { connectSocket, createToken, credentialsCallback, emitAck, nextEvent, registerUser, request, uniqueUsername, type TestUser } from '../helpers/api';
 import { expectError } from '../helpers/errors';
+import { expectServedWebp } from '../helpers/images';
 import { freshDatabase, type FreshDatabase } from '../helpers/ops';
 import { startServer, type RunningServer } from '../helpers/server';
 
@@ -288,12 +289,7 @@ describe('incoming webhooks', () => {
       expect(icon).toMatch(/^\/api\/v1\/integration-icons\/[0-9a-f]{32}$/);
       expect(second.body.message.integration).toMatchObject({ iconUrl: `${base}/icon.png`, icon });
       // Served by Chattrix, as a 96 px WebP square, to anyone signed in; never to the signed-out.
-      const img = await fetch(`${url()}${icon}`, { headers: { authorization: `Bearer ${ben.token}` } });
-      expect(img.status).toBe(200);
-      expect(img.headers.get('content-type')).toBe('image/webp');
-      const meta = await sharp(Buffer.from(await img.arrayBuffer())).metadata();
-      expect([meta.format, meta.width, meta.height]).toEqual(['webp', 96, 96]);
-      expect((await fetch(`${url()}${icon}`)).status).toBe(401);
+      await expectServedWebp(url(), icon, ben.token, [96, 96]);
       // Fetched once, for the hook and both posts.
       expect(hits.filter((h) => h === '/icon.png')).toHaveLength(1);
       // A post's own icon that is no image: the message names it, there is nothing to serve (the client shows the bot).

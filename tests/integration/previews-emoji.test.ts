@@ -17,6 +17,7 @@ import type { CustomEmojiDto } from '../../lib/validation/compose';
 import type { MessageDto } from '../../lib/validation/dto';
 import { connectSocket, createToken, emitAck, nextEvent, registerUser, request, sleep, type ClientSocket, type TestUser } from '../helpers/api';
 import { expectError } from '../helpers/errors';
+import { expectServedWebp } from '../helpers/images';
 import { freshDatabase, type FreshDatabase } from '../helpers/ops';
 import { startServer, type RunningServer } from '../helpers/server';
 
@@ -106,12 +107,7 @@ describe('link previews', () => {
     expect(message.preview!.imageWidth).toBe(600);
 
     // Served by Chattrix, re-encoded; readers need to be signed in.
-    const img = await fetch(`${url()}${imageUrl}`, { headers: { authorization: `Bearer ${ben.token}` } });
-    expect(img.status).toBe(200);
-    expect(img.headers.get('content-type')).toBe('image/webp');
-    const meta = await sharp(Buffer.from(await img.arrayBuffer())).metadata();
-    expect([meta.format, meta.width, meta.height]).toEqual(['webp', 600, 300]);
-    expect((await fetch(`${url()}${imageUrl}`)).status).toBe(401);
+    await expectServedWebp(url(), imageUrl, ben.token, [600, 300]);
 
     // The same link again: the cached preview, no new request to the site.
     const again = nextEvent<{ message: MessageDto }>(bens, 'message:updated', (p) => !!p.message.preview, 15_000);
