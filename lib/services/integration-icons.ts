@@ -15,6 +15,12 @@ const RETRY_MS = 60 * 60_000;
 
 const inflight = new Map<string, Promise<boolean>>();
 const failedAt = new Map<string, number>();
+/** Icons known to be in storage: a post with one of these costs no storage read (an S3 request). */
+const known = new Set<string>();
+const remember = (hash: string) => {
+  if (known.size > 10_000) known.clear();
+  known.add(hash);
+};
 
 const keyOf = (hash: string) => `ic-${hash}`;
 
@@ -22,19 +28,23 @@ const keyOf = (hash: string) => `ic-${hash}`;
  * rejects. */
 export function ensureIcon(url: string): Promise<boolean> {
   const hash = iconHash(url);
+  if (known.has(hash)) return Promise.resolve(true);
   const running = inflight.get(hash);
   if (running) return running;
   const job = (async () => {
     const have = await storage().read(keyOf(hash));
     if (have) {
       have.stream.destroy();
+      remember(hash);
       return true;
     }
     const failed = failedAt.get(hash);
     if (failed !== undefined && Date.now() - failed < RETRY_MS) return false;
     const stored = await fetchImage(url, { px: ICON_PX, fit: 'cover', key: keyOf(hash) });
-    if (stored) failedAt.delete(hash);
-    else {
+    if (stored) {
+      failedAt.delete(hash);
+      remember(hash);
+    } else {
       if (failedAt.size > 1000) failedAt.clear();
       failedAt.set(hash, Date.now());
     }
