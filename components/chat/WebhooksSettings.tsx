@@ -1,6 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { SaveCancel } from '@/components/ui/SaveCancel';
 import { api } from '@/lib/client/api';
 import { AppError } from '@/lib/errors';
 import type { BotDto } from '@/lib/validation/bots';
@@ -111,12 +112,7 @@ export function WebhooksSettings({ conversationId }: { conversationId: string })
                   onChange={(e) => setRenaming({ id: h.id, name: e.target.value })}
                   onKeyDown={(e) => e.key === 'Escape' && setRenaming(null)}
                 />
-                <button className="btn btn-sm" type="submit">
-                  Save
-                </button>
-                <button className="btn btn-ghost btn-sm" type="button" onClick={() => setRenaming(null)}>
-                  Cancel
-                </button>
+                <SaveCancel onCancel={() => setRenaming(null)} />
               </form>
             ) : (
               <span className="row-main">

@@ -1,6 +1,7 @@
 'use client';
 
 import { ArrowLeft, Send, Trash2 } from 'lucide-react';
+import { SaveCancel } from '@/components/ui/SaveCancel';
 import Link from 'next/link';
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '@/lib/client/api';
@@ -110,12 +111,7 @@ export function DraftsView() {
                       Send at
                     </label>
                     <input id={`sch-at-${s.id}`} type="datetime-local" step={1} value={editing.at} onChange={(e) => setEditing({ ...editing, at: e.target.value })} />
-                    <button type="submit" className="btn btn-sm">
-                      Save
-                    </button>
-                    <button type="button" className="btn btn-ghost btn-sm" onClick={() => setEditing(null)}>
-                      Cancel
-                    </button>
+                    <SaveCancel onCancel={() => setEditing(null)} />
                   </form>
                 ) : (
                   <>
