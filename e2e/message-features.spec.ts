@@ -167,6 +167,32 @@ test('an edit and a deletion that land while a page of history is on its way are
   await b.context.close();
 });
 
+test('what changed while the reader was offline (an edit, a deletion, a reaction) shows once they are back', async ({ browser, request }) => {
+  const g = await group(request, 'Changed while away');
+  const kept = await post(request, ana, g, 'Keep me');
+  const fixed = await post(request, ana, g, 'Fix me');
+  const dropped = await post(request, ana, g, 'Drop me');
+  const b = await open(browser, ben);
+  await b.view.goto(g);
+  // Once the service worker controls the page, a reload reads the conversation through it: its cache holds the page.
+  await b.page.waitForFunction(() => navigator.serviceWorker?.controller != null);
+  await b.page.reload();
+  await expect(b.view.byId(dropped)).toContainText('Drop me');
+  await b.context.setOffline(true);
+  await expect(b.page.getByRole('status').filter({ hasText: 'You are offline' })).toBeVisible();
+  await api(request, ana, 'PATCH', `/messages/${fixed}`, { body: 'Fixed' });
+  await api(request, ana, 'DELETE', `/messages/${dropped}`);
+  await api(request, ana, 'PUT', `/messages/${kept}/reactions/${encodeURIComponent('👍')}`);
+  // Nothing reaches Ben while he is away.
+  await expect(b.view.byId(fixed)).toContainText('Fix me');
+  await b.context.setOffline(false);
+  await expect(b.view.byId(fixed)).toContainText('Fixed');
+  await expect(b.view.byId(fixed)).toContainText('edited');
+  await expect(b.view.byId(dropped)).toContainText('Message deleted');
+  await expect(b.view.reaction(b.view.byId(kept), '👍')).toHaveAccessibleName(/^👍 1, by Ana Alvarez/);
+  await b.context.close();
+});
+
 test('reply: the quote shows the original, and clicking it loads older history and highlights the original', async ({ browser, request }) => {
   const g = await group(request, 'Replies');
   const originalText = 'Where do we meet on Friday?';

@@ -148,6 +148,14 @@ test('after visiting two conversations, a reload with no network still shows bot
 
   await context.setOffline(true);
   await expectNoNetwork(page);
+  // A read the app must see fresh (its catch-up after a reconnect) gets the network or fails: never the snapshot.
+  const probe = (fresh: boolean) =>
+    page.evaluate(
+      ([url, fresh]) => fetch(url, fresh ? { headers: { 'x-chattrix-fresh': '1' } } : {}).then((r) => `answered ${r.status}`, () => 'failed'),
+      [`/api/v1/conversations/${dm.id}/messages?limit=100`, fresh] as const,
+    );
+  expect(await probe(false)).toBe('answered 200');
+  expect(await probe(true)).toBe('failed');
   await page.reload();
   await expect(room.offlineBanner).toBeVisible();
   await expect(room.conversationLink(dm.id)).toBeVisible();

@@ -16,7 +16,7 @@ const fetchAfter: FetchAfter = (cid, afterId) => api(`/conversations/${cid}/mess
 
 interface ChatActions {
   store: Store;
-  loadConversations: () => Promise<void>;
+  loadConversations: (fresh?: boolean) => Promise<void>;
   openConversation: (id: string) => Promise<void>;
   loadOlder: (id: string) => Promise<void>;
   send: (conversationId: string, body: string, opts?: { replyToId?: string; attachments?: AttachmentDto[]; threadId?: string; alsoToChannel?: boolean }) => void;
@@ -165,8 +165,8 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
     [store, saveOutbox],
   );
 
-  const loadConversations = useCallback(async () => {
-    const { conversations } = await api<{ conversations: ConversationDto[] }>('/conversations');
+  const loadConversations = useCallback(async (fresh = false) => {
+    const { conversations } = await api<{ conversations: ConversationDto[] }>('/conversations', { fresh });
     store.set((s) => {
       // Drop messages of conversations we are no longer in.
       const keep = new Set(conversations.map((c) => c.id));
@@ -213,7 +213,9 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
    * newest page again, for what changed while we were away (edits, deletions, reactions of messages already held).
    */
   const catchUp = useCallback(async (reconnect: boolean) => {
-    await loadConversations();
+    // Every read here asks for the network's answer (`fresh`): the worker's cached snapshot would be the page from
+    // before the outage.
+    await loadConversations(true);
     const loaded = Object.entries(store.get().messages).filter(([, v]) => v.loaded);
     const notFound = (e: unknown) => {
       if (e instanceof AppError && e.code === 'not_found') return { messages: [], hasMore: false };
@@ -227,6 +229,7 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
           const fetchedAt = fetchStamp();
           const page = await api<{ messages: MessageDto[]; hasMore: boolean }>(
             `/conversations/${id}/messages?limit=100${newest ? `&after=${newest.id}` : ''}`,
+            { fresh: true },
           ).catch(notFound);
           receive(page.messages, { fetchedAt });
           if (!page.hasMore) break;
@@ -234,7 +237,7 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
         // On the first connect the pages are fresh: nothing to refresh.
         if (!reconnect) return;
         const fetchedAt = fetchStamp();
-        const latest = await api<{ messages: MessageDto[]; hasMore: boolean }>(`/conversations/${id}/messages?limit=${FIRST_PAGE}`).catch(notFound);
+        const latest = await api<{ messages: MessageDto[]; hasMore: boolean }>(`/conversations/${id}/messages?limit=${FIRST_PAGE}`, { fresh: true }).catch(notFound);
         receive(latest.messages, { fetchedAt });
       }),
     );

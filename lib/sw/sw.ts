@@ -9,7 +9,8 @@
  *   (sent with a clientId, exactly once) and "Mark as read" actions; a click opens the conversation.
  */
 import { defaultCache } from '@serwist/next/worker';
-import { CacheFirst, ExpirationPlugin, NetworkFirst, NetworkOnly, Serwist, type PrecacheEntry, type SerwistGlobalConfig } from 'serwist';
+import { CacheFirst, ExpirationPlugin, NetworkFirst, NetworkOnly, Serwist, Strategy, type PrecacheEntry, type SerwistGlobalConfig, type StrategyHandler } from 'serwist';
+import { FRESH_HEADER } from '../client/fresh';
 
 declare global {
   interface WorkerGlobalScope extends SerwistGlobalConfig {
@@ -20,6 +21,20 @@ declare const self: ServiceWorkerGlobalScope;
 
 const API_DATA = /^\/api\/v1\/(conversations|conversations\/[^/]+\/messages|conversations\/[^/]+|me|users|messages\/[^/]+\/thread|threads|channels)$/;
 const MEDIA = /^\/api\/v1\/(uploads\/[^/]+\/thumbnail|users\/[^/]+\/avatar)$/;
+
+/**
+ * For the reads the app must see fresh (its catch-up after a reconnect, marked with FRESH_HEADER): the network's
+ * answer, kept in the cache for offline reading later, and never the cached snapshot in its place (NetworkFirst falls
+ * back to the cache after 5 s, which would put a page from before the outage back on screen). A failed fetch fails,
+ * and the app tries again.
+ */
+class NetworkThenCache extends Strategy {
+  async _handle(request: Request, handler: StrategyHandler): Promise<Response> {
+    return handler.fetchAndCachePut(request);
+  }
+}
+
+const apiCache = new ExpirationPlugin({ maxEntries: 300 });
 
 const serwist = new Serwist({
   precacheEntries: self.__SW_MANIFEST,
@@ -33,8 +48,12 @@ const serwist = new Serwist({
       handler: new CacheFirst({ cacheName: 'chattrix-media', plugins: [new ExpirationPlugin({ maxEntries: 1000, maxAgeSeconds: 30 * 24 * 3600 })] }),
     },
     {
+      matcher: ({ url, request, sameOrigin }) => sameOrigin && request.method === 'GET' && API_DATA.test(url.pathname) && request.headers.has(FRESH_HEADER),
+      handler: new NetworkThenCache({ cacheName: 'chattrix-api', plugins: [apiCache] }),
+    },
+    {
       matcher: ({ url, request, sameOrigin }) => sameOrigin && request.method === 'GET' && API_DATA.test(url.pathname),
-      handler: new NetworkFirst({ cacheName: 'chattrix-api', networkTimeoutSeconds: 5, plugins: [new ExpirationPlugin({ maxEntries: 300 })] }),
+      handler: new NetworkFirst({ cacheName: 'chattrix-api', networkTimeoutSeconds: 5, plugins: [apiCache] }),
     },
     {
       // Page loads, and the app's own background fetches of conversation pages (so they open offline later).
