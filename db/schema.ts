@@ -619,8 +619,13 @@ export const webhookDeliveries = pgTable(
       .notNull()
       .references(() => outgoingWebhooks.id, { onDelete: 'cascade' }),
     eventType: text('event_type').notNull(),
-    /** The exact JSON body sent (and signed) on every attempt. */
+    /**
+     * The exact JSON body sent (and signed) on every attempt. '' until the runner builds it from `messageId`: the
+     * row is written in the message's own transaction, before the message has the DTO the body holds.
+     */
     payload: text('payload').notNull(),
+    /** The message that raised this event (none for a row written before 0014; a redelivery copies it). */
+    messageId: text('message_id'),
     status: text('status', { enum: deliveryStatuses }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: tstz('next_attempt_at').notNull().defaultNow(),

@@ -3,7 +3,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { getDb, type Executor } from '../index';
 import { pairKey, PairCoalescer } from './coalescer';
 import { rowsOf } from './rows';
-import { attachments, conversationMembers, conversations, keywordMentions, mentions, messagePreviews, messages, reactions, users, type Attachment, type Message, type MessageIntegration, type User } from '../schema';
+import { attachments, conversationMembers, conversations, keywordMentions, mentions, messagePreviews, messages, reactions, users, webhookDeliveries, type Attachment, type Message, type MessageIntegration, type OutgoingWebhookEvent, type User } from '../schema';
 
 export interface NewMessageRow {
   id: string;
@@ -20,6 +20,8 @@ export interface NewMessageRow {
   alsoToChannel?: boolean;
   /** Posted by an integration: a name override, an icon, cards. */
   integration?: MessageIntegration | null;
+  /** Outgoing webhook deliveries this message raises, stored in its transaction (their bodies are built later). */
+  deliveries?: { id: string; webhookId: string; eventType: OutgoingWebhookEvent }[];
 }
 
 /** `column in <ids>` as ONE jsonb parameter (constant statement text, cheap to build). */
@@ -104,7 +106,7 @@ export async function insertMessageBatch(
   { rows }: { rows: NewMessageRow[] },
   ex: Executor = getDb(),
 ): Promise<{ message: Message; duplicate: boolean }[]> {
-  const needsTransaction = rows.some((r) => r.attachmentIds.length > 0 || r.mentionUserIds.length > 0);
+  const needsTransaction = rows.some((r) => r.attachmentIds.length > 0 || r.mentionUserIds.length > 0 || (r.deliveries?.length ?? 0) > 0);
   return needsTransaction ? ex.transaction((tx) => storeBatch(rows, tx)) : storeBatch(rows, ex);
 }
 
@@ -188,6 +190,13 @@ async function storeBatch(rows: NewMessageRow[], ex: Executor): Promise<{ messag
   }
   const mentionRows = candidates.flatMap((i) => (results[i]!.duplicate ? [] : rows[i]!.mentionUserIds.map((userId) => ({ messageId: rows[i]!.id, userId }))));
   if (mentionRows.length > 0) await ex.insert(mentions).values(mentionRows).onConflictDoNothing();
+  // Outgoing webhook deliveries, with their message or not at all (a twin or a duplicate raises none).
+  const deliveryRows = candidates.flatMap((i) =>
+    results[i]!.duplicate
+      ? []
+      : (rows[i]!.deliveries ?? []).map((d) => ({ id: d.id, webhookId: d.webhookId, eventType: d.eventType, payload: '', messageId: rows[i]!.id, nextAttemptAt: now })),
+  );
+  if (deliveryRows.length > 0) await ex.insert(webhookDeliveries).values(deliveryRows);
 
   rows.forEach((r, i) => {
     if (results[i]) return;

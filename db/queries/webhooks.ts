@@ -134,7 +134,7 @@ export async function claimDueDeliveries({ limit, leaseMs }: { limit: number; le
 }
 
 export async function finishDelivery(
-  { id, patch }: { id: string; patch: Partial<Pick<WebhookDelivery, 'status' | 'nextAttemptAt' | 'lockedUntil' | 'lastStatusCode' | 'lastError' | 'durationMs' | 'completedAt'>> },
+  { id, patch }: { id: string; patch: Partial<Pick<WebhookDelivery, 'status' | 'nextAttemptAt' | 'lockedUntil' | 'lastStatusCode' | 'lastError' | 'durationMs' | 'completedAt' | 'payload'>> },
   ex: Executor = getDb(),
 ): Promise<void> {
   await ex.update(webhookDeliveries).set(patch).where(eq(webhookDeliveries.id, id));

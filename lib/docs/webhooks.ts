@@ -51,8 +51,10 @@ outbound guard: https to a public address (plain http or private addresses only 
 <code>OUTBOUND_ALLOW</code>); redirects are not followed.</li>
 <li>A timeout, a connection error or a 5xx is retried with exponential backoff (30 s, 1 min, 2 min, … capped at an
 hour) for ${hours} hours after the event; 4xx (and a refused URL) is final.</li>
-<li>Deliveries are durable jobs in the database: they survive a restart, and with several nodes each is sent by
-one node at a time.</li>
+<li>Deliveries are durable jobs in the database, stored in the same transaction as their message: they survive a
+restart (even a crash the moment after the message is stored), and with several nodes each is sent by one node at a
+time. A node that dies mid-attempt leaves the delivery to be sent again: drop a repeated <code>Chattrix-Delivery</code>
+id.</li>
 <li>The subscription keeps its last 50 deliveries (status, HTTP status, duration, attempts) and can redeliver one.
 After ${DISABLE_AFTER_FAILURES} failed deliveries in a row it is disabled and its owner gets a direct message
 saying so; enable it again from its settings.</li>

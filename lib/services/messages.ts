@@ -18,7 +18,7 @@ import { notifyNewMessage, type PushExtras } from './push';
 import { resolveKeywordMentions } from './attention';
 import { insertKeywordMentions } from '../../db/queries/attention';
 import { afterThreadReply, assertThreadRoot, broadcastMentions, withThreads } from './threads';
-import { enqueueMessageEvents } from './webhook-events';
+import { kickWebhookRunner, planMessageEvents } from './webhook-events';
 import { toUserRef } from './users';
 import { clearDraftsAfterSend } from './drafts';
 import { firstUrl, loadPreviews, previewMessage } from './previews';
@@ -206,11 +206,11 @@ class WriteBatcher {
           observeStored(message.kind, p.at);
           // Nobody else in the conversation had a push subscription when the send was checked: nothing to decide.
           if (p.known?.hasPush !== false) void notifyNewMessage(message, p.known?.push).catch((e) => console.error('[chattrix] push failed:', e));
-          // Outgoing webhooks: durable deliveries for the subscriptions this message concerns (usually none).
-          void enqueueMessageEvents(message).catch((e) => console.error('[chattrix] webhook enqueue failed:', e));
         }
         p.resolve({ message, duplicate });
       });
+      // Outgoing webhooks: the deliveries were stored with their messages; this node's runner sends them now.
+      if (batch.some((p, i) => (p.row.deliveries?.length ?? 0) > 0 && !stored[i]!.duplicate)) kickWebhookRunner();
       // The authors' drafts where they just wrote: one statement for the whole batch, not awaited by the acks.
       const drafts = dtos.flatMap((m, i) => (m.kind === 'user' && m.sender && !stored[i]!.duplicate ? [{ userId: m.sender.id, conversationId: m.conversationId, threadId: m.threadId }] : []));
       if (drafts.length > 0) void clearDraftsAfterSend(drafts).catch((e) => console.error('[chattrix] draft clear failed:', e));
@@ -272,6 +272,8 @@ export async function sendMessage(
   const mentionUserIds = everyone.length ? [...new Set([...mentioned, ...everyone])] : mentioned;
   // Keywords: mentions only their owner knows of (kept apart from the message's public `mentions`).
   const keywordUserIds = input.body ? await resolveKeywordMentions(conversationId, input.body, actor.id, mentionUserIds) : [];
+  // Outgoing webhooks this message concerns (usually none): stored in the message's transaction.
+  const deliveries = await planMessageEvents({ conversationId, senderId: actor.id, body: input.body, mentions: mentionUserIds });
   const result = await store(
     {
       id: newId(),
@@ -286,6 +288,7 @@ export async function sendMessage(
       threadId: input.threadId ?? null,
       alsoToChannel: input.threadId ? (input.alsoToChannel ?? false) : false,
       integration: extra.integration ?? null,
+      ...(deliveries.length > 0 ? { deliveries } : {}),
     },
     hooks.onStored,
     { sender: ctx.sender, hasPush: ctx.hasPush, push: { keywordUserIds, urgent: input.urgent === true } },

@@ -8,6 +8,8 @@
  * connection errors and 5xx retry with exponential backoff for 24 hours; 4xx (and a refused URL) is final. After
  * WEBHOOK_DISABLE_AFTER (50) final failures in a row the subscription is disabled and its bot tells the owner in a DM.
  */
+import { getConversationById } from '../../db/queries/conversations';
+import { getMessageById } from '../../db/queries/messages';
 import { getUserById } from '../../db/queries/users';
 import * as wq from '../../db/queries/webhooks';
 import type { OutgoingWebhook, User, WebhookDelivery } from '../../db/schema';
@@ -20,7 +22,7 @@ import { logger } from '../observability/logger';
 import { checkOutboundUrl, OutboundError, outboundFetch } from '../outbound';
 import type { OutgoingWebhookDto, WebhookDeliveryDto } from '../validation/webhooks';
 import { canManage, createConversation } from './conversations';
-import { requireMembership, sendMessage } from './messages';
+import { hydrateMessages, requireMembership, sendMessage } from './messages';
 import {
   DELIVERY_TIMEOUT_MS,
   forgetSubscriptions,
@@ -29,6 +31,7 @@ import {
   RETRY_WINDOW_MS,
   retryDelayMs,
   setWebhookKick,
+  deliveryPayload,
   type DeliveryPayload,
 } from './webhook-events';
 
@@ -206,13 +209,17 @@ export async function listWebhookDeliveries(actor: Actor, id: string): Promise<W
 
 /** Sends a past delivery again: a new delivery with the same event (a new id, signed afresh). */
 export async function redeliver(actor: Actor, id: string, deliveryId: string): Promise<WebhookDeliveryDto> {
-  await requireWebhook(actor, id);
-  const d = await wq.getDeliveryById({ id: deliveryId });
-  if (!d || d.webhookId !== id) throw new AppError('not_found', 'No such delivery');
+  const w = await requireWebhook(actor, id);
+  const found = await wq.getDeliveryById({ id: deliveryId });
+  if (!found || found.webhookId !== id) throw new AppError('not_found', 'No such delivery');
+  const d = await withPayload(found, w);
+  if (!d) throw new AppError('not_found', 'The message of that delivery is gone');
   const newDeliveryId = newId();
   const payload = { ...(JSON.parse(d.payload) as DeliveryPayload), id: newDeliveryId, createdAt: new Date().toISOString() };
   const now = new Date();
-  await wq.insertDeliveries({ deliveries: [{ id: newDeliveryId, webhookId: id, eventType: d.eventType, payload: JSON.stringify(payload), nextAttemptAt: now }] });
+  await wq.insertDeliveries({
+    deliveries: [{ id: newDeliveryId, webhookId: id, eventType: d.eventType, payload: JSON.stringify(payload), messageId: d.messageId, nextAttemptAt: now }],
+  });
   kickWebhookRunner();
   const row = await wq.getDeliveryById({ id: newDeliveryId });
   return toDeliveryDto(row!);
@@ -283,11 +290,38 @@ async function tellOwnerDisabled(w: OutgoingWebhook): Promise<void> {
   });
 }
 
-async function deliver(d: WebhookDelivery): Promise<void> {
-  const w = await wq.getOutgoingWebhookById({ id: d.webhookId });
+/**
+ * A delivery written with its message has no body yet (payload ''): it is built here, once, from the message as
+ * stored, and kept, so every attempt sends (and signs) the same bytes. Undefined when the message is gone or deleted.
+ */
+async function withPayload(d: WebhookDelivery, w: OutgoingWebhook): Promise<WebhookDelivery | undefined> {
+  if (d.payload !== '') return d;
+  const row = d.messageId ? await getMessageById({ id: d.messageId }) : undefined;
+  const conversation = row && !row.deletedAt ? await getConversationById({ id: row.conversationId }) : undefined;
+  if (!row || !conversation) return undefined;
+  const [[message], bot] = await Promise.all([hydrateMessages([row]), w.botId ? getUserById({ id: w.botId }) : undefined]);
+  const payload = JSON.stringify(
+    deliveryPayload(
+      d,
+      { id: conversation.id, kind: conversation.kind, title: conversation.title },
+      message!,
+      bot ? { id: bot.id, username: bot.username, displayName: bot.displayName } : undefined,
+    ),
+  );
+  await wq.finishDelivery({ id: d.id, patch: { payload } });
+  return { ...d, payload };
+}
+
+async function deliver(claimed: WebhookDelivery): Promise<void> {
+  const w = await wq.getOutgoingWebhookById({ id: claimed.webhookId });
   if (!w) return; // deleted: its deliveries went with it
   if (!w.enabled) {
-    await wq.finishDelivery({ id: d.id, patch: { status: 'failed', lastError: 'The subscription is disabled', completedAt: new Date(), lockedUntil: null } });
+    await wq.finishDelivery({ id: claimed.id, patch: { status: 'failed', lastError: 'The subscription is disabled', completedAt: new Date(), lockedUntil: null } });
+    return;
+  }
+  const d = await withPayload(claimed, w);
+  if (!d) {
+    await wq.finishDelivery({ id: claimed.id, patch: { status: 'failed', lastError: 'The message was deleted before it was sent', completedAt: new Date(), lockedUntil: null } });
     return;
   }
   const t0 = Date.now();

@@ -1,12 +1,12 @@
 /**
- * Outgoing webhooks, the enqueue side: which subscriptions a stored message concerns, and their deliveries written
- * as durable jobs (webhook_deliveries). Called by the message write path after a message is stored; the runner
- * (lib/services/outgoing-webhooks.ts) sends them. Kept apart from that module so the write path does not import
- * sendMessage back.
+ * Outgoing webhooks, the enqueue side: which subscriptions a message about to be stored concerns. The write path asks
+ * before it stores the message and writes the deliveries (webhook_deliveries, durable jobs) in the message's own
+ * transaction: a message that is stored has its deliveries, even if the process dies the moment after. The runner
+ * (lib/services/outgoing-webhooks.ts) builds each body from the stored message and sends it. Kept apart from that
+ * module so the write path does not import sendMessage back.
  */
 import { getConversationById } from '../../db/queries/conversations';
-import { getUsersByIds } from '../../db/queries/users';
-import { insertDeliveries, listEnabledSubscriptions } from '../../db/queries/webhooks';
+import { listEnabledSubscriptions } from '../../db/queries/webhooks';
 import type { OutgoingWebhookEvent } from '../../db/schema';
 import { env } from '../env';
 import { newId } from '../ids';
@@ -68,11 +68,26 @@ function firstWord(body: string): string {
   return body.trimStart().split(/\s+/, 1)[0] ?? '';
 }
 
-/** The events `message` raises for `sub` (at most one: a mention in a DM to the bot is the DM). */
-function matchEvent(sub: Sub, message: MessageDto, conversation: { kind: string; directKey: string | null }): OutgoingWebhookEvent | undefined {
-  const sender = message.sender?.id;
+/** What the write path knows of a message before it is stored: enough to tell which subscriptions it concerns. */
+export interface MessageDraft {
+  conversationId: string;
+  senderId: string;
+  body: string;
+  /** The users it mentions (by name, @channel or @here). */
+  mentions: string[];
+}
+
+/** A delivery the write path stores with its message (the runner builds the body from the stored message). */
+export interface PlannedDelivery {
+  id: string;
+  webhookId: string;
+  eventType: OutgoingWebhookEvent;
+}
+
+/** The event `message` raises for `sub` (at most one: a mention in a DM to the bot is the DM). */
+function matchEvent(sub: Sub, message: MessageDraft, conversation: { kind: string; directKey: string | null }): OutgoingWebhookEvent | undefined {
   // A bot's own messages (its replies) never trigger its subscriptions: no loops.
-  if (sub.botId && sender === sub.botId) return undefined;
+  if (sub.botId && message.senderId === sub.botId) return undefined;
   const events = sub.events as OutgoingWebhookEvent[];
   if (sub.conversationId) {
     if (sub.conversationId !== message.conversationId || !events.includes('message.created')) return undefined;
@@ -86,41 +101,30 @@ function matchEvent(sub: Sub, message: MessageDto, conversation: { kind: string;
 }
 
 /**
- * Writes the deliveries a newly stored message raises (none, usually: without subscriptions this costs no query
- * beyond the cached list). Ordinary user messages only; system lines and deleted messages raise nothing.
+ * The deliveries a user's message will raise once stored (none, usually: without subscriptions this costs no query
+ * beyond the cached list; with some, one conversation lookup when one of them could match).
  */
-export async function enqueueMessageEvents(message: MessageDto): Promise<number> {
-  if (message.kind !== 'user' || message.deletedAt) return 0;
+export async function planMessageEvents(message: MessageDraft): Promise<PlannedDelivery[]> {
   const subs = await subscriptions();
-  if (subs.length === 0) return 0;
+  if (subs.length === 0) return [];
   const candidates = subs.filter((s) => s.conversationId === message.conversationId || (!s.conversationId && s.botId));
-  if (candidates.length === 0) return 0;
+  if (candidates.length === 0) return [];
   const conv = await getConversationById({ id: message.conversationId });
-  if (!conv) return 0;
-  const matched = candidates.flatMap((s) => {
-    const type = matchEvent(s, message, conv);
-    return type ? [{ sub: s, type }] : [];
+  if (!conv) return [];
+  return candidates.flatMap((s) => {
+    const eventType = matchEvent(s, message, conv);
+    return eventType ? [{ id: newId(), webhookId: s.id, eventType }] : [];
   });
-  if (matched.length === 0) return 0;
-  const botInfo = await botSummaries([...new Set(matched.flatMap((m) => (m.sub.botId ? [m.sub.botId] : [])))]);
-  const conversation = { id: conv.id, kind: conv.kind, title: conv.title };
-  const now = new Date();
-  await insertDeliveries({
-    deliveries: matched.map(({ sub, type }) => {
-      const id = newId();
-      const bot = sub.botId ? botInfo.get(sub.botId) : undefined;
-      const payload: DeliveryPayload = { id, type, createdAt: now.toISOString(), conversation, message, ...(bot ? { bot } : {}) };
-      return { id, webhookId: sub.id, eventType: type, payload: JSON.stringify(payload), nextAttemptAt: now };
-    }),
-  });
-  kickWebhookRunner();
-  return matched.length;
 }
 
-async function botSummaries(ids: string[]): Promise<Map<string, DeliveryPayload['bot']>> {
-  if (ids.length === 0) return new Map();
-  const rows = await getUsersByIds({ ids });
-  return new Map(rows.map((u) => [u.id, { id: u.id, username: u.username, displayName: u.displayName }]));
+/** The body of a delivery: its event, the conversation, the message as stored, and the subscription's bot. */
+export function deliveryPayload(
+  d: { id: string; eventType: string; createdAt: Date },
+  conversation: DeliveryPayload['conversation'],
+  message: MessageDto,
+  bot: DeliveryPayload['bot'] | undefined,
+): DeliveryPayload {
+  return { id: d.id, type: d.eventType as OutgoingWebhookEvent, createdAt: d.createdAt.toISOString(), conversation, message, ...(bot ? { bot } : {}) };
 }
 
 /** What a delivery body looks like (the docs page shows it). */

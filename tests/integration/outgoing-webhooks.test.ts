@@ -80,8 +80,8 @@ async function deliveries(baseUrl: string, s: Setup, webhookId: string) {
 }
 
 /** Polls the deliveries list until `done` holds (the runner writes its outcome just after answering). */
-async function waitDeliveries(baseUrl: string, s: Setup, webhookId: string, done: (d: Awaited<ReturnType<typeof deliveries>>) => boolean) {
-  for (let i = 0; i < 100; i++) {
+async function waitDeliveries(baseUrl: string, s: Setup, webhookId: string, done: (d: Awaited<ReturnType<typeof deliveries>>) => boolean, timeoutMs = 10_000) {
+  for (let i = 0; i < timeoutMs / 100; i++) {
     const d = await deliveries(baseUrl, s, webhookId);
     if (done(d)) return d;
     await new Promise((r) => setTimeout(r, 100));
@@ -300,4 +300,29 @@ describe('outgoing webhooks across a restart (own server)', () => {
       await server.stop();
     }
   }, 240_000);
+
+  it('a delivery is stored with its message: a server killed the moment the message is acknowledged sends it after a restart', async () => {
+    // The runner polls only every two minutes on the first server: what it left is for the second one.
+    let server = await startServer({ dataDir, env: { ...env, WEBHOOK_POLL_MS: '120000' } });
+    try {
+      const s = await setup(server.url);
+      const hook = await subscribe(server.url, s, receiver.url('/crash'));
+      receiver.script('/crash', { status: 200, body: {} });
+      const sent = await send(server.url, s, 'stored with its delivery');
+      // SIGKILL at once: no shutdown, nothing written after the acknowledgement.
+      await server.kill();
+      server = await startServer({ dataDir, env });
+      const got = await receiver.nth('/crash', 1, 90_000);
+      const payload = JSON.parse(got.raw);
+      expect(payload).toMatchObject({ type: 'message.created', conversation: { id: s.conversationId }, message: { id: sent.id, body: 'stored with its delivery' } });
+      expect(payload.bot).toMatchObject({ id: s.bot.id });
+      // An attempt the kill cut short is retried once its lease (60 s) has run out.
+      const list = await waitDeliveries(server.url, s, hook.id, (d) => d[0]?.status === 'succeeded', 90_000);
+      expect(list).toHaveLength(1);
+      // Any copy sent again after the crash (at least once) carries the same delivery id, for the receiver to drop.
+      expect(new Set(receiver.received.filter((r) => r.path === '/crash').map((r) => r.headers['chattrix-delivery']))).toEqual(new Set([list[0]!.id]));
+    } finally {
+      await server.stop();
+    }
+  }, 200_000);
 });
