@@ -10,9 +10,11 @@
  * and dropped at the end. PostgreSQL only: the seeding writes through a second connection, which PGlite cannot have.
  */
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
 import { startServer } from '../tests/helpers/server';
+import { cpuSeconds, round } from './lib';
 
 const base = process.env.DATABASE_URL;
 if (!base) {
@@ -31,7 +33,9 @@ async function main() {
   await admin.unsafe(`create database ${dbName}`);
   const url = new URL(base!);
   url.pathname = `/${dbName}`;
-  const server = await startServer({ env: { DATABASE_URL: url.toString(), REDIS_URL: undefined } });
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server (as in bench/run.ts).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const server = await startServer({ env: { DATABASE_URL: url.toString(), REDIS_URL: undefined }, nodeArgs });
   const sql = postgres(url.toString(), { max: 4 });
   try {
     const api = async (path: string, init: { method?: string; body?: unknown; token?: string } = {}) => {
@@ -81,11 +85,18 @@ async function main() {
 
     const list: number[] = [];
     let count = 0;
+    // CPU per request, the server's and the database's (its backends for this database): a figure the machine's
+    // load does not inflate the way it does wall-clock latency.
+    const backends = async () => (await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${dbName}`).map((r) => r.pid);
+    const cpuOf = async () => ({ server: cpuSeconds(server.child.pid!), db: (await backends()).reduce((t, pid) => t + cpuSeconds(pid), 0) });
+    const cpu0 = await cpuOf();
     for (let i = 0; i < 50; i++) {
       const r = await api('/conversations', { token });
       count = r.json.conversations.length;
       list.push(r.ms);
     }
+    const cpu1 = await cpuOf();
+    const listCpu = { serverCpuMsPerRequest: round(((cpu1.server - cpu0.server) * 1000) / list.length, 1), dbCpuMsPerRequest: round(((cpu1.db - cpu0.db) * 1000) / list.length, 1) };
 
     const pages: number[] = [];
     let seen = 0;
@@ -119,7 +130,7 @@ async function main() {
     console.log(
       JSON.stringify({
         database: 'postgresql',
-        conversationList: { conversations: count, runs: list.length, p50Ms: pct(list, 50), p99Ms: pct(list, 99) },
+        conversationList: { conversations: count, runs: list.length, p50Ms: pct(list, 50), p99Ms: pct(list, 99), ...listCpu, loadAverage: round(os.loadavg()[0]!, 1) },
         channelBrowser: { channels: seen, pages: pages.length, pageP50Ms: pct(pages, 50), pageP99Ms: pct(pages, 99), searchP50Ms: pct(search, 50), searchP99Ms: pct(search, 99) },
         thread1000: {
           replies,

@@ -1,4 +1,6 @@
-/** What the benchmark scripts share: a bounded-concurrency map and latency percentiles. */
+/** What the benchmark scripts share: a bounded-concurrency map, latency percentiles and a process's CPU time. */
+import { readFileSync } from 'node:fs';
+
 
 /** Runs `fn` over `items` with at most `concurrency` at a time; the answers in the items' order. */
 export async function pool<T, R>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
@@ -27,3 +29,14 @@ export function percentiles(values: number[]) {
   const at = (q: number) => a[Math.min(a.length - 1, Math.max(0, Math.ceil(q * a.length) - 1))]!;
   return { n: a.length, p50_ms: round(at(0.5)), p95_ms: round(at(0.95)), p99_ms: round(at(0.99)), max_ms: round(a[a.length - 1]!) };
 }
+/** User + system CPU seconds of a process. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (CLK_TCK 100)
+  } catch {
+    return NaN;
+  }
+}
+

@@ -2,6 +2,8 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { getDb, type Executor } from '../index';
 import { conversationMembers, conversations, messages, users, type Conversation, type ConversationMember, type MemberRole, type User } from '../schema';
 import { pairKey, PairCoalescer } from './coalescer';
+import { rawQuery, toSql } from './messages';
+import { inIds, rowsOf, tableRows } from './rows';
 
 /**
  * Adds a new account to #general (the channel with a slug) and to the admin's default channels that are still
@@ -115,17 +117,39 @@ export async function updateConversation(
   return row;
 }
 
-export type MemberWithUser = ConversationMember & { user: User };
+const conversationRows = tableRows(conversations);
+const memberRows = tableRows(conversationMembers, 'm_');
 
+/** What a member list shows of a user (not the whole row: no secrets, and a tenth of the columns to read and map). */
+const memberUserRows = tableRows(users, 'u_', [
+  'id',
+  'username',
+  'displayName',
+  'avatarKey',
+  'isBot',
+  'lastSeenAt',
+  'statusEmoji',
+  'statusText',
+  'statusClearAt',
+  'dndUntil',
+  'dndSchedule',
+] as const);
+export type MemberUser = ReturnType<typeof memberUserRows.map>;
+export type MemberWithUser = ConversationMember & { user: MemberUser };
+
+const MEMBERS_SQL = `
+  select ${memberRows.select('cm')}, ${memberUserRows.select('u')}
+  from conversation_members cm
+  join users u on u.id = cm.user_id
+  where cm.conversation_id in (select jsonb_array_elements_text($1::jsonb))
+  order by cm.joined_at asc, u.id asc`;
+
+/** Every member of these conversations, with what a member list shows of each (a raw statement: see tableRows). */
 export async function listMembers({ conversationIds }: { conversationIds: string[] }, ex: Executor = getDb()): Promise<MemberWithUser[]> {
   if (conversationIds.length === 0) return [];
-  const rows = await ex
-    .select({ member: conversationMembers, user: users })
-    .from(conversationMembers)
-    .innerJoin(users, eq(users.id, conversationMembers.userId))
-    .where(inArray(conversationMembers.conversationId, conversationIds))
-    .orderBy(asc(conversationMembers.joinedAt), asc(users.id));
-  return rows.map((r) => ({ ...r.member, user: r.user }));
+  const params = [JSON.stringify(conversationIds)];
+  const rows = ex === getDb() ? await rawQuery(MEMBERS_SQL, params, ['jsonb']) : rowsOf<Record<string, unknown>>(await ex.execute(toSql(MEMBERS_SQL, params)));
+  return rows.map((r) => ({ ...memberRows.map(r), user: memberUserRows.map(r) }));
 }
 
 export async function listMemberIds({ conversationId }: { conversationId: string }, ex: Executor = getDb()): Promise<string[]> {
@@ -152,46 +176,54 @@ export interface ConversationSummaryRow {
   lastMessageId: string | null;
   unreadCount: number;
   mentionCount: number;
+  memberCount: number;
 }
+
+
+/**
+ * The user's conversations (`$1`), or one of them (`$2`), with the last message id, unread and mention counts and the
+ * member count. A constant statement run straight on the driver (prepared once; see rawQuery): the list is the
+ * heaviest read a client makes at start and after every reconnect.
+ */
+function summariesSql(one: boolean): string {
+  return `
+  select ${conversationRows.select('c')}, ${memberRows.select('cm')},
+    (select m.id from messages m
+      where m.conversation_id = c.id and m.seq >= cm.visible_from_seq and (m.thread_id is null or m.also_to_channel)
+      order by m.seq desc limit 1) as last_message_id,
+    (select count(*)::int from messages m
+      where m.conversation_id = c.id and m.seq > cm.last_read_seq and m.seq >= cm.visible_from_seq
+        and m.kind = 'user' and m.deleted_at is null and m.sender_id is distinct from $1
+        and (m.thread_id is null or m.also_to_channel)) as unread_count,
+    (select count(*)::int from messages m
+      where m.id in (select mn.message_id from mentions mn where mn.user_id = $1
+                     union select km.message_id from keyword_mentions km where km.user_id = $1)
+        and m.conversation_id = c.id and m.seq > cm.last_read_seq and m.deleted_at is null
+        and (m.thread_id is null or m.also_to_channel)) as mention_count,
+    (select count(*)::int from conversation_members x where x.conversation_id = c.id) as member_count
+  from conversation_members cm
+  join conversations c on c.id = cm.conversation_id
+  where cm.user_id = $1${one ? ' and cm.conversation_id = $2' : ''}
+  order by c.updated_at desc, c.id asc`;
+}
+const SUMMARIES_SQL = summariesSql(false);
+const SUMMARY_SQL = summariesSql(true);
 
 /** The user's conversations, most recent activity first, with the last message id and unread/mention counts. */
 export async function listConversationSummaries(
   { userId, conversationId }: { userId: string; conversationId?: string },
   ex: Executor = getDb(),
 ): Promise<ConversationSummaryRow[]> {
-  const rows = await ex
-    .select({
-      conversation: conversations,
-      member: conversationMembers,
-      lastMessageId: sql<string | null>`(
-        select m.id from ${messages} m
-        where m.conversation_id = ${conversations.id} and m.seq >= ${conversationMembers.visibleFromSeq}
-          and (m.thread_id is null or m.also_to_channel)
-        order by m.seq desc limit 1)`,
-      unreadCount: sql<number>`(
-        select count(*)::int from ${messages} m
-        where m.conversation_id = ${conversations.id} and m.seq > ${conversationMembers.lastReadSeq}
-          and m.seq >= ${conversationMembers.visibleFromSeq}
-          and m.kind = 'user' and m.deleted_at is null and m.sender_id is distinct from ${userId}
-          and (m.thread_id is null or m.also_to_channel))`,
-      // @-mentions and keyword matches (keyword_mentions), each message once.
-      mentionCount: sql<number>`(
-        select count(*)::int from ${messages} m
-        where m.id in (select mn.message_id from mentions mn where mn.user_id = ${userId}
-                       union select km.message_id from keyword_mentions km where km.user_id = ${userId})
-          and m.conversation_id = ${conversations.id}
-          and m.seq > ${conversationMembers.lastReadSeq} and m.deleted_at is null
-          and (m.thread_id is null or m.also_to_channel))`,
-    })
-    .from(conversationMembers)
-    .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
-    .where(
-      conversationId
-        ? and(eq(conversationMembers.userId, userId), eq(conversationMembers.conversationId, conversationId))
-        : eq(conversationMembers.userId, userId),
-    )
-    .orderBy(desc(conversations.updatedAt), asc(conversations.id));
-  return rows.map((r) => ({ ...r, unreadCount: Number(r.unreadCount), mentionCount: Number(r.mentionCount) }));
+  const [text, params, types] = conversationId ? [SUMMARY_SQL, [userId, conversationId], ['text', 'text']] : [SUMMARIES_SQL, [userId], ['text']];
+  const rows = ex === getDb() ? await rawQuery(text, params, types) : rowsOf<Record<string, unknown>>(await ex.execute(toSql(text, params)));
+  return rows.map((r) => ({
+    conversation: conversationRows.map(r),
+    member: memberRows.map(r),
+    lastMessageId: (r.last_message_id as string | null) ?? null,
+    unreadCount: Number(r.unread_count),
+    mentionCount: Number(r.mention_count),
+    memberCount: Number(r.member_count),
+  }));
 }
 
 export async function updateReadPosition(

@@ -1,8 +1,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { getDb, type Executor } from '../index';
 import { pairKey, PairCoalescer } from './coalescer';
-import { rowsOf } from './rows';
+import { inIds, rowsOf, tableRows } from './rows';
 import { attachments, conversationMembers, conversations, keywordMentions, mentions, messagePreviews, messages, reactions, users, webhookDeliveries, type Attachment, type Message, type MessageIntegration, type OutgoingWebhookEvent, type User } from '../schema';
 
 export interface NewMessageRow {
@@ -24,10 +23,6 @@ export interface NewMessageRow {
   deliveries?: { id: string; webhookId: string; eventType: OutgoingWebhookEvent }[];
 }
 
-/** `column in <ids>` as ONE jsonb parameter (constant statement text, cheap to build). */
-function inIds(column: AnyPgColumn, ids: string[]) {
-  return sql`${column} in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;
-}
 
 /**
  * `(sender_id, client_id) in <pairs>` as ONE jsonb parameter: a constant-size statement whatever the batch size
@@ -92,7 +87,7 @@ const INSERT_BATCH_SQL = `
   select id, seq from ins`;
 
 /** A constant statement with $n placeholders as a drizzle `sql` (for the transaction path, on the caller's executor). */
-function toSql(text: string, params: unknown[]) {
+export function toSql(text: string, params: unknown[]) {
   return sql.join(text.split(/\$(\d+)/).map((part, i) => (i % 2 ? sql`${params[Number(part) - 1]}` : sql.raw(part))));
 }
 
@@ -212,9 +207,15 @@ export async function getMessageById({ id }: { id: string }, ex: Executor = getD
   return row;
 }
 
+const messageRows = tableRows(messages);
+const MESSAGES_BY_IDS_SQL = `select ${messageRows.select('m')} from messages m where m.id in (select jsonb_array_elements_text($1::jsonb))`;
+
+/** Messages by id, in no particular order (a raw statement: the conversation list asks for hundreds; see tableRows). */
 export async function getMessagesByIds({ ids }: { ids: string[] }, ex: Executor = getDb()): Promise<Message[]> {
   if (ids.length === 0) return [];
-  return ex.select().from(messages).where(inArray(messages.id, ids));
+  const params = [JSON.stringify(ids)];
+  const rows = ex === getDb() ? await rawQuery(MESSAGES_BY_IDS_SQL, params, ['jsonb']) : rowsOf<Record<string, unknown>>(await ex.execute(toSql(MESSAGES_BY_IDS_SQL, params)));
+  return rows.map((r) => messageRows.map(r));
 }
 
 /** A page of a conversation, oldest first. `afterSeq`: the next ones after; otherwise the newest before `beforeSeq`. */

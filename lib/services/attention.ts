@@ -76,7 +76,7 @@ export function isDndActive(u: Pick<User, 'dndUntil' | 'dndSchedule'>, now = Dat
 }
 
 /** What others see of a person's attention state (never the schedule or its time zone). */
-export function publicAttention(u: User, now = Date.now()): { status: StatusDto | null; dnd: boolean; dndEndsAt: string | null } {
+export function publicAttention(u: Pick<User, 'statusEmoji' | 'statusText' | 'statusClearAt' | 'dndUntil' | 'dndSchedule'>, now = Date.now()): { status: StatusDto | null; dnd: boolean; dndEndsAt: string | null } {
   const d = dndOf(u, now);
   return { status: statusOf(u, now), dnd: d.active, dndEndsAt: d.endsAt };
 }

@@ -110,6 +110,7 @@ export async function getConversationOrPreview(actor: Actor, id: string): Promis
     if (!(e instanceof AppError) || e.code !== 'not_found') throw e;
     const c = await cq.getConversationById({ id });
     if (!c || c.kind !== 'channel' || c.private) throw e;
+    const memberCount = (await cq.countMembers({ conversationIds: [c.id] })).get(c.id) ?? 0;
     const [dto] = await buildDtos(actor.id, [
       {
         conversation: c,
@@ -117,6 +118,7 @@ export async function getConversationOrPreview(actor: Actor, id: string): Promis
         lastMessageId: null,
         unreadCount: 0,
         mentionCount: 0,
+        memberCount,
       },
     ]);
     return { ...dto!, joined: false };

@@ -24,9 +24,8 @@ const CHANNEL_MEMBER_PREVIEW = 50;
 export async function buildDtos(userId: string, rows: cq.ConversationSummaryRow[]): Promise<ConversationDto[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.conversation.id);
-  const [members, counts, lastRows] = await Promise.all([
+  const [members, lastRows] = await Promise.all([
     cq.listMembers({ conversationIds: ids }),
-    cq.countMembers({ conversationIds: ids }),
     mq.getMessagesByIds({ ids: rows.map((r) => r.lastMessageId).filter((x): x is string => !!x) }),
   ]);
   const online = await getOnlineUserIds([...new Set(members.map((m) => m.userId))]);
@@ -51,7 +50,7 @@ export async function buildDtos(userId: string, rows: cq.ConversationSummaryRow[
     if (c.kind === 'channel' && list.length > CHANNEL_MEMBER_PREVIEW) {
       list = [...list.filter((m) => m.online), ...list.filter((m) => !m.online)].slice(0, CHANNEL_MEMBER_PREVIEW);
     }
-    const memberCount = counts.get(c.id) ?? list.length;
+    const memberCount = r.memberCount;
     const notify = effectiveNotify(r.member.notify, c.kind, memberCount);
     return {
       id: c.id,

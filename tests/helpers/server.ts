@@ -30,6 +30,8 @@ export interface StartOptions {
   /** The server's Date.now() runs this far from the real clock (tests/fixtures/clock-offset.mjs): the ids of what it
    * makes, which sort by time, are dated then. */
   clockOffsetMs?: number;
+  /** Extra arguments for the server's node (e.g. `--cpu-prof` for a benchmark's profile). */
+  nodeArgs?: string[];
 }
 
 export interface RunningServer {
@@ -86,7 +88,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const spawnedAt = performance.now();
   const clock = opts.clockOffsetMs ? ['--import', path.join(repoRoot, 'tests/fixtures/clock-offset.mjs')] : [];
   if (opts.clockOffsetMs) env.CHATTRIX_TEST_CLOCK_OFFSET_MS = String(opts.clockOffsetMs);
-  const child: ChildProcess = spawn(process.execPath, [...clock, '--import', 'tsx', 'server.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...clock, '--import', 'tsx', 'server.ts'], {
     cwd: repoRoot,
     env: env as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
