@@ -339,7 +339,7 @@ export function Composer(p: Props) {
         </p>
       )}
       <label htmlFor={p.inputId ?? 'composer-input'} className="sr-only">
-        Message
+        {t('label')}
       </label>
       <textarea
         id={p.inputId ?? 'composer-input'}
