@@ -100,7 +100,7 @@ export function Composer(p: Props) {
     for (const file of Array.from(files).slice(0, 10)) {
       const key = `${Date.now()}-${Math.random()}`;
       if (file.size > maxFile) {
-        setUploads((u) => [...u, { key, name: file.name, size: file.size, progress: 0, status: 'error', error: t('tooLargeMax', { size: formatBytes(maxFile) }) }]);
+        setUploads((u) => [...u, { key, name: file.name, size: file.size, progress: 0, status: 'error', error: t('tooLargeMax', { size: formatBytes(maxFile, f.locale) }) }]);
         continue;
       }
       const { promise, cancel } = uploadFile(file, (f) => setUploads((u) => u.map((x) => (x.key === key ? { ...x, progress: f } : x))));
@@ -247,7 +247,7 @@ export function Composer(p: Props) {
           {uploads.map((u) => (
             <li key={u.key} className={`upload ${u.status}`} data-testid="upload">
               <span className="ellipsis upload-name">{u.name}</span>
-              <span className="row-sub">{formatBytes(u.size)}</span>
+              <span className="row-sub">{formatBytes(u.size, f.locale)}</span>
               {u.status === 'uploading' && (
                 <progress max={1} value={u.progress} aria-label={t('uploading', { name: u.name })}>
                   {Math.round(u.progress * 100)}%

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useEffect, useState } from 'react';
 import { explainPushError, pushSupported, subscribePush } from '@/lib/client/push';
 
@@ -9,6 +10,7 @@ const KEY = 'chattrix-push-prompted';
 export function PushPrompt({ sentCount }: { sentCount: number }) {
   const [show, setShow] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const t = useTranslations('pushPrompt');
   useEffect(() => {
     if (sentCount < 1 || !pushSupported() || Notification.permission !== 'default') return;
     if (localStorage.getItem(KEY)) return;
@@ -21,7 +23,7 @@ export function PushPrompt({ sentCount }: { sentCount: number }) {
   };
   return (
     <div className="push-prompt" role="status">
-      <span>Get a notification when someone replies?</span>
+      <span>{t('question')}</span>
       {error && <span className="field-error">{error}</span>}
       <button
         type="button"
@@ -33,10 +35,10 @@ export function PushPrompt({ sentCount }: { sentCount: number }) {
           })
         }
       >
-        Turn on
+        {t('turnOn')}
       </button>
       <button type="button" className="btn btn-ghost btn-sm" onClick={dismiss}>
-        Not now
+        {t('notNow')}
       </button>
     </div>
   );
