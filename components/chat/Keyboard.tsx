@@ -15,6 +15,8 @@ import { useChat, useChatActions } from './ChatProvider';
 const isMac = () => typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
 /** Each shortcut's keys and what it does are messages (`shortcuts.items.{id}`). */
+/** Key symbols stay in the code, not in the messages (whose text is inlined in the page and must hold no symbol glyphs). */
+const KEY_GLYPHS = { up: '↑', down: '↓' };
 export const SHORTCUTS = ['switcher', 'nextConversation', 'nextUnread', 'escape', 'history', 'editLast', 'send', 'help'] as const;
 
 function editable(t: EventTarget | null): boolean {
@@ -182,7 +184,7 @@ export function QuickSwitcher({ open, onClose }: { open: boolean; onClose: () =>
             ))}
             {options.length === 0 && <li className="row-sub pad">{t('none')}</li>}
           </ul>
-          <p className="switcher-hint">{t('hint')}</p>
+          <p className="switcher-hint">{t('hint', KEY_GLYPHS)}</p>
         </>
       )}
     </dialog>
@@ -203,7 +205,7 @@ export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () 
           {SHORTCUTS.map((id) => (
             <tr key={id}>
               <th scope="row">
-                <kbd>{isMac() ? t(`items.${id}.keys`).replace('Ctrl/⌘', '⌘') : t(`items.${id}.keys`).replace('Ctrl/⌘', 'Ctrl')}</kbd>
+                <kbd>{t(`items.${id}.keys`, { ...KEY_GLYPHS, mod: isMac() ? '⌘' : 'Ctrl' })}</kbd>
               </th>
               <td>{t(`items.${id}.does`)}</td>
             </tr>

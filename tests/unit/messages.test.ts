@@ -79,6 +79,12 @@ describe('messages', () => {
     expect(bad.map(([k]) => k)).toEqual([]);
   });
 
+  it('no message holds an arrow, symbol or emoji glyph (the catalogue is inlined in every page; icons are SVG, e2e/defects.spec.ts)', () => {
+    const glyph = /[\u2190-\u21ff\u2300-\u23ff\u2460-\u24ff\u2600-\u27bf\u{1f000}-\u{1faff}]/u;
+    const withGlyphs = locales.flatMap((l) => [...flatten(catalogs[l]!)].filter(([, m]) => glyph.test(m)).map(([k]) => `${l}: ${k}`));
+    expect(withGlyphs).toEqual([]);
+  });
+
   it('the helpers outside components speak the same English as before', () => {
     const t = english('typing');
     expect(t('one', { name: 'Ana' })).toBe('Ana is typing…');
