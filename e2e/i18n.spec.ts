@@ -174,12 +174,13 @@ test('screenshots of the German chat and settings pages (only with I18N_SHOTS=di
       await page.goto(`/c/${dmId}`);
       await expect(page.getByRole('log', { name: 'Verlauf der Unterhaltung' }).getByTestId('message').first()).toBeVisible();
       await page.screenshot({ path: `${dir}/chat-${width}-${theme}.png` });
-      // The settings scroll inside the pane, not the page: a tall window shows all of them in one picture.
-      await page.setViewportSize({ width, height: width < 600 ? 6000 : 3600 });
       await page.goto('/settings');
       await expect(page.getByRole('heading', { level: 1, name: 'Einstellungen' })).toBeVisible();
       await expect(page.getByRole('heading', { name: 'Sicherheitsaktivität' })).toBeVisible();
       await page.screenshot({ path: `${dir}/settings-${width}-${theme}.png` });
+      // The settings scroll inside the pane: each card on its own picture.
+      const cards = page.locator('.settings .card');
+      for (let i = 0; i < (await cards.count()); i++) await cards.nth(i).screenshot({ path: `${dir}/settings-${width}-${theme}-card${String(i).padStart(2, '0')}.png` });
       await context.close();
     }
   }

@@ -79,7 +79,7 @@ export function EmojiSettings() {
               {...fieldAria(error, 'name', 'emoji-name', 'emoji-name-hint')}
             />
             <span className="row-sub" id="emoji-name-hint">
-              2–32 lowercase letters, digits, - or _
+              {t('nameHint')}
             </span>
             <FieldError error={error} field="name" idBase="emoji-name" />
           </div>

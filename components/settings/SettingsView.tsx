@@ -300,7 +300,7 @@ function Tokens() {
           {t('copyNow')} <code>{fresh}</code>
         </div>
       )}
-      <ul className="list">
+      <ul className="list tokens-list">
         {tokens?.map((tk) => (
           <li key={tk.id} className="row static">
             <span className="row-main">
