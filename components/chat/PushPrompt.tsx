@@ -2,6 +2,7 @@
 
 import { useTranslations } from 'next-intl';
 import { useEffect, useState } from 'react';
+import type { Words } from '@/lib/i18n/english';
 import { explainPushError, pushSupported, subscribePush } from '@/lib/client/push';
 
 const KEY = 'chattrix-push-prompted';
@@ -11,6 +12,7 @@ export function PushPrompt({ sentCount }: { sentCount: number }) {
   const [show, setShow] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const t = useTranslations('pushPrompt');
+  const tPush = useTranslations('push') as unknown as Words;
   useEffect(() => {
     if (sentCount < 1 || !pushSupported() || Notification.permission !== 'default') return;
     if (localStorage.getItem(KEY)) return;
@@ -30,7 +32,7 @@ export function PushPrompt({ sentCount }: { sentCount: number }) {
         className="btn btn-sm"
         onClick={() =>
           subscribePush().then(dismiss, (e: unknown) => {
-            setError(explainPushError(e));
+            setError(explainPushError(e, tPush));
             localStorage.setItem(KEY, '1');
           })
         }

@@ -7,6 +7,7 @@ import { createTokenAction, updateProfileAction } from '@/app/(chat)/settings/ac
 import { Avatar } from '@/components/ui/Avatar';
 import { ThemeSelect } from '@/components/ui/ThemeSelect';
 import { LanguageSelect, type LanguageChoice } from '@/components/ui/LanguageSelect';
+import type { Words } from '@/lib/i18n/english';
 import { useFormat } from '@/components/i18n/useFormat';
 import { useChat, useChatActions } from '@/components/chat/ChatProvider';
 import { api } from '@/lib/client/api';
@@ -169,6 +170,7 @@ function Profile() {
 
 function Notifications() {
   const t = useTranslations('settings.notifications');
+  const tPush = useTranslations('push') as unknown as Words;
   const [on, setOn] = useState<boolean | null>(null);
   // Decided in the browser after hydration (the server cannot know): `undefined` until then, so the server's HTML
   // and the first client render are the same (no hydration error #418).
@@ -176,11 +178,11 @@ function Notifications() {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   useEffect(() => {
-    const reason = pushUnavailableReason();
+    const reason = pushUnavailableReason(tPush);
     setUnavailable(reason);
     if (reason) return setOn(false);
     void currentSubscription().then((s) => setOn(!!s), () => setOn(false));
-  }, []);
+  }, [tPush]);
   return (
     <section className="card" aria-labelledby="push-title">
       <h2 id="push-title">{t('title')}</h2>
@@ -203,7 +205,7 @@ function Notifications() {
                   setOn(want);
                   setNotice(want ? t('on') : t('off'));
                 },
-                (err: unknown) => setError(explainPushError(err)),
+                (err: unknown) => setError(explainPushError(err, tPush)),
               );
             }}
           />
