@@ -1,6 +1,8 @@
 import type { Metadata, Viewport } from 'next';
 import { headers } from 'next/headers';
 import type { ReactNode } from 'react';
+import { NextIntlClientProvider } from 'next-intl';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { siteForPages, siteIconUrl } from '@/lib/services/settings';
 import './globals.css';
 
@@ -8,9 +10,10 @@ import './globals.css';
 export async function generateMetadata(): Promise<Metadata> {
   const site = await siteForPages();
   const siteName = site.siteName;
+  const t = await getTranslations('meta');
   return {
     title: { default: siteName, template: `%s · ${siteName}` },
-    description: 'Self-hosted, real-time messaging',
+    description: t('description'),
     applicationName: siteName,
     manifest: '/manifest.webmanifest',
     appleWebApp: { capable: true, title: siteName, statusBarStyle: 'default' },
@@ -35,12 +38,16 @@ const themeScript = `(function(){try{var t=localStorage.getItem('chattrix-theme'
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // The per-request CSP nonce from proxy.ts (every page renders per request so that each gets its own).
   const nonce = (await headers()).get('x-nonce') ?? undefined;
+  // The language: the `locale` cookie (Settings → Language), else the browser's Accept-Language, else English.
+  const locale = await getLocale();
   return (
-    <html lang="en" suppressHydrationWarning>
+    <html lang={locale} suppressHydrationWarning>
       <head>
         <script nonce={nonce} dangerouslySetInnerHTML={{ __html: themeScript }} />
       </head>
-      <body>{children}</body>
+      <body>
+        <NextIntlClientProvider>{children}</NextIntlClientProvider>
+      </body>
     </html>
   );
 }

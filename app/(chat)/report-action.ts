@@ -1,5 +1,6 @@
 'use server';
 
+import { getTranslations } from 'next-intl/server';
 import { z } from 'zod';
 import { currentActor } from '@/lib/auth/current';
 import { AppError } from '@/lib/errors';
@@ -10,17 +11,18 @@ import type { FormState } from './settings/actions';
 
 /** "Report" on a message (REST: POST /api/v1/messages/{id}/report): the same schema and service. */
 export async function reportMessageAction(_prev: FormState, form: FormData): Promise<FormState> {
+  const t = await getTranslations('actions');
   try {
     const actor = await currentActor();
-    if (!actor) throw new AppError('unauthorized', 'You are signed out. Sign in again.');
+    if (!actor) throw new AppError('unauthorized', t('signedOut'));
     const messageId = idSchema.parse(form.get('messageId'));
     const { reason } = reportMessageSchema.parse({ reason: form.get('reason') ?? '' });
     await reportMessage(actor, messageId, reason);
     return { ok: true, at: Date.now() };
   } catch (e) {
-    if (e instanceof z.ZodError) return { ok: false, at: Date.now(), message: e.issues[0]?.message ?? 'Check the reason', fieldErrors: { reason: e.issues[0]?.message ?? '' } };
+    if (e instanceof z.ZodError) return { ok: false, at: Date.now(), message: e.issues[0]?.message ?? t('checkReason'), fieldErrors: { reason: e.issues[0]?.message ?? '' } };
     if (e instanceof AppError) return { ok: false, at: Date.now(), message: e.message };
     console.error('[chattrix] report failed:', e);
-    return { ok: false, at: Date.now(), message: 'Something went wrong on our side.' };
+    return { ok: false, at: Date.now(), message: t('ourSide') };
   }
 }

@@ -1,5 +1,7 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
+import { useFormat } from '@/components/i18n/useFormat';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
 import { AuditSection } from './AuditSection';
@@ -36,6 +38,8 @@ const call = <T,>(path: string, method = 'GET', body?: unknown): Promise<T> => a
 
 /** The site admin's console: people, registration and invitations. Every action is the REST API's. */
 export function AdminConsole({ meId }: { meId: string }) {
+  const t = useTranslations('admin');
+  const f = useFormat();
   const [q, setQ] = useState('');
   const [filter, setFilter] = useState('all');
   const [users, setUsers] = useState<AdminUser[]>([]);
@@ -77,7 +81,7 @@ export function AdminConsole({ meId }: { meId: string }) {
     void act(async () => {
       await call('/users', 'POST', { username: f.get('username'), password: f.get('password'), isAdmin: f.get('isAdmin') === 'on' });
       form.reset();
-    }, 'Account created');
+    }, t('accountCreated'));
   };
   const invite = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -89,21 +93,21 @@ export function AdminConsole({ meId }: { meId: string }) {
         note: String(f.get('note') ?? ''),
       });
       setHandOver(invitation.url ?? null);
-    }, 'Invitation created: copy its link below (shown once)');
+    }, t('invitationCreated'));
   };
 
   return (
     <main className="settings pad admin" aria-labelledby="admin-title">
-      <h1 id="admin-title">Administration</h1>
+      <h1 id="admin-title">{t('title')}</h1>
       <p>
-        <a href="/">← Back to chat</a>
+        <a href="/">← {t('backToChat')}</a>
       </p>
       <p role="status" aria-live="polite">
         {notice}
       </p>
       {handOver && (
         <p className="token-once">
-          <label htmlFor="handover">Link to hand over</label>
+          <label htmlFor="handover">{t('handOver')}</label>
           <input id="handover" readOnly value={handOver} onFocus={(e) => e.currentTarget.select()} />
         </p>
       )}
@@ -111,47 +115,47 @@ export function AdminConsole({ meId }: { meId: string }) {
       <OverviewSection />
 
       <section className="card" aria-labelledby="people">
-        <h2 id="people">People</h2>
+        <h2 id="people">{t('people')}</h2>
         <div className="row-flex">
           <label className="sr-only" htmlFor="user-search">
-            Search people
+            {t('searchPeople')}
           </label>
-          <input id="user-search" type="search" placeholder="Search people" value={q} onChange={(e) => setQ(e.target.value)} />
+          <input id="user-search" type="search" placeholder={t('searchPeople')} value={q} onChange={(e) => setQ(e.target.value)} />
           <label className="sr-only" htmlFor="user-filter">
-            Filter
+            {t('filter')}
           </label>
           <select id="user-filter" value={filter} onChange={(e) => setFilter(e.target.value)}>
-            <option value="all">Everyone</option>
-            <option value="active">Active</option>
-            <option value="admins">Admins</option>
-            <option value="deactivated">Deactivated</option>
-            <option value="bots">Bots</option>
+            <option value="all">{t('filters.all')}</option>
+            <option value="active">{t('filters.active')}</option>
+            <option value="admins">{t('filters.admins')}</option>
+            <option value="deactivated">{t('filters.deactivated')}</option>
+            <option value="bots">{t('filters.bots')}</option>
           </select>
         </div>
-        <ul className="list" aria-label="People">
+        <ul className="list" aria-label={t('people')}>
           {users.map((u) => (
             <li key={u.id} className="row">
               <div className="row-main">
                 <span className="row-title">
                   {u.displayName} <span className="muted-mark">@{u.username}</span>
                   <BotMark bot={u.bot} />
-                  {u.isAdmin && <span className="badge">admin</span>}
-                  {u.deactivatedAt && <span className="badge">deactivated</span>}
+                  {u.isAdmin && <span className="badge">{t('adminBadge')}</span>}
+                  {u.deactivatedAt && <span className="badge">{t('deactivatedBadge')}</span>}
                 </span>
-                <span className="row-sub">{u.online ? 'online' : u.lastSeenAt ? `last seen ${new Date(u.lastSeenAt).toLocaleString()}` : 'never seen'}</span>
+                <span className="row-sub">{u.online ? t('online') : u.lastSeenAt ? t('lastSeen', { when: f.dateTime(u.lastSeenAt) }) : t('neverSeen')}</span>
               </div>
               {u.id !== meId && (
                 <div className="row-flex">
                   <button
                     className={u.deactivatedAt ? 'btn btn-sm' : 'btn btn-sm btn-danger'}
                     type="button"
-                    onClick={() => void act(() => call(`/users/${u.id}`, 'PATCH', { deactivated: !u.deactivatedAt }), u.deactivatedAt ? 'Reactivated' : 'Deactivated')}
+                    onClick={() => void act(() => call(`/users/${u.id}`, 'PATCH', { deactivated: !u.deactivatedAt }), u.deactivatedAt ? t('reactivated') : t('deactivated'))}
                   >
-                    {u.deactivatedAt ? `Reactivate ${u.username}` : `Deactivate ${u.username}`}
+                    {u.deactivatedAt ? t('reactivate', { name: u.username }) : t('deactivate', { name: u.username })}
                   </button>
                   {!u.bot && (
-                  <button className="btn btn-sm btn-ghost" type="button" onClick={() => void act(() => call(`/users/${u.id}`, 'PATCH', { isAdmin: !u.isAdmin }), 'Saved')}>
-                    {u.isAdmin ? 'Remove admin' : 'Make admin'}
+                  <button className="btn btn-sm btn-ghost" type="button" onClick={() => void act(() => call(`/users/${u.id}`, 'PATCH', { isAdmin: !u.isAdmin }), t('saved'))}>
+                    {u.isAdmin ? t('removeAdmin') : t('makeAdmin')}
                   </button>
                   )}
                   {!u.bot && (
@@ -162,10 +166,10 @@ export function AdminConsole({ meId }: { meId: string }) {
                       void act(async () => {
                         const { reset } = await call<{ reset: { url: string } }>(`/users/${u.id}/password-reset`, 'POST');
                         setHandOver(reset.url);
-                      }, 'Password reset link created (valid for an hour, once)')
+                      }, t('resetCreated'))
                     }
                   >
-                    Reset password
+                    {t('resetPassword')}
                   </button>
                   )}
                 </div>
@@ -173,20 +177,20 @@ export function AdminConsole({ meId }: { meId: string }) {
             </li>
           ))}
         </ul>
-        <form onSubmit={createUser} className="row-flex" aria-label="Create an account">
+        <form onSubmit={createUser} className="row-flex" aria-label={t('createAccountLabel')}>
           <label className="sr-only" htmlFor="new-username">
-            New username
+            {t('newUsername')}
           </label>
-          <input id="new-username" name="username" placeholder="username" required minLength={3} maxLength={32} />
+          <input id="new-username" name="username" placeholder={t('usernamePlaceholder')} required minLength={3} maxLength={32} />
           <label className="sr-only" htmlFor="new-password">
-            New password
+            {t('newPassword')}
           </label>
-          <input id="new-password" name="password" type="password" placeholder="password" required minLength={8} autoComplete="new-password" />
+          <input id="new-password" name="password" type="password" placeholder={t('passwordPlaceholder')} required minLength={8} autoComplete="new-password" />
           <label>
-            <input name="isAdmin" type="checkbox" /> admin
+            <input name="isAdmin" type="checkbox" /> {t('adminBadge')}
           </label>
           <button className="btn btn-sm" type="submit">
-            Create account
+            {t('createAccount')}
           </button>
         </form>
       </section>
@@ -195,40 +199,40 @@ export function AdminConsole({ meId }: { meId: string }) {
       <ComposeSettings />
 
       <section className="card" aria-labelledby="registration">
-        <h2 id="registration">Registration</h2>
-        <label htmlFor="reg-mode">Who may create an account</label>
-        <select id="reg-mode" value={mode} onChange={(e) => void act(() => call('/settings', 'PATCH', { registration: e.target.value }), 'Registration mode saved')}>
-          <option value="open">Anyone (open)</option>
-          <option value="invite">With an invitation link</option>
-          <option value="closed">Nobody: admins create accounts</option>
+        <h2 id="registration">{t('registration')}</h2>
+        <label htmlFor="reg-mode">{t('whoMay')}</label>
+        <select id="reg-mode" value={mode} onChange={(e) => void act(() => call('/settings', 'PATCH', { registration: e.target.value }), t('registrationSaved'))}>
+          <option value="open">{t('modes.open')}</option>
+          <option value="invite">{t('modes.invite')}</option>
+          <option value="closed">{t('modes.closed')}</option>
         </select>
-        <h3>Invitations</h3>
-        <form onSubmit={invite} className="row-flex" aria-label="Create an invitation">
+        <h3>{t('invitations')}</h3>
+        <form onSubmit={invite} className="row-flex" aria-label={t('createInvitationLabel')}>
           <label>
-            Uses <input name="maxUses" type="number" min={1} max={1000} defaultValue={1} />
+            {t('uses')} <input name="maxUses" type="number" min={1} max={1000} defaultValue={1} />
           </label>
           <label>
-            Valid for (hours) <input name="hours" type="number" min={1} max={2160} defaultValue={168} />
+            {t('validFor')} <input name="hours" type="number" min={1} max={2160} defaultValue={168} />
           </label>
           <label>
-            Note <input name="note" maxLength={200} />
+            {t('note')} <input name="note" maxLength={200} />
           </label>
           <button className="btn btn-sm" type="submit">
-            Create invitation
+            {t('createInvitation')}
           </button>
         </form>
-        <ul className="list" aria-label="Invitations">
+        <ul className="list" aria-label={t('invitations')}>
           {invitations.map((i) => (
             <li key={i.id} className="row">
               <div className="row-main">
-                <span className="row-title">{i.note || 'Invitation'}</span>
+                <span className="row-title">{i.note || t('invitation')}</span>
                 <span className="row-sub">
-                  {i.uses}/{i.maxUses} used · {i.revokedAt ? 'revoked' : new Date(i.expiresAt) < new Date() ? 'expired' : `until ${new Date(i.expiresAt).toLocaleString()}`}
+                  {t('used', { uses: i.uses, max: i.maxUses })} · {i.revokedAt ? t('revoked') : new Date(i.expiresAt) < new Date() ? t('expired') : t('until', { when: f.dateTime(i.expiresAt) })}
                 </span>
               </div>
               {!i.revokedAt && (
-                <button className="btn btn-sm btn-ghost" type="button" onClick={() => void act(() => call(`/invitations/${i.id}`, 'DELETE'), 'Invitation revoked')}>
-                  Revoke
+                <button className="btn btn-sm btn-ghost" type="button" onClick={() => void act(() => call(`/invitations/${i.id}`, 'DELETE'), t('invitationRevoked'))}>
+                  {t('revoke')}
                 </button>
               )}
             </li>

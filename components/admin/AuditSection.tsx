@@ -1,5 +1,7 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
+import { useFormat } from '@/components/i18n/useFormat';
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '@/lib/client/api';
 import { FormError } from '@/components/ui/FieldError';
@@ -14,21 +16,24 @@ interface AuditEvent {
   createdAt: string;
 }
 
+/** Each filter (an event type or a prefix) and the key of its label (`admin.audit.filters.*`). */
 const FILTERS = [
-  ['', 'All events'],
-  ['admin_*', 'Admin actions'],
-  ['sign_in*', 'Sign-ins (and failures)'],
-  ['sign_in_failed', 'Failed sign-ins'],
-  ['session_revoked', 'Sessions ended'],
-  ['token_*', 'Access tokens'],
-  ['password_*', 'Passwords'],
-  ['two_factor_*', 'Two-factor sign-in'],
+  ['', 'all'],
+  ['admin_*', 'admin'],
+  ['sign_in*', 'signIns'],
+  ['sign_in_failed', 'failed'],
+  ['session_revoked', 'sessions'],
+  ['token_*', 'tokens'],
+  ['password_*', 'passwords'],
+  ['two_factor_*', 'twoFactor'],
 ] as const;
 
 const words = (type: string) => type.replace(/_/g, ' ');
 
 /** The audit log: security and admin events, newest first, by type; "Load more" pages back (REST: /admin/audit). */
 export function AuditSection() {
+  const t = useTranslations('admin.audit');
+  const f = useFormat();
   const [type, setType] = useState('');
   const [events, setEvents] = useState<AuditEvent[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -58,35 +63,35 @@ export function AuditSection() {
 
   return (
     <section className="card" aria-labelledby="audit">
-      <h2 id="audit">Audit log</h2>
-      <label htmlFor="audit-type">Show</label>{' '}
+      <h2 id="audit">{t('title')}</h2>
+      <label htmlFor="audit-type">{t('show')}</label>{' '}
       <select id="audit-type" value={type} onChange={(e) => setType(e.target.value)}>
-        {FILTERS.map(([value, label]) => (
+        {FILTERS.map(([value, key]) => (
           <option key={value} value={value}>
-            {label}
+            {t(`filters.${key}`)}
           </option>
         ))}
       </select>
       <FormError message={error} />
-      <ul className="list" aria-label="Audit events" aria-busy={loading || undefined}>
+      <ul className="list" aria-label={t('events')} aria-busy={loading || undefined}>
         {events.map((e) => (
           <li key={e.id} className="row" data-testid="audit-event">
             <div className="row-main">
               <span className="row-title">{words(e.type)}</span>
               <span className="row-sub">
-                {new Date(e.createdAt).toLocaleString()}
+                {f.dateTime(e.createdAt)}
                 {e.user ? ` · ${e.user.displayName} (@${e.user.username})` : ''}
-                {typeof e.detail.byUsername === 'string' ? ` · by @${e.detail.byUsername}` : ''}
+                {typeof e.detail.byUsername === 'string' ? ` · ${t('by', { username: e.detail.byUsername })}` : ''}
                 {e.ip ? ` · ${e.ip}` : ''}
               </span>
             </div>
           </li>
         ))}
       </ul>
-      {!loading && events.length === 0 && <p>No events.</p>}
+      {!loading && events.length === 0 && <p>{t('none')}</p>}
       {cursor && (
         <button type="button" className="btn btn-sm btn-ghost" disabled={loading} onClick={() => void load(cursor)}>
-          {loading ? 'Loading…' : 'Load more'}
+          {loading ? t('loading') : t('more')}
         </button>
       )}
     </section>

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
 import { AppError } from '@/lib/errors';
@@ -8,6 +9,7 @@ import { FormError } from '@/components/ui/FieldError';
 
 /** Admin console → Slash commands: register `/name` with a URL, a description and a usage hint; see its signing secret. */
 export function CommandsAdmin() {
+  const t = useTranslations('admin.commands');
   const [commands, setCommands] = useState<CommandDto[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -23,7 +25,7 @@ export function CommandsAdmin() {
       await fn();
       setNotice(done);
     } catch (e) {
-      setError(e instanceof AppError ? (e.issues?.[0]?.message ?? e.message) : 'Something went wrong');
+      setError(e instanceof AppError ? (e.issues?.[0]?.message ?? e.message) : t('somethingWrong'));
     }
   }
 
@@ -38,23 +40,25 @@ export function CommandsAdmin() {
       });
       form.reset();
       await load();
-    }, 'Command registered');
+    }, t('registered'));
   }
 
   return (
     <section className="card" aria-labelledby="commands-title">
-      <h2 id="commands-title">Slash commands</h2>
+      <h2 id="commands-title">{t('title')}</h2>
       <p className="row-sub">
-        Each use POSTs <code>{'{command, text, user, conversation, thread?, responseUrl, triggerId}'}</code> to the URL, signed with the
-        command&apos;s secret (<code>Chattrix-Signature</code>); the answer <code>{'{text, responseType}'}</code> is shown to the person or
-        posted as the command&apos;s bot.
+        {t.rich('intro', {
+          payload: '{command, text, user, conversation, thread?, responseUrl, triggerId}',
+          answer: '{text, responseType}',
+          code: (chunks) => <code>{chunks}</code>,
+        })}
       </p>
       <FormError message={error} />
       {notice && <p role="status">{notice}</p>}
-      <form onSubmit={create} aria-label="Register a slash command">
+      <form onSubmit={create} aria-label={t('registerLabel')}>
         <div className="inline wrap">
           <div className="field grow">
-            <label htmlFor="cmd-name">Command name (without /)</label>
+            <label htmlFor="cmd-name">{t('name')}</label>
             <input id="cmd-name" name="name" required maxLength={32} pattern="/?[A-Za-z0-9][A-Za-z0-9_-]*" autoComplete="off" />
           </div>
           <div className="field grow">
@@ -64,19 +68,19 @@ export function CommandsAdmin() {
         </div>
         <div className="inline wrap">
           <div className="field grow">
-            <label htmlFor="cmd-description">Description</label>
+            <label htmlFor="cmd-description">{t('description')}</label>
             <input id="cmd-description" name="description" maxLength={200} autoComplete="off" />
           </div>
           <div className="field grow">
-            <label htmlFor="cmd-hint">Usage hint</label>
+            <label htmlFor="cmd-hint">{t('hint')}</label>
             <input id="cmd-hint" name="usageHint" maxLength={100} placeholder="[environment]" autoComplete="off" />
           </div>
         </div>
         <button className="btn btn-sm" type="submit">
-          Register command
+          {t('register')}
         </button>
       </form>
-      <ul className="list" aria-label="Slash commands">
+      <ul className="list" aria-label={t('title')}>
         {commands.map((c) => (
           <li key={c.id} className="row">
             <div className="row-main">
@@ -84,10 +88,10 @@ export function CommandsAdmin() {
                 /{c.name} <span className="muted-mark">{c.usageHint}</span>
               </span>
               <span className="row-sub">
-                {c.description || 'No description'} · {c.url} · posts as @{c.bot?.username ?? '?'}
+                {c.description || t('noDescription')} · {c.url} · {t('postsAs', { username: c.bot?.username ?? '?' })}
               </span>
               <details>
-                <summary>Signing secret of /{c.name}</summary>
+                <summary>{t('secretOf', { name: c.name })}</summary>
                 <code>{c.signingSecret}</code>
               </details>
             </div>
@@ -95,15 +99,15 @@ export function CommandsAdmin() {
               <button className="btn btn-sm btn-ghost" type="button" onClick={() => void run(async () => {
                 await api(`/admin/commands/${c.id}`, { method: 'PATCH', body: { regenerateSecret: true } });
                 await load();
-              }, 'New signing secret')}>
-                New secret for /{c.name}
+              }, t('newSecretDone'))}>
+                {t('newSecret', { name: c.name })}
               </button>
               <button className="btn btn-sm btn-danger" type="button" onClick={() => void run(async () => {
-                if (!window.confirm(`Remove /${c.name}?`)) return;
+                if (!window.confirm(t('confirmRemove', { name: c.name }))) return;
                 await api(`/admin/commands/${c.id}`, { method: 'DELETE' });
                 await load();
-              }, 'Command removed')}>
-                Remove /{c.name}
+              }, t('removed'))}>
+                {t('remove', { name: c.name })}
               </button>
             </div>
           </li>

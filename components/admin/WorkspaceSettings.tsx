@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
 import { AppError } from '@/lib/errors';
@@ -21,6 +22,8 @@ interface Settings {
  * channels, the channels every new account joins, the largest upload and how long messages are kept. People see a change at their next load.
  */
 export function WorkspaceSettings() {
+  const t = useTranslations('admin.workspace');
+  const loadError = t('loadError');
   const [s, setS] = useState<Settings | null>(null);
   const [channels, setChannels] = useState<ChannelDto[]>([]);
   const [note, setNote] = useState<string | null>(null);
@@ -28,9 +31,9 @@ export function WorkspaceSettings() {
   const [fieldError, setFieldError] = useState<{ field: string; message: string } | null>(null);
 
   useEffect(() => {
-    api<{ settings: Settings }>('/admin/settings').then((r) => setS(r.settings), () => setNote('Could not load the settings'));
+    api<{ settings: Settings }>('/admin/settings').then((r) => setS(r.settings), () => setNote(loadError));
     api<{ channels: ChannelDto[] }>('/channels?limit=100').then((r) => setChannels(r.channels.filter((c) => !c.private && !c.archived && c.title !== 'general')), () => {});
-  }, []);
+  }, [loadError]);
 
   async function save(patch: Partial<Settings>, done: string) {
     setBusy(true);
@@ -40,13 +43,13 @@ export function WorkspaceSettings() {
     setS((cur) => (cur ? { ...cur, ...patch } : cur));
     try {
       setS((await api<{ settings: Settings }>('/admin/settings', { method: 'PATCH', body: patch })).settings);
-      setNote(`${done}. People see it when they next open ${patch.siteName ?? s?.siteName ?? 'the app'}.`);
+      setNote(t('savedNote', { done, app: patch.siteName ?? s?.siteName ?? t('theApp') }));
     } catch (e) {
       const err = e instanceof AppError ? e : null;
       const field = String(err?.issues?.[0]?.path?.[0] ?? '');
       setS(previous);
-      if (field) setFieldError({ field, message: err?.issues?.[0]?.message ?? err?.message ?? 'Not valid' });
-      setNote(err?.message ?? 'Could not save');
+      if (field) setFieldError({ field, message: err?.issues?.[0]?.message ?? err?.message ?? t('notValid') });
+      setNote(err?.message ?? t('saveFailed'));
     } finally {
       setBusy(false);
     }
@@ -56,15 +59,15 @@ export function WorkspaceSettings() {
   async function changeIcon(file: File | null) {
     setBusy(true);
     setFieldError(null);
-    setNote(file ? 'Uploading the icon…' : null);
+    setNote(file ? t('uploadingIcon') : null);
     try {
       const settings = file
         ? await uploadMultipart<Settings>({ path: '/api/v1/admin/site-icon', file, key: 'settings' }).promise
         : (await api<{ settings: Settings }>('/admin/site-icon', { method: 'DELETE' })).settings;
       setS(settings);
-      setNote(file ? 'Icon saved. The installed app and the tab show it at their next load.' : 'Back to the Chattrix icon');
+      setNote(file ? t('iconSaved') : t('iconRemoved'));
     } catch (e) {
-      const message = e instanceof AppError ? e.message : 'Could not save the icon';
+      const message = e instanceof AppError ? e.message : t('iconFailed');
       setFieldError({ field: 'icon', message });
       setNote(message);
     } finally {
@@ -76,16 +79,16 @@ export function WorkspaceSettings() {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const retention = String(f.get('retentionDays') ?? '').trim();
-    void save({ siteName: String(f.get('siteName') ?? '').trim(), maxUploadMB: Number(f.get('maxUploadMB')), retentionDays: retention ? Number(retention) : null }, 'Saved');
+    void save({ siteName: String(f.get('siteName') ?? '').trim(), maxUploadMB: Number(f.get('maxUploadMB')), retentionDays: retention ? Number(retention) : null }, t('saved'));
   }
 
   return (
     <section className="card" aria-labelledby="workspace-settings" aria-busy={busy}>
-      <h2 id="workspace-settings">Workspace</h2>
+      <h2 id="workspace-settings">{t('title')}</h2>
       {s ? (
         <>
-          <form onSubmit={submit} className="form-stack" aria-label="Site name, upload limit and message retention">
-            <label htmlFor="ws-siteName">Site name</label>
+          <form onSubmit={submit} className="form-stack" aria-label={t('formLabel')}>
+            <label htmlFor="ws-siteName">{t('siteName')}</label>
             <input
               id="ws-siteName"
               name="siteName"
@@ -95,10 +98,10 @@ export function WorkspaceSettings() {
               {...fieldAria(fieldError, 'siteName', 'ws-siteName', 'ws-siteName-hint')}
             />
             <span className="row-sub" id="ws-siteName-hint">
-              Page titles, the installed app&apos;s name and the top of the sidebar.
+              {t('siteNameHint')}
             </span>
             <FieldError error={fieldError} field="siteName" idBase="ws-siteName" />
-            <label htmlFor="ws-maxUploadMB">Largest upload (MB)</label>
+            <label htmlFor="ws-maxUploadMB">{t('maxUpload')}</label>
             <input
               id="ws-maxUploadMB"
               name="maxUploadMB"
@@ -110,36 +113,35 @@ export function WorkspaceSettings() {
               {...fieldAria(fieldError, 'maxUploadMB', 'ws-maxUploadMB')}
             />
             <FieldError error={fieldError} field="maxUploadMB" idBase="ws-maxUploadMB" />
-            <label htmlFor="ws-retentionDays">Delete messages older than (days)</label>
+            <label htmlFor="ws-retentionDays">{t('retention')}</label>
             <input
               id="ws-retentionDays"
               name="retentionDays"
               type="number"
               min={1}
               max={36500}
-              placeholder="Keep all"
+              placeholder={t('keepAll')}
               defaultValue={s.retentionDays ?? ''}
               {...fieldAria(fieldError, 'retentionDays', 'ws-retentionDays', 'ws-retentionDays-hint')}
             />
             <span className="row-sub" id="ws-retentionDays-hint">
-              Empty keeps every message. Older messages and their files are deleted for good, hourly; a channel&apos;s
-              settings can keep its own period.
+              {t('retentionHint')}
             </span>
             <FieldError error={fieldError} field="retentionDays" idBase="ws-retentionDays" />
             <div>
               <button className="btn btn-sm" type="submit" disabled={busy}>
-                {busy ? 'Saving…' : 'Save'}
+                {busy ? t('saving') : t('save')}
               </button>
             </div>
           </form>
           <div className="form-stack site-icon-field">
-            <label htmlFor="ws-icon">Site icon</label>
+            <label htmlFor="ws-icon">{t('icon')}</label>
             <div className="inline wrap">
               {/* The 192 px icon the manifest uses; without one, Chattrix's. */}
               <img
                 className="site-icon-preview"
                 src={s.iconId ? `/api/v1/site/icon/192?v=${s.iconId.slice(-8)}` : '/icons/icon-192.png'}
-                alt={s.iconId ? "The site's icon" : 'The Chattrix icon (the site has none of its own)'}
+                alt={s.iconId ? t('iconAlt') : t('defaultIconAlt')}
                 width={48}
                 height={48}
               />
@@ -157,34 +159,34 @@ export function WorkspaceSettings() {
               />
               {s.iconId && (
                 <button className="btn btn-sm btn-ghost" type="button" disabled={busy} onClick={() => void changeIcon(null)}>
-                  Remove icon
+                  {t('removeIcon')}
                 </button>
               )}
             </div>
             <span className="row-sub" id="ws-icon-hint">
-              A square PNG, JPEG or WebP up to 2 MB, 512 px or more: the installed app, home screens and the browser tab.
+              {t('iconHint')}
             </span>
             <FieldError error={fieldError} field="icon" idBase="ws-icon" />
           </div>
           <div className="form-stack">
-          <label htmlFor="ws-channelCreation">Who may create channels</label>
+          <label htmlFor="ws-channelCreation">{t('channelCreation')}</label>
           <select
             id="ws-channelCreation"
             value={s.channelCreation}
             disabled={busy}
-            onChange={(e) => void save({ channelCreation: e.target.value as Settings['channelCreation'] }, 'Channel creation saved')}
+            onChange={(e) => void save({ channelCreation: e.target.value as Settings['channelCreation'] }, t('channelCreationSaved'))}
           >
-            <option value="everyone">Everyone</option>
-            <option value="admins">Admins only</option>
+            <option value="everyone">{t('everyone')}</option>
+            <option value="admins">{t('adminsOnly')}</option>
           </select>
           </div>
           <fieldset className="default-channels">
-            <legend>Channels new people join</legend>
-            <p className="row-sub">Besides #general. Only public channels that are not archived can be chosen.</p>
+            <legend>{t('defaultChannels')}</legend>
+            <p className="row-sub">{t('defaultChannelsHint')}</p>
             {channels.length === 0 ? (
-              <p className="row-sub">No public channels yet.</p>
+              <p className="row-sub">{t('noChannels')}</p>
             ) : (
-              <ul className="list" aria-label="Default channels">
+              <ul className="list" aria-label={t('defaultChannelsLabel')}>
                 {channels.map((c) => {
                   const on = s.defaultChannelIds.includes(c.id);
                   return (
@@ -196,7 +198,7 @@ export function WorkspaceSettings() {
                           onChange={() =>
                             void save(
                               { defaultChannelIds: on ? s.defaultChannelIds.filter((x) => x !== c.id) : [...s.defaultChannelIds, c.id] },
-                              on ? `#${c.title} is no longer a default channel` : `New people will join #${c.title}`,
+                              on ? t('noLongerDefault', { name: c.title ?? '' }) : t('nowDefault', { name: c.title ?? '' }),
                             )
                           }
                         />
@@ -210,7 +212,7 @@ export function WorkspaceSettings() {
           </fieldset>
         </>
       ) : (
-        <p className="row-sub">Loading…</p>
+        <p className="row-sub">{t('loading')}</p>
       )}
       <p className="row-sub" role="status" aria-live="polite">
         {note}

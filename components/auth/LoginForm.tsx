@@ -1,14 +1,12 @@
 'use client';
 
 import { signIn } from 'next-auth/react';
+import { useTranslations } from 'next-intl';
 import { useRef, useState, type FormEvent } from 'react';
 import { safeNextPath } from '@/lib/auth/next-path';
 
-const messages: Record<string, string> = {
-  CredentialsSignin: 'Wrong username or password.',
-  rate_limited: 'Too many attempts. Wait a minute and try again.',
-  otp_invalid: 'That code is not right. Enter the current code from your app, or a recovery code.',
-};
+const errorKeys = { CredentialsSignin: 'wrong', rate_limited: 'rateLimited', otp_invalid: 'otpInvalid' } as const;
+const errorKey = (code: string | null | undefined) => (code && code in errorKeys ? errorKeys[code as keyof typeof errorKeys] : 'wrong');
 
 /**
  * Sign-in in one or two steps: username and password; then, for an account with two-factor sign-in, a code
@@ -19,6 +17,7 @@ export function LoginForm({ next, registrationOpen }: { next: string; registrati
   const [busy, setBusy] = useState(false);
   const [step, setStep] = useState<'password' | 'code'>('password');
   const credentials = useRef({ username: '', password: '' });
+  const t = useTranslations('login');
 
   async function submit(otp?: string) {
     setBusy(true);
@@ -36,13 +35,13 @@ export function LoginForm({ next, registrationOpen }: { next: string; registrati
         return;
       }
       if (!res || res.error || !res.ok) {
-        setError(messages[res?.error ?? ''] ?? 'Wrong username or password.');
+        setError(t(`errors.${errorKey(res?.error)}`));
         setBusy(false);
         return;
       }
       window.location.assign(safeNextPath(next));
     } catch {
-      setError('Could not reach the server. Check your connection.');
+      setError(t('errors.network'));
       setBusy(false);
     }
   }
@@ -61,10 +60,10 @@ export function LoginForm({ next, registrationOpen }: { next: string; registrati
   if (step === 'code') {
     return (
       <form method="post" onSubmit={onSubmit} noValidate aria-describedby={error ? 'login-error' : 'otp-hint'} key="code">
-        <h1>Two-factor sign-in</h1>
-        <p className="lead">Signing in as @{credentials.current.username}.</p>
+        <h1>{t('twoFactorTitle')}</h1>
+        <p className="lead">{t('signingInAs', { username: credentials.current.username })}</p>
         <div className="field">
-          <label htmlFor="otp">Authentication code</label>
+          <label htmlFor="otp">{t('code')}</label>
           <input
             id="otp"
             name="otp"
@@ -79,7 +78,7 @@ export function LoginForm({ next, registrationOpen }: { next: string; registrati
             aria-describedby={error ? 'login-error otp-hint' : 'otp-hint'}
           />
           <span id="otp-hint" className="hint">
-            The 6-digit code from your authenticator app, or one of your recovery codes.
+            {t('codeHint')}
           </span>
           {error && (
             <p id="login-error" className="field-error" role="alert">
@@ -88,7 +87,7 @@ export function LoginForm({ next, registrationOpen }: { next: string; registrati
           )}
         </div>
         <button className="btn" type="submit" disabled={busy}>
-          {busy ? 'Checking…' : 'Verify'}
+          {busy ? t('checking') : t('verify')}
         </button>
         <p className="auth-alt">
           <button
@@ -100,7 +99,7 @@ export function LoginForm({ next, registrationOpen }: { next: string; registrati
               setStep('password');
             }}
           >
-            Use another account
+            {t('otherAccount')}
           </button>
         </p>
       </form>
@@ -109,14 +108,14 @@ export function LoginForm({ next, registrationOpen }: { next: string; registrati
 
   return (
     <form method="post" onSubmit={onSubmit} noValidate aria-describedby={error ? 'login-error' : undefined} key="password">
-      <h1>Sign in</h1>
-      <p className="lead">Welcome back.</p>
+      <h1>{t('title')}</h1>
+      <p className="lead">{t('welcome')}</p>
       <div className="field">
-        <label htmlFor="username">Username</label>
+        <label htmlFor="username">{t('username')}</label>
         <input id="username" name="username" autoComplete="username" required autoFocus aria-invalid={error ? true : undefined} />
       </div>
       <div className="field">
-        <label htmlFor="password">Password</label>
+        <label htmlFor="password">{t('password')}</label>
         <input
           id="password"
           name="password"
@@ -133,11 +132,11 @@ export function LoginForm({ next, registrationOpen }: { next: string; registrati
         )}
       </div>
       <button className="btn" type="submit" disabled={busy}>
-        {busy ? 'Signing in…' : 'Sign in'}
+        {busy ? t('signingIn') : t('submit')}
       </button>
       {registrationOpen && (
         <p className="auth-alt">
-          New here? <a href="/register">Create an account</a>
+          {t('newHere')} <a href="/register">{t('createAccount')}</a>
         </p>
       )}
     </form>

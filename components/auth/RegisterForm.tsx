@@ -1,6 +1,7 @@
 'use client';
 
 import { signIn } from 'next-auth/react';
+import { useTranslations } from 'next-intl';
 import { useState, type FormEvent } from 'react';
 
 type FieldErrors = Partial<Record<'username' | 'password' | 'displayName' | 'email' | 'form', string>>;
@@ -8,6 +9,7 @@ type FieldErrors = Partial<Record<'username' | 'password' | 'displayName' | 'ema
 export function RegisterForm({ firstRun = false, invitation }: { firstRun?: boolean; invitation?: string }) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
+  const t = useTranslations('register');
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -31,7 +33,7 @@ export function RegisterForm({ firstRun = false, invitation }: { firstRun?: bool
           const key = String(issue.path[0] ?? 'form') as keyof FieldErrors;
           next[key] ??= issue.message;
         }
-        if (Object.keys(next).length === 0) next.form = body?.error?.message ?? 'Could not create the account.';
+        if (Object.keys(next).length === 0) next.form = body?.error?.message ?? t('failed');
         setErrors(next);
         setBusy(false);
         return;
@@ -39,7 +41,7 @@ export function RegisterForm({ firstRun = false, invitation }: { firstRun?: bool
       const signedIn = await signIn('credentials', { redirect: false, username, password });
       window.location.assign(signedIn?.ok ? '/' : '/login');
     } catch {
-      setErrors({ form: 'Could not reach the server. Check your connection.' });
+      setErrors({ form: t('network') });
       setBusy(false);
     }
   }
@@ -71,13 +73,13 @@ export function RegisterForm({ firstRun = false, invitation }: { firstRun?: bool
     <form method="post" onSubmit={onSubmit} noValidate>
       {firstRun ? (
         <>
-          <h1>Create the administrator account</h1>
-          <p className="lead">This server has no accounts yet. The first account administers it.</p>
+          <h1>{t('adminTitle')}</h1>
+          <p className="lead">{t('adminLead')}</p>
         </>
       ) : (
         <>
-          <h1>Create your account</h1>
-          <p className="lead">It takes ten seconds.</p>
+          <h1>{t('title')}</h1>
+          <p className="lead">{t('lead')}</p>
         </>
       )}
       {errors.form && (
@@ -85,16 +87,16 @@ export function RegisterForm({ firstRun = false, invitation }: { firstRun?: bool
           {errors.form}
         </div>
       )}
-      {field('username', 'Username', { autoComplete: 'username', required: true, autoFocus: true, maxLength: 32 }, '3–32 letters, digits, _ or .')}
-      {field('displayName', 'Display name', { autoComplete: 'name', maxLength: 50 }, 'Optional: how others see you')}
-      {field('email', 'Email', { type: 'email', autoComplete: 'email' }, 'Optional')}
-      {field('password', 'Password', { type: 'password', autoComplete: 'new-password', required: true, minLength: 8, maxLength: 128 }, 'At least 8 characters')}
+      {field('username', t('username'), { autoComplete: 'username', required: true, autoFocus: true, maxLength: 32 }, t('usernameHint'))}
+      {field('displayName', t('displayName'), { autoComplete: 'name', maxLength: 50 }, t('displayNameHint'))}
+      {field('email', t('email'), { type: 'email', autoComplete: 'email' }, t('optional'))}
+      {field('password', t('password'), { type: 'password', autoComplete: 'new-password', required: true, minLength: 8, maxLength: 128 }, t('passwordHint'))}
       <button className="btn" type="submit" disabled={busy}>
-        {busy ? 'Creating…' : 'Create account'}
+        {busy ? t('creating') : t('submit')}
       </button>
       {!firstRun && (
         <p className="auth-alt">
-          Already have an account? <a href="/login">Sign in</a>
+          {t('haveAccount')} <a href="/login">{t('signIn')}</a>
         </p>
       )}
     </form>

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useEffect, useRef, useState } from 'react';
 import type { MessageDto } from '@/lib/validation/dto';
 import { plainExcerpt } from './MessageItem';
@@ -12,6 +13,7 @@ import { plainExcerpt } from './MessageItem';
 export function NewMessageAnnouncer({ messages, meId }: { messages: MessageDto[] | undefined; meId: string }) {
   const [text, setText] = useState('');
   const newestSeq = useRef<number | null>(null);
+  const t = useTranslations('announcer');
   useEffect(() => {
     if (!messages?.length) return;
     const newest = messages[messages.length - 1]!;
@@ -21,9 +23,9 @@ export function NewMessageAnnouncer({ messages, meId }: { messages: MessageDto[]
     const fresh = messages.filter((m) => m.seq > before && m.sender?.id !== meId && m.kind === 'user' && !m.deletedAt);
     if (fresh.length === 0) return;
     const last = fresh[fresh.length - 1]!;
-    const body = last.body ? plainExcerpt(last.body) : last.attachments.length ? 'sent an attachment' : '';
-    setText(`${fresh.length > 1 ? `${fresh.length} new messages. ` : ''}${last.sender?.displayName ?? 'Someone'}: ${body}`);
-  }, [messages, meId]);
+    const body = last.body ? plainExcerpt(last.body) : last.attachments.length ? t('attachment') : '';
+    setText(`${fresh.length > 1 ? `${t('newMessages', { count: fresh.length })} ` : ''}${last.sender?.displayName ?? t('someone')}: ${body}`);
+  }, [messages, meId, t]);
   return (
     <div className="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">
       {text}

@@ -1,13 +1,16 @@
 'use client';
 
+import { useLocale, useTranslations } from 'next-intl';
 import { File, FileArchive, FileText } from 'lucide-react';
 import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import type { AttachmentDto } from '@/lib/validation/dto';
 
-export function formatBytes(n: number): string {
+/** `1.5 MB` (`1,5 MB` in German): the decimal mark of the active language. */
+export function formatBytes(n: number, locale = 'en'): string {
+  const fixed = (x: number, digits: number) => x.toLocaleString(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false });
   if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KB`;
-  return `${(n / 1048576).toFixed(1)} MB`;
+  if (n < 1024 * 1024) return `${fixed(n / 1024, n < 10 * 1024 ? 1 : 0)} KB`;
+  return `${fixed(n / 1048576, 1)} MB`;
 }
 
 function iconFor(mime: string): ReactNode {
@@ -34,6 +37,7 @@ function thumbBox(a: Pick<AttachmentDto, 'width' | 'height'>): CSSProperties | u
 
 function ImageViewer({ a, onClose }: { a: AttachmentDto; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const t = useTranslations('attachments');
   useEffect(() => ref.current?.showModal(), []);
   return (
     <dialog ref={ref} className="viewer" aria-label={a.name} onClose={onClose} onClick={(e) => e.target === ref.current && ref.current?.close()}>
@@ -41,10 +45,10 @@ function ImageViewer({ a, onClose }: { a: AttachmentDto; onClose: () => void }) 
       <div className="viewer-bar">
         <span className="ellipsis">{a.name}</span>
         <a className="btn btn-ghost btn-sm" href={a.url} download={a.name}>
-          Download
+          {t('download')}
         </a>
         <button type="button" className="btn btn-ghost btn-sm" onClick={() => ref.current?.close()} autoFocus>
-          Close
+          {t('close')}
         </button>
       </div>
     </dialog>
@@ -54,6 +58,8 @@ function ImageViewer({ a, onClose }: { a: AttachmentDto; onClose: () => void }) 
 /** Images as thumbnails (opening a full-size viewer); other files as cards with a download button. */
 export function Attachments({ items }: { items: AttachmentDto[] }) {
   const [open, setOpen] = useState<AttachmentDto | null>(null);
+  const t = useTranslations('attachments');
+  const locale = useLocale();
   if (items.length === 0) return null;
   return (
     <div className="attachments">
@@ -64,7 +70,7 @@ export function Attachments({ items }: { items: AttachmentDto[] }) {
             type="button"
             className="thumb"
             onClick={() => setOpen(a)}
-            aria-label={`Open image ${a.name}`}
+            aria-label={t('openImage', { name: a.name })}
             style={thumbBox(a)}
           >
             <img src={a.thumbnailUrl} alt={a.name} loading="lazy" data-testid="attachment-thumbnail" {...thumbSize(a)} />
@@ -76,10 +82,10 @@ export function Attachments({ items }: { items: AttachmentDto[] }) {
             </span>
             <span className="row-main">
               <span className="row-title ellipsis">{a.name}</span>
-              <span className="row-sub">{formatBytes(a.size)}</span>
+              <span className="row-sub">{formatBytes(a.size, locale)}</span>
             </span>
-            <a className="btn btn-ghost btn-sm" href={a.url} download={a.name} aria-label={`Download ${a.name}`}>
-              Download
+            <a className="btn btn-ghost btn-sm" href={a.url} download={a.name} aria-label={t('downloadName', { name: a.name })}>
+              {t('download')}
             </a>
           </div>
         ),

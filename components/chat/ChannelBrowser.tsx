@@ -10,7 +10,8 @@ import type { ChannelDto, ConversationDto } from '@/lib/validation/dto';
 import { useChatActions } from './ChatProvider';
 import { CreateChannelDialog } from './CreateChannelDialog';
 import { useCanCreateChannel } from './Site';
-import { relativeTime } from './format';
+import { useTranslations } from 'next-intl';
+import { useFormat } from '@/components/i18n/useFormat';
 import { FormError } from '@/components/ui/FieldError';
 
 /** The channel browser: search by name or topic, member count, last activity, joined or not, Join. */
@@ -25,6 +26,9 @@ export function ChannelBrowser() {
   const [creating, setCreating] = useState(false);
   const canCreate = useCanCreateChannel();
   const seq = useRef(0);
+  const t = useTranslations('channelBrowser');
+  const f = useFormat();
+  const loadError = t('loadError');
 
   const load = useCallback(async (query: string, after: string | null) => {
     const mine = ++seq.current;
@@ -38,15 +42,15 @@ export function ChannelBrowser() {
       setCursor(r.nextCursor);
       setError(null);
     } catch (e) {
-      if (mine === seq.current) setError(e instanceof AppError ? e.message : 'Could not load channels');
+      if (mine === seq.current) setError(e instanceof AppError ? e.message : loadError);
     } finally {
       if (mine === seq.current) setLoading(false);
     }
-  }, []);
+  }, [loadError]);
 
   useEffect(() => {
-    const t = setTimeout(() => void load(q.trim(), null), 200);
-    return () => clearTimeout(t);
+    const timer = setTimeout(() => void load(q.trim(), null), 200);
+    return () => clearTimeout(timer);
   }, [q, load]);
 
   async function join(c: ChannelDto) {
@@ -56,59 +60,59 @@ export function ChannelBrowser() {
       setChannels((list) => list?.map((x) => (x.id === c.id ? { ...x, joined: true, memberCount: x.memberCount + 1 } : x)) ?? null);
       router.push(`/c/${c.id}`);
     } catch (e) {
-      setError(e instanceof AppError ? e.message : 'Could not join');
+      setError(e instanceof AppError ? e.message : t('joinError'));
     }
   }
 
   return (
     <div className="page-scroll">
       <header className="pane-head">
-        <a className="icon-btn back-btn" href="/" aria-label="Back to conversations">
+        <a className="icon-btn back-btn" href="/" aria-label={t('back')}>
           <ArrowLeft size={18} aria-hidden="true" />
         </a>
-        <h1 className="grow">Channels</h1>
+        <h1 className="grow">{t('title')}</h1>
         {canCreate && (
           <button type="button" className="btn btn-sm" onClick={() => setCreating(true)}>
-            Create channel
+            {t('create')}
           </button>
         )}
       </header>
       <div className="pad browser">
         <label htmlFor="channel-search" className="sr-only">
-          Search channels
+          {t('search')}
         </label>
-        <input id="channel-search" type="search" placeholder="Search by name or topic" value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off" />
+        <input id="channel-search" type="search" placeholder={t('searchPlaceholder')} value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off" />
         <FormError message={error} />
         {channels === null ? (
           <p className="row-sub" role="status">
-            Loading channels…
+            {t('loading')}
           </p>
         ) : channels.length === 0 ? (
           <p className="row-sub" role="status">
-            {q ? 'No channel matches.' : 'No channels yet. Create the first one.'}
+            {q ? t('noMatch') : t('none')}
           </p>
         ) : (
-          <ul className="list channel-list" aria-label="Channels">
+          <ul className="list channel-list" aria-label={t('title')}>
             {channels.map((c) => (
               <li key={c.id} className="channel-card" data-testid="channel-card">
                 <Link href={`/c/${c.id}`} className="channel-link">
                   <span className="row-title">
                     <span className="ellipsis">
-                      {c.private ? <Lock size={14} aria-label="private" /> : '# '}
+                      {c.private ? <Lock size={14} aria-label={t('private')} /> : '# '}
                       {c.title}
                     </span>
-                    {c.archived && <span className="role">archived</span>}
+                    {c.archived && <span className="role">{t('archived')}</span>}
                   </span>
                   {c.topic && <span className="row-sub ellipsis">{c.topic}</span>}
                   <span className="row-sub">
-                    {c.memberCount} member{c.memberCount === 1 ? '' : 's'} · active {relativeTime(c.lastActivityAt)}
+                    {t('members', { count: c.memberCount })} · {t('active', { when: f.relativeTime(c.lastActivityAt) })}
                   </span>
                 </Link>
                 {c.joined ? (
-                  <span className="joined-mark">Joined</span>
+                  <span className="joined-mark">{t('joined')}</span>
                 ) : !c.archived ? (
-                  <button type="button" className="btn btn-sm" aria-label={`Join #${c.title}`} onClick={() => void join(c)}>
-                    Join
+                  <button type="button" className="btn btn-sm" aria-label={t('joinName', { name: c.title ?? '' })} onClick={() => void join(c)}>
+                    {t('join')}
                   </button>
                 ) : null}
               </li>
@@ -117,7 +121,7 @@ export function ChannelBrowser() {
         )}
         {cursor && (
           <button type="button" className="btn btn-ghost" disabled={loading} onClick={() => void load(q.trim(), cursor)}>
-            {loading ? 'Loading…' : 'Show more'}
+            {loading ? t('loadingShort') : t('more')}
           </button>
         )}
       </div>

@@ -9,11 +9,14 @@ import { useChat } from './ChatProvider';
 import { CreateChannelDialog } from './CreateChannelDialog';
 import { matchesFilter } from './SidebarFilter';
 import { useCanCreateChannel } from './Site';
-import { shortTime } from './format';
+import { useTranslations } from 'next-intl';
+import { useFormat } from '@/components/i18n/useFormat';
 import { DraftLine, useHasDraft } from './compose/DraftLine';
 
 function ChannelRow({ c, active }: { c: ConversationDto; active: boolean }) {
-  const title = `# ${c.title ?? 'channel'}`;
+  const t = useTranslations('sidebar');
+  const f = useFormat();
+  const title = `# ${c.title ?? t('channel')}`;
   const hasDraft = useHasDraft(c.id);
   return (
     <li>
@@ -22,7 +25,7 @@ function ChannelRow({ c, active }: { c: ConversationDto; active: boolean }) {
         className="row channel-row"
         aria-current={active ? 'page' : undefined}
         data-testid={`conversation-${c.id}`}
-        aria-label={`${title}${c.unreadCount ? `, ${c.unreadCount} unread` : ''}`}
+        aria-label={`${title}${c.unreadCount ? t('unreadSuffix', { count: c.unreadCount }) : ''}`}
       >
         <span className="avatar sm conv-icon" aria-hidden="true">
           {c.private ? <Lock size={14} /> : '#'}
@@ -30,13 +33,13 @@ function ChannelRow({ c, active }: { c: ConversationDto; active: boolean }) {
         <span className="row-main">
           <span className="row-title">
             <span className="ellipsis">{c.title}</span>
-            {c.lastMessage && <span className="row-time">{shortTime(c.lastMessage.createdAt)}</span>}
+            {c.lastMessage && <span className="row-time">{f.shortTime(c.lastMessage.createdAt)}</span>}
           </span>
           {(c.unreadCount > 0 || c.mentionCount > 0 || hasDraft) && (
             <span className="row-sub row-flex">
               <DraftLine conversationId={c.id} fallback={c.topic ?? ''} />
               {c.mentionCount > 0 && (
-                <span className="badge mention-badge" aria-label={`${c.mentionCount} mentions`} data-testid="mentions">
+                <span className="badge mention-badge" aria-label={t('mentions', { count: c.mentionCount })} data-testid="mentions">
                   @
                 </span>
               )}
@@ -61,24 +64,25 @@ export const ChannelSections = memo(function ChannelSections({ activeId, filter 
   const canCreate = useCanCreateChannel();
   const pathname = usePathname();
   const meId = useChat((s) => s.me.id);
+  const t = useTranslations('sidebar');
   const channels = (conversations ?? []).filter((c) => c.kind === 'channel' && matchesFilter(c, filter, meId));
   const open = channels.filter((c) => !c.archived).sort((a, b) => (a.title ?? '').localeCompare(b.title ?? ''));
   const archived = channels.filter((c) => c.archived);
   return (
     <>
-      <ul className="list nav-list" aria-label="Views">
+      <ul className="list nav-list" aria-label={t('views')}>
         <li>
           <Link
             href="/threads"
             className="row nav-row"
             aria-current={pathname === '/threads' ? 'page' : undefined}
-            data-testid="threads-entry" aria-label={`Threads${threadUnread ? `, ${threadUnread} with new replies` : ''}`}>
+            data-testid="threads-entry" aria-label={`${t('threads')}${threadUnread ? t('threadsUnreadSuffix', { count: threadUnread }) : ''}`}>
             <span className="avatar sm conv-icon" aria-hidden="true">
               <MessagesSquare size={16} />
             </span>
             <span className="row-main">
               <span className="row-title">
-                <span className="ellipsis">Threads</span>
+                <span className="ellipsis">{t('threads')}</span>
                 {threadUnread > 0 && (
                   <span className="badge" data-testid="threads-unread">
                     {threadUnread}
@@ -95,7 +99,7 @@ export const ChannelSections = memo(function ChannelSections({ activeId, filter 
             </span>
             <span className="row-main">
               <span className="row-title">
-                <span className="ellipsis">Drafts and scheduled</span>
+                <span className="ellipsis">{t('drafts')}</span>
               </span>
             </span>
           </Link>
@@ -103,31 +107,31 @@ export const ChannelSections = memo(function ChannelSections({ activeId, filter 
       </ul>
       <section aria-labelledby="channels-title">
         <h2 className="section-title" id="channels-title">
-          Channels
+          {t('channels')}
           <span className="section-actions">
             <Link href="/channels" className="btn btn-ghost btn-sm">
-              Browse
+              {t('browse')}
             </Link>
             {canCreate && (
-              <button type="button" className="btn btn-ghost btn-sm" onClick={() => setCreating(true)} aria-label="Create channel">
-                + New
+              <button type="button" className="btn btn-ghost btn-sm" onClick={() => setCreating(true)} aria-label={t('createChannel')}>
+                {t('newChannel')}
               </button>
             )}
           </span>
         </h2>
-        <ul className="list" aria-label="Channels">
+        <ul className="list" aria-label={t('channels')}>
           {open.map((c) => (
             <ChannelRow key={c.id} c={c} active={activeId === c.id} />
           ))}
         </ul>
-        {filter.trim() && open.length === 0 && <p className="row-sub pad">No channels match</p>}
+        {filter.trim() && open.length === 0 && <p className="row-sub pad">{t('noChannelsMatch')}</p>}
       </section>
       {archived.length > 0 && (
         <section aria-labelledby="archived-title">
           <h2 className="section-title" id="archived-title">
-            Archived
+            {t('archived')}
           </h2>
-          <ul className="list" aria-label="Archived channels">
+          <ul className="list" aria-label={t('archivedChannels')}>
             {archived.map((c) => (
               <ChannelRow key={c.id} c={c} active={activeId === c.id} />
             ))}

@@ -2,6 +2,7 @@
 
 import { NotifySelect } from './NotifySelect';
 import { X } from 'lucide-react';
+import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
@@ -23,6 +24,7 @@ export function ChannelSettings({ conversation: c, meId, onClose }: { conversati
   const [description, setDescription] = useState(c.description ?? '');
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  const t = useTranslations('channelSettings');
   const manage = c.joined !== false && (c.myRole === 'owner' || c.myRole === 'admin');
 
   async function run(fn: () => Promise<void>) {
@@ -31,7 +33,7 @@ export function ChannelSettings({ conversation: c, meId, onClose }: { conversati
     try {
       await fn();
     } catch (e) {
-      setError(e instanceof AppError ? (e.issues?.[0]?.message ?? e.message) : 'Something went wrong');
+      setError(e instanceof AppError ? (e.issues?.[0]?.message ?? e.message) : t('somethingWrong'));
     }
   }
 
@@ -51,7 +53,7 @@ export function ChannelSettings({ conversation: c, meId, onClose }: { conversati
     <aside className="panel" aria-labelledby="channel-settings-title" data-testid="channel-settings">
       <div className="panel-head">
         <h2 id="channel-settings-title">#{c.title}</h2>
-        <button type="button" className="icon-btn" aria-label="Close channel settings" onClick={onClose}>
+        <button type="button" className="icon-btn" aria-label={t('close')} onClick={onClose}>
           <X size={18} aria-hidden="true" />
         </button>
       </div>
@@ -59,24 +61,24 @@ export function ChannelSettings({ conversation: c, meId, onClose }: { conversati
       {manage ? (
         <form className="pad" onSubmit={save}>
           <div className="field">
-            <label htmlFor="channel-name">Name</label>
+            <label htmlFor="channel-name">{t('name')}</label>
             <input id="channel-name" value={title} maxLength={80} required onChange={(e) => setTitle(e.target.value)} />
           </div>
           <div className="field">
-            <label htmlFor="channel-topic">Topic</label>
+            <label htmlFor="channel-topic">{t('topic')}</label>
             <input id="channel-topic" value={topic} maxLength={250} onChange={(e) => setTopic(e.target.value)} />
           </div>
           <div className="field">
-            <label htmlFor="channel-description">Description</label>
+            <label htmlFor="channel-description">{t('description')}</label>
             <textarea id="channel-description" value={description} maxLength={1000} rows={3} onChange={(e) => setDescription(e.target.value)} />
           </div>
           <div className="inline">
             <button className="btn" type="submit" disabled={!title.trim()}>
-              Save
+              {t('save')}
             </button>
             {saved && (
               <span className="row-sub" role="status">
-                Saved
+                {t('saved')}
               </span>
             )}
           </div>
@@ -85,11 +87,11 @@ export function ChannelSettings({ conversation: c, meId, onClose }: { conversati
         <div className="pad">
           {c.topic && (
             <p>
-              <strong>Topic:</strong> {c.topic}
+              <strong>{t('topicLabel')}</strong> {c.topic}
             </p>
           )}
           {c.description && <p className="row-sub">{c.description}</p>}
-          {!c.topic && !c.description && <p className="row-sub">{c.private ? 'A private channel.' : 'A public channel.'}</p>}
+          {!c.topic && !c.description && <p className="row-sub">{c.private ? t('private') : t('public')}</p>}
         </div>
       )}
       {c.joined !== false && (
@@ -101,7 +103,7 @@ export function ChannelSettings({ conversation: c, meId, onClose }: { conversati
       {manage && (
         <div className="pad">
           <button type="button" className="btn btn-ghost" onClick={() => void patch({ archived: !c.archived })}>
-            {c.archived ? 'Unarchive channel' : 'Archive channel'}
+            {c.archived ? t('unarchive') : t('archive')}
           </button>
         </div>
       )}
@@ -115,13 +117,13 @@ export function ChannelSettings({ conversation: c, meId, onClose }: { conversati
             className="btn btn-danger"
             onClick={() =>
               void run(async () => {
-                if (!window.confirm(`Leave #${c.title}?`)) return;
+                if (!window.confirm(t('confirmLeave', { name: c.title ?? '' }))) return;
                 await api(`/conversations/${c.id}/leave`, { method: 'POST' });
                 router.push('/');
               })
             }
           >
-            Leave channel
+            {t('leave')}
           </button>
         </div>
       )}
@@ -129,7 +131,7 @@ export function ChannelSettings({ conversation: c, meId, onClose }: { conversati
   );
 }
 
-const days = (n: number) => `${n.toLocaleString()} ${n === 1 ? 'day' : 'days'}`;
+
 
 /**
  * How long the channel keeps messages: said to every member; site admins choose the site's period, all, or a number of
@@ -138,29 +140,31 @@ const days = (n: number) => `${n.toLocaleString()} ${n === 1 ? 'day' : 'days'}`;
 function RetentionSetting({ conversation: c, onSave }: { conversation: ConversationDto; onSave: (retentionDays: number | null) => void }) {
   const site = useSite();
   const isAdmin = useChat((s) => s.me.isAdmin);
+  const t = useTranslations('channelSettings.retention');
+  const days = (n: number) => t('days', { count: n });
   const own = c.retentionDays ?? null;
   const [mode, setMode] = useState<'site' | 'keep' | 'days'>(own === null ? 'site' : own === 0 ? 'keep' : 'days');
   const [count, setCount] = useState(own && own > 0 ? String(own) : '90');
   const effective = own === null ? site.retentionDays : own === 0 ? null : own;
-  const said = effective ? `Messages older than ${days(effective)} are deleted, with their files.` : 'Messages here are kept.';
+  const said = effective ? t('deletedAfter', { days: days(effective) }) : t('kept');
   if (!isAdmin) return <p className="hint pad">{said}</p>;
   function submit(e: FormEvent) {
     e.preventDefault();
     onSave(mode === 'site' ? null : mode === 'keep' ? 0 : Number(count));
   }
   return (
-    <form className="pad" onSubmit={submit} aria-label="Message retention">
+    <form className="pad" onSubmit={submit} aria-label={t('title')}>
       <div className="field">
-        <label htmlFor="channel-retention">Message retention</label>
+        <label htmlFor="channel-retention">{t('title')}</label>
         <select id="channel-retention" value={mode} onChange={(e) => setMode(e.target.value as typeof mode)} aria-describedby="channel-retention-now">
-          <option value="site">The site&apos;s ({site.retentionDays ? days(site.retentionDays) : 'keep all'})</option>
-          <option value="keep">Keep all messages</option>
-          <option value="days">Delete after a number of days</option>
+          <option value="site">{t('site', { period: site.retentionDays ? days(site.retentionDays) : t('keepAllShort') })}</option>
+          <option value="keep">{t('keepAll')}</option>
+          <option value="days">{t('deleteAfter')}</option>
         </select>
       </div>
       {mode === 'days' && (
         <div className="field">
-          <label htmlFor="channel-retention-days">Days</label>
+          <label htmlFor="channel-retention-days">{t('daysLabel')}</label>
           <input id="channel-retention-days" type="number" min={1} max={36500} required value={count} onChange={(e) => setCount(e.target.value)} />
         </div>
       )}
@@ -168,7 +172,7 @@ function RetentionSetting({ conversation: c, onSave }: { conversation: Conversat
         {said}
       </p>
       <button className="btn" type="submit">
-        Save retention
+        {t('save')}
       </button>
     </form>
   );

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { AppError, type ErrorBody } from '@/lib/errors';
 import type { ClientToServerEvents, PresenceDto } from '@/lib/realtime/contract';
@@ -74,6 +75,7 @@ function newClientId(): string {
  */
 export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) {
   const { socket, state: connection } = useRealtime();
+  const offlineText = useTranslations('sidebar')('offlineShort');
   const storeRef = useRef<Store | null>(null);
   storeRef.current ??= new Store(me);
   const store = storeRef.current;
@@ -333,12 +335,12 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
   /** A socket request with the contract's ack; errors come back as AppError. */
   const request = useCallback(
     async <E extends 'message:edit' | 'message:delete' | 'reaction:add' | 'reaction:remove'>(event: E, payload: Parameters<ClientToServerEvents[E]>[0]) => {
-      if (!socket?.connected) throw new AppError('internal', 'You are offline');
+      if (!socket?.connected) throw new AppError('internal', offlineText);
       const res = (await (socket.timeout(10_000).emitWithAck as (e: E, p: unknown) => Promise<{ ok: boolean; data?: unknown; error?: ErrorBody }>)(event, payload));
       if (!res.ok) throw AppError.fromBody(res.error!);
       return res.data;
     },
-    [socket],
+    [socket, offlineText],
   );
 
   const editMessage = useCallback(

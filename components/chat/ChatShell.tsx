@@ -1,6 +1,7 @@
 'use client';
 
 import { Search, Settings } from 'lucide-react';
+import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { signOut } from 'next-auth/react';
 import { useParams, useRouter, useSelectedLayoutSegment } from 'next/navigation';
@@ -30,28 +31,29 @@ function ConnectionBanner() {
   const { state } = useRealtime();
   const synced = useChat((s) => s.synced);
   const pending = useChat((s) => s.outbox.filter((o) => o.status === 'pending').length);
+  const t = useTranslations('sidebar');
   if (state === 'offline') {
     return (
       <div className="status-banner offline" role="status">
-        You are offline. {pending > 0 ? `${pending} message${pending > 1 ? 's' : ''} will be sent when you are back.` : 'What you write will be sent when you are back.'}
+        {pending > 0 ? t('offlinePending', { count: pending }) : t('offline')}
       </div>
     );
   }
   if (state === 'reconnecting') {
     return (
       <div className="status-banner" role="status">
-        Reconnecting…
+        {t('reconnecting')}
       </div>
     );
   }
   if (state === 'connected' && !synced) {
     return (
       <div className="status-banner" role="status">
-        Syncing…
+        {t('syncing')}
       </div>
     );
   }
-  return <span className="sr-only" role="status" data-testid="connection-state">{state === 'connected' ? 'Connected' : 'Connecting'}</span>;
+  return <span className="sr-only" role="status" data-testid="connection-state">{state === 'connected' ? t('connected') : t('connecting')}</span>;
 }
 
 function Shell({ children }: { children: ReactNode }) {
@@ -64,6 +66,7 @@ function Shell({ children }: { children: ReactNode }) {
   const { upsertConversation } = useChatActions();
   const [signingOut, setSigningOut] = useState(false);
   const [newGroup, setNewGroup] = useState(false);
+  const t = useTranslations('sidebar');
   const hasOpen = segment !== null;
   const activeId = typeof params?.id === 'string' ? params.id : null;
 
@@ -86,14 +89,14 @@ function Shell({ children }: { children: ReactNode }) {
   return (
     <div className={`shell${hasOpen ? ' has-open' : ''}`}>
       <a className="skip-link" href="#main">
-        Skip to conversation
+        {t('skip')}
       </a>
       <div className="shell-banner">
         <ConnectionBanner />
       </div>
       <nav className="sidebar" aria-label={site.siteName}>
         <div className="sidebar-head">
-          <a className="brand" href="/" aria-label={`${site.siteName} home`}>
+          <a className="brand" href="/" aria-label={t('home', { site: site.siteName })}>
             <span className="brand-mark" aria-hidden="true">
               {site.siteName.slice(0, 1).toUpperCase()}
             </span>
@@ -101,14 +104,14 @@ function Shell({ children }: { children: ReactNode }) {
               {site.siteName}
             </span>
           </a>
-          <Link className="icon-btn" href="/search" aria-label="Search messages" title="Search messages">
+          <Link className="icon-btn" href="/search" aria-label={t('searchMessages')} title={t('searchMessages')}>
             <Search size={18} />
           </Link>
         </div>
         <SidebarLists activeId={activeId} meId={me.id} onNewGroup={openNewGroup} onOpenPerson={openPerson} />
         <div className="sidebar-foot">
           <UserMenu me={me} />
-          <Link className="icon-btn" href="/settings" aria-label="Settings" title="Settings">
+          <Link className="icon-btn" href="/settings" aria-label={t('settings')} title={t('settings')}>
             <Settings size={18} />
           </Link>
           <button
@@ -124,7 +127,7 @@ function Shell({ children }: { children: ReactNode }) {
               window.location.assign('/login');
             }}
           >
-            Sign out
+            {t('signOut')}
           </button>
         </div>
       </nav>

@@ -11,7 +11,9 @@ import { ComposerEmoji, FormattingHint } from './ComposerExtras';
 import { MAX_BODY } from '@/lib/validation/messages';
 import { plainExcerpt } from './MessageItem';
 import { useSlashCommands, type CommandContext } from './SlashCommands';
-import { SendLater, formatWhen } from './compose/SendLater';
+import { SendLater } from './compose/SendLater';
+import { useTranslations } from 'next-intl';
+import { useFormat } from '@/components/i18n/useFormat';
 import { useDraftSync, type DraftTarget } from './compose/useDraftSync';
 import { useEmojiAutocomplete } from './compose/useEmojiAutocomplete';
 
@@ -50,17 +52,19 @@ interface Upload {
   cancel?: () => void;
 }
 
-function uploadError(e: unknown): string {
+function uploadError(e: unknown, t: ReturnType<typeof useTranslations<'composer'>>): string {
   if (e instanceof AppError) {
-    if (e.code === 'payload_too_large') return e.message || 'Too large';
-    if (e.code === 'unsupported_media_type') return e.message || 'This type of file is not allowed';
+    if (e.code === 'payload_too_large') return e.message || t('tooLarge');
+    if (e.code === 'unsupported_media_type') return e.message || t('typeNotAllowed');
     return e.message;
   }
-  return 'Upload failed';
+  return t('uploadFailed');
 }
 
 /** Enter sends, Shift+Enter adds a line; `@` suggests members; typing is announced (throttled by the provider). */
 export function Composer(p: Props) {
+  const t = useTranslations('composer');
+  const f = useFormat();
   const [text, setText] = useState('');
   const [urgent, setUrgent] = useState(false);
   const maxFile = useSite().maxUploadBytes;
@@ -96,7 +100,7 @@ export function Composer(p: Props) {
     for (const file of Array.from(files).slice(0, 10)) {
       const key = `${Date.now()}-${Math.random()}`;
       if (file.size > maxFile) {
-        setUploads((u) => [...u, { key, name: file.name, size: file.size, progress: 0, status: 'error', error: `Too large: ${formatBytes(maxFile)} at most` }]);
+        setUploads((u) => [...u, { key, name: file.name, size: file.size, progress: 0, status: 'error', error: t('tooLargeMax', { size: formatBytes(maxFile, f.locale) }) }]);
         continue;
       }
       const { promise, cancel } = uploadFile(file, (f) => setUploads((u) => u.map((x) => (x.key === key ? { ...x, progress: f } : x))));
@@ -105,7 +109,7 @@ export function Composer(p: Props) {
         (attachment) => setUploads((u) => u.map((x) => (x.key === key ? { ...x, status: 'done', progress: 1, attachment } : x))),
         (e: unknown) =>
           setUploads((u) =>
-            e instanceof AppError && e.message === 'Cancelled' ? u.filter((x) => x.key !== key) : u.map((x) => (x.key === key ? { ...x, status: 'error', error: uploadError(e) } : x)),
+            e instanceof AppError && e.message === 'Cancelled' ? u.filter((x) => x.key !== key) : u.map((x) => (x.key === key ? { ...x, status: 'error', error: uploadError(e, t) } : x)),
           ),
       );
     }
@@ -239,17 +243,17 @@ export function Composer(p: Props) {
       }}
     >
       {uploads.length > 0 && (
-        <ul className="uploads" aria-label="Attachments">
+        <ul className="uploads" aria-label={t('attachments')}>
           {uploads.map((u) => (
             <li key={u.key} className={`upload ${u.status}`} data-testid="upload">
               <span className="ellipsis upload-name">{u.name}</span>
-              <span className="row-sub">{formatBytes(u.size)}</span>
+              <span className="row-sub">{formatBytes(u.size, f.locale)}</span>
               {u.status === 'uploading' && (
-                <progress max={1} value={u.progress} aria-label={`Uploading ${u.name}`}>
+                <progress max={1} value={u.progress} aria-label={t('uploading', { name: u.name })}>
                   {Math.round(u.progress * 100)}%
                 </progress>
               )}
-              {u.status === 'done' && <Check size={16} aria-label="Uploaded" role="img" />}
+              {u.status === 'done' && <Check size={16} aria-label={t('uploaded')} role="img" />}
               {u.status === 'error' && (
                 <span className="field-error" role="alert">
                   {u.error}
@@ -258,7 +262,7 @@ export function Composer(p: Props) {
               <button
                 type="button"
                 className="icon-btn sm"
-                aria-label={u.status === 'uploading' ? `Cancel ${u.name}` : `Remove ${u.name}`}
+                aria-label={u.status === 'uploading' ? t('cancelUpload', { name: u.name }) : t('removeUpload', { name: u.name })}
                 onClick={() => {
                   u.cancel?.();
                   setUploads((list) => list.filter((x) => x.key !== u.key));
@@ -282,7 +286,7 @@ export function Composer(p: Props) {
         }}
         data-testid="file-input"
       />
-      <button type="button" className="icon-btn attach-btn" aria-label="Attach files" title="Attach files" onClick={() => fileInput.current?.click()}>
+      <button type="button" className="icon-btn attach-btn" aria-label={t('attach')} title={t('attach')} onClick={() => fileInput.current?.click()}>
         <Paperclip size={20} />
       </button>
       <ComposerEmoji onPick={insertText} />
@@ -291,8 +295,8 @@ export function Composer(p: Props) {
           type="button"
           className={`icon-btn attach-btn urgent-btn${urgent ? ' on' : ''}`}
           aria-pressed={urgent}
-          aria-label="Urgent"
-          title={urgent ? 'Urgent: this message reaches them even in do-not-disturb (once an hour)' : 'Mark as urgent: it reaches them even in do-not-disturb (once an hour)'}
+          aria-label={t('urgent')}
+          title={urgent ? t('urgentOn') : t('urgentOff')}
           onClick={() => setUrgent((u) => !u)}
         >
           <BellRing size={20} />
@@ -301,15 +305,15 @@ export function Composer(p: Props) {
       {p.replyTo && (
         <div className="reply-bar" role="status">
           <span>
-            Replying to <strong>{p.replyTo.sender?.displayName ?? 'Someone'}</strong>: <span className="ellipsis">{plainExcerpt(p.replyTo.body)}</span>
+            {t.rich('replyingTo', { name: p.replyTo.sender?.displayName ?? t('someone'), strong: (chunks) => <strong>{chunks}</strong> })}: <span className="ellipsis">{plainExcerpt(p.replyTo.body)}</span>
           </span>
-          <button type="button" className="icon-btn sm" aria-label="Cancel reply" onClick={p.onCancelReply}>
+          <button type="button" className="icon-btn sm" aria-label={t('cancelReply')} onClick={p.onCancelReply}>
             <X size={14} />
           </button>
         </div>
       )}
       {suggestions.length > 0 && (
-        <ul className="mention-list" role="listbox" aria-label="Mention someone">
+        <ul className="mention-list" role="listbox" aria-label={t('mention')}>
           {suggestions.map((m, i) => (
             <li key={m.id} role="option" aria-selected={i === active}>
               <button
@@ -335,7 +339,7 @@ export function Composer(p: Props) {
         </p>
       )}
       <label htmlFor={p.inputId ?? 'composer-input'} className="sr-only">
-        Message
+        {t('label')}
       </label>
       <textarea
         id={p.inputId ?? 'composer-input'}
@@ -387,11 +391,11 @@ export function Composer(p: Props) {
           onScheduled={(s) => {
             clearDraft();
             setText('');
-            setScheduledNote(`Scheduled for ${formatWhen(s.sendAt)}`);
+            setScheduledNote(t('scheduledFor', { when: f.when(s.sendAt) }));
           }}
         />
       )}
-      <button type="submit" className="btn send-btn" disabled={!canSend} aria-label="Send">
+      <button type="submit" className="btn send-btn" disabled={!canSend} aria-label={t('send')}>
         <SendHorizontal size={20} />
       </button>
     </form>

@@ -7,7 +7,8 @@ import { memo, useEffect } from 'react';
 import { Avatar } from '@/components/ui/Avatar';
 import { conversationTitle } from '@/lib/client/store';
 import { useChat } from './ChatProvider';
-import { shortTime } from './format';
+import { useTranslations } from 'next-intl';
+import { useFormat } from '@/components/i18n/useFormat';
 import { DraftLine } from './compose/DraftLine';
 import { matchesFilter } from './SidebarFilter';
 import { useSite } from './Site';
@@ -17,6 +18,8 @@ export const ConversationList = memo(function ConversationList({ activeId, onNew
   const conversations = useChat((s) => s.conversations);
   const me = useChat((s) => s.me);
   const known = usePresenceKnown();
+  const t = useTranslations('sidebar');
+  const f = useFormat();
   const siteName = useSite().siteName;
   const shown = (conversations ?? []).filter((c) => c.kind !== 'channel' && matchesFilter(c, filter, me.id));
 
@@ -36,26 +39,26 @@ export const ConversationList = memo(function ConversationList({ activeId, onNew
   return (
     <section aria-labelledby="conversations-title">
       <h2 className="section-title" id="conversations-title">
-        Direct messages
+        {t('directMessages')}
         <button type="button" className="btn btn-ghost btn-sm" onClick={onNewGroup}>
-          + New group
+          {t('newGroup')}
         </button>
       </h2>
-      {conversations === null && <p className="row-sub pad">Loading conversations…</p>}
-      <ul className="list" aria-label="Conversations">
+      {conversations === null && <p className="row-sub pad">{t('loadingConversations')}</p>}
+      <ul className="list" aria-label={t('conversations')}>
         {shown.map((c) => {
           const title = conversationTitle(c, me.id);
           const other = c.kind === 'direct' ? c.members.find((m) => m.id !== me.id) : undefined;
           const last = c.lastMessage;
           const preview = !last
             ? c.kind === 'direct'
-              ? 'Say hello'
-              : 'No messages yet'
+              ? t('sayHello')
+              : t('noMessages')
             : last.deletedAt
-              ? 'Message deleted'
+              ? t('messageDeleted')
               : last.kind === 'system'
                 ? last.body
-                : `${last.sender?.id === me.id ? 'You' : (last.sender?.displayName ?? 'Someone')}: ${last.body || (last.attachments.length ? 'Attachment' : '')}`;
+                : `${last.sender?.id === me.id ? t('you') : (last.sender?.displayName ?? t('someone'))}: ${last.body || (last.attachments.length ? t('attachment') : '')}`;
           return (
             <li key={c.id}>
               <Link
@@ -63,7 +66,7 @@ export const ConversationList = memo(function ConversationList({ activeId, onNew
                 className="row"
                 aria-current={activeId === c.id ? 'page' : undefined}
                 data-testid={`conversation-${c.id}`}
-                aria-label={`${title}${c.unreadCount ? `, ${c.unreadCount} unread` : ''}`}
+                aria-label={`${title}${c.unreadCount ? t('unreadSuffix', { count: c.unreadCount }) : ''}`}
               >
                 {other ? (
                   <Avatar user={other} online={shownOnline(other.online, known)} size="sm" />
@@ -76,12 +79,12 @@ export const ConversationList = memo(function ConversationList({ activeId, onNew
                   <span className="row-title">
                     <span className="ellipsis">{title}</span>
                     {other && <StatusMarks user={other} />}
-                    {last && <span className="row-time">{shortTime(last.createdAt)}</span>}
+                    {last && <span className="row-time">{f.shortTime(last.createdAt)}</span>}
                   </span>
                   <span className="row-sub row-flex">
                     <DraftLine conversationId={c.id} fallback={preview} />
                     {c.mentionCount > 0 && (
-                      <span className="badge mention-badge" aria-label={`${c.mentionCount} mentions`} role="img" data-testid="mentions">
+                      <span className="badge mention-badge" aria-label={t('mentions', { count: c.mentionCount })} role="img" data-testid="mentions">
                         @
                       </span>
                     )}
@@ -97,7 +100,7 @@ export const ConversationList = memo(function ConversationList({ activeId, onNew
           );
         })}
       </ul>
-      {filter.trim() && conversations !== null && shown.length === 0 && <p className="row-sub pad">No conversations match</p>}
+      {filter.trim() && conversations !== null && shown.length === 0 && <p className="row-sub pad">{t('noConversationsMatch')}</p>}
     </section>
   );
 });

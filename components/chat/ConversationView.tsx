@@ -11,7 +11,10 @@ import type { MessageDto } from '@/lib/validation/dto';
 import { useChat, useChatActions } from './ChatProvider';
 import { NewMessageAnnouncer } from './Announcer';
 import { Composer } from './Composer';
-import { presenceText, shownOnline, usePresenceKnown } from './presence';
+import { presenceText, shownOnline, usePresenceKnown, usePresenceWords } from './presence';
+import { useTranslations } from 'next-intl';
+import { useFormat } from '@/components/i18n/useFormat';
+import { english, type Words } from '@/lib/i18n/english';
 import { MembersPanel } from './MembersPanel';
 import type { MessageActions } from './MessageItem';
 import { MessageList } from './MessageList';
@@ -25,14 +28,20 @@ import { JoinBar } from './JoinBar';
 import { ThreadPanel } from './ThreadPanel';
 import type { ConversationDto } from '@/lib/validation/dto';
 
-export function typingText(names: string[]): string {
+/** "Ana is typing…"; `t` is `useTranslations('typing')` (English without it). */
+export function typingText(names: string[], t: Words = english('typing')): string {
   if (names.length === 0) return '';
-  if (names.length === 1) return `${names[0]} is typing…`;
-  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
-  return `${names[0]} and ${names.length - 1} others are typing…`;
+  if (names.length === 1) return t('one', { name: names[0] ?? '' });
+  if (names.length === 2) return t('two', { first: names[0] ?? '', second: names[1] ?? '' });
+  return t('many', { first: names[0] ?? '', count: names.length - 1 });
 }
 
 export function ConversationView({ id, permalink }: { id: string; permalink?: string }) {
+  const t = useTranslations('conversation');
+  const tTyping = useTranslations('typing') as unknown as Words;
+  const tBroadcast = useTranslations('broadcast') as unknown as Words;
+  const tp = usePresenceWords();
+  const f = useFormat();
   const chat = useChatActions();
   const { openConversation, loadOlder, send, retry, discard, markRead } = chat;
   const router = useRouter();
@@ -214,7 +223,7 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
       },
       onCopyLink: (m) => {
         const url = `${window.location.origin}/c/${m.conversationId}/m/${m.id}`;
-        void navigator.clipboard?.writeText(url).catch(() => window.prompt('Copy this link', url));
+        void navigator.clipboard?.writeText(url).catch(() => window.prompt(t('copyLink'), url));
       },
     }),
     [chat, jumpTo],
@@ -224,10 +233,10 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
     return (
       <div className="empty">
         <div>
-          <h2>Conversation not found</h2>
-          <p>It does not exist, or you are not a member.</p>
+          <h2>{t('notFound')}</h2>
+          <p>{t('notFoundHint')}</p>
           <a className="btn" href="/">
-            Back
+            {t('back')}
           </a>
         </div>
       </div>
@@ -237,10 +246,11 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
   const title = conversation ? conversationTitle(conversation, me.id) : '…';
   const other = conversation?.kind === 'direct' ? conversation.members.find((m) => m.id !== me.id) : undefined;
   const sub = other
-    ? presenceText(other, known)
+    ? presenceText(other, known, tp, f)
     : conversation
-      ? `${conversation.memberCount} member${conversation.memberCount === 1 ? '' : 's'}${conversation.topic ? ` · ${conversation.topic}` : ''}${conversation.archived ? ' · archived' : ''}`
+      ? `${t('members', { count: conversation.memberCount })}${conversation.topic ? ` · ${conversation.topic}` : ''}${conversation.archived ? ` · ${t('archived')}` : ''}`
       : '';
+  const detailsLabel = conversation?.kind === 'group' ? t('membersButton') : conversation?.kind === 'channel' ? t('channelSettings') : t('details');
   const role = conversation?.myRole ?? 'member';
   const canModerate = me.isAdmin || (conversation?.kind !== 'direct' && conversation?.joined !== false && (role === 'owner' || role === 'admin'));
   const canPin = me.isAdmin || conversation?.kind === 'direct' || (conversation?.kind !== undefined && conversation.joined !== false && (role === 'owner' || role === 'admin'));
@@ -256,14 +266,14 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
             document.getElementById('composer-input')?.focus();
           }}
         >
-          Skip to composer
+          {t('skipToComposer')}
         </a>
         <header className="pane-head">
-          <a className="icon-btn back-btn" href="/" aria-label="Back to conversations">
+          <a className="icon-btn back-btn" href="/" aria-label={t('backToConversations')}>
             <ArrowLeft size={20} />
           </a>
           {other ? (
-            <button type="button" className="avatar-btn" onClick={() => setProfileId(other.id)} aria-label={`Profile of ${other.displayName}`}>
+            <button type="button" className="avatar-btn" onClick={() => setProfileId(other.id)} aria-label={t('profileOf', { name: other.displayName })}>
               <Avatar user={other} online={shownOnline(other.online, known)} />
             </button>
           ) : (
@@ -275,7 +285,7 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
             <h1 className="ellipsis">
               {title}
               {conversation?.muted && (
-                <span className="muted-mark" title="Muted" aria-label="Muted" role="img">
+                <span className="muted-mark" title={t('muted')} aria-label={t('muted')} role="img">
                   {' '}
                   <BellOff size={16} />
                 </span>
@@ -290,7 +300,7 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
               <button
                 type="button"
                 className="btn btn-ghost btn-sm head-btn"
-                aria-label="Pinned"
+                aria-label={t('pinned')}
                 aria-expanded={panel === 'pins'}
                 onClick={() => {
                   setThread(null);
@@ -298,12 +308,12 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
                 }}
               >
                 <Pin size={16} aria-hidden="true" />
-                <span className="btn-label">Pinned</span>
+                <span className="btn-label">{t('pinned')}</span>
               </button>
               <button
                 type="button"
                 className="btn btn-ghost btn-sm head-btn"
-                aria-label={conversation.kind === 'group' ? 'Members' : conversation.kind === 'channel' ? 'Channel settings' : 'Details'}
+                aria-label={detailsLabel}
                 aria-expanded={panel === 'members'}
                 onClick={() => {
                   setThread(null);
@@ -311,20 +321,20 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
                 }}
               >
                 {conversation.kind === 'group' ? <Users size={16} aria-hidden="true" /> : <Info size={16} aria-hidden="true" />}
-                <span className="btn-label">{conversation.kind === 'group' ? 'Members' : conversation.kind === 'channel' ? 'Channel settings' : 'Details'}</span>
+                <span className="btn-label">{detailsLabel}</span>
               </button>
             </>
           )}
         </header>
         {!page?.loaded ? (
           <div className="empty" role="status">
-            Loading messages…
+            {t('loadingMessages')}
           </div>
         ) : (
           <>
           {historyWindow && (
             <div className="history-bar" role="status">
-              <span>You are viewing older messages.</span>
+              <span>{t('viewingOlder')}</span>
               <button
                 type="button"
                 className="btn btn-sm"
@@ -333,7 +343,7 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
                   setJump((n) => n + 1);
                 }}
               >
-                Jump to the present
+                {t('jumpToPresent')}
               </button>
             </div>
           )}
@@ -364,16 +374,16 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
         <NewMessageAnnouncer messages={page?.items} meId={me.id} />
         <PushPrompt sentCount={sentHere} />
         <div className="typing" aria-live="polite" data-testid="typing">
-          {typingText(typers)}
+          {typingText(typers, tTyping)}
         </div>
         {conversation && (conversation.joined === false || conversation.archived) ? (
           <JoinBar conversation={conversation} onJoined={() => setPreview(null)} />
         ) : (
         <Composer
           commands={{ conversationId: id, meUsername: me.username }}
-          notice={(draft) => broadcastNotice(draft, conversation)}
+          notice={(draft) => broadcastNotice(draft, conversation, tBroadcast)}
           draft={{ conversationId: id }}
-          placeholder={`Message ${title}`}
+          placeholder={t('composerPlaceholder', { title })}
           members={conversation?.members ?? []}
           meId={me.id}
           replyTo={replyTo}
@@ -416,13 +426,13 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
       {!thread && panel === 'pins' && (
         <aside className="panel" aria-labelledby="pins-title">
           <div className="panel-head">
-            <h2 id="pins-title">Pinned messages</h2>
-            <button type="button" className="icon-btn" aria-label="Close pinned messages" onClick={() => setPanel('none')}>
+            <h2 id="pins-title">{t('pinnedMessages')}</h2>
+            <button type="button" className="icon-btn" aria-label={t('closePinned')} onClick={() => setPanel('none')}>
               <X size={18} />
             </button>
           </div>
-          {pins === null && <p className="pad row-sub">Loading…</p>}
-          {pins?.length === 0 && <p className="pad row-sub">Nothing pinned yet. Owners and admins can pin a message from its actions.</p>}
+          {pins === null && <p className="pad row-sub">{t('loading')}</p>}
+          {pins?.length === 0 && <p className="pad row-sub">{t('noPins')}</p>}
           <ul className="list pad-x">
             {pins?.map((m) => (
               <li key={m.id}>
@@ -435,7 +445,7 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
                   }}
                 >
                   <span className="row-main">
-                    <span className="row-title">{m.sender?.displayName ?? 'Someone'}</span>
+                    <span className="row-title">{m.sender?.displayName ?? t('someone')}</span>
                     <span className="pin-body">
                       <RichText text={m.body} meUsername={me.username} />
                     </span>

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
@@ -19,6 +20,7 @@ export function CreateChannelDialog({ open, onClose }: { open: boolean; onClose:
   const [priv, setPriv] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const t = useTranslations('createChannel');
 
   useEffect(() => {
     const d = ref.current;
@@ -44,7 +46,7 @@ export function CreateChannelDialog({ open, onClose }: { open: boolean; onClose:
       onClose();
       router.push(`/c/${conversation.id}`);
     } catch (err) {
-      setError(err instanceof AppError ? (err.code === 'conflict' ? err.message : (err.issues?.[0]?.message ?? err.message)) : 'Could not create the channel');
+      setError(err instanceof AppError ? (err.code === 'conflict' ? err.message : (err.issues?.[0]?.message ?? err.message)) : t('failed'));
     } finally {
       setBusy(false);
     }
@@ -53,38 +55,38 @@ export function CreateChannelDialog({ open, onClose }: { open: boolean; onClose:
   return (
     <dialog ref={ref} className="dialog" aria-labelledby="new-channel-title" onClose={onClose}>
       <form onSubmit={submit}>
-        <h2 id="new-channel-title">Create channel</h2>
+        <h2 id="new-channel-title">{t('title')}</h2>
         <div className="field">
-          <label htmlFor="new-channel-name">Name</label>
+          <label htmlFor="new-channel-name">{t('name')}</label>
           <input
             id="new-channel-name"
             value={title}
             onChange={(e) => setTitle(e.target.value)}
             maxLength={81}
             required
-            placeholder="e.g. design"
+            placeholder={t('namePlaceholder')}
             aria-invalid={error ? true : undefined}
             aria-describedby={error ? 'new-channel-error' : undefined}
           />
         </div>
         <div className="field">
-          <label htmlFor="new-channel-topic">Topic (optional)</label>
+          <label htmlFor="new-channel-topic">{t('topic')}</label>
           <input id="new-channel-topic" value={topic} onChange={(e) => setTopic(e.target.value)} maxLength={250} />
         </div>
         <div className="field">
-          <label htmlFor="new-channel-description">Description (optional)</label>
+          <label htmlFor="new-channel-description">{t('description')}</label>
           <textarea id="new-channel-description" value={description} onChange={(e) => setDescription(e.target.value)} maxLength={1000} rows={3} />
         </div>
         <label className="switch">
-          <input type="checkbox" checked={priv} onChange={(e) => setPriv(e.target.checked)} /> Private: only people added can see it
+          <input type="checkbox" checked={priv} onChange={(e) => setPriv(e.target.checked)} /> {t('private')}
         </label>
         <FormError message={error} id="new-channel-error" />
         <div className="dialog-actions">
           <button type="button" className="btn btn-ghost" onClick={onClose}>
-            Cancel
+            {t('cancel')}
           </button>
           <button type="submit" className="btn" disabled={busy || title.trim().length === 0}>
-            {busy ? 'Creating…' : 'Create channel'}
+            {busy ? t('creating') : t('title')}
           </button>
         </div>
       </form>

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import type { CardDto } from '@/lib/validation/dto';
 import { RichText } from './RichText';
 
@@ -11,10 +12,11 @@ function edge(color: string | undefined): string | undefined {
 }
 
 export function IntegrationCards({ cards, meUsername }: { cards: CardDto[]; meUsername: string }) {
+  const t = useTranslations('message');
   return (
     <div className="int-cards">
       {cards.map((c, i) => (
-        <section key={i} className="int-card" style={{ borderInlineStartColor: edge(c.color) }} aria-label={c.title ?? c.fallback ?? 'Attachment'}>
+        <section key={i} className="int-card" style={{ borderInlineStartColor: edge(c.color) }} aria-label={c.title ?? c.fallback ?? t('attachment')}>
           {c.title &&
             (c.titleLink ? (
               <a className="int-card-title" href={c.titleLink} target="_blank" rel="noopener noreferrer nofollow ugc">

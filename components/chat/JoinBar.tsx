@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import { api } from '@/lib/client/api';
 import { AppError } from '@/lib/errors';
@@ -11,17 +12,18 @@ export function JoinBar({ conversation, onJoined }: { conversation: Conversation
   const { upsertConversation } = useChatActions();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const t = useTranslations('joinBar');
   if (conversation.archived) {
     return (
       <div className="join-bar" role="status" data-testid="archived-bar">
-        <span>This channel is archived: it is read-only.</span>
+        <span>{t('archived')}</span>
       </div>
     );
   }
   return (
     <div className="join-bar" data-testid="join-bar">
       <span>
-        You are reading <strong>#{conversation.title}</strong>. Join to post and get notified.
+        {t.rich('reading', { name: conversation.title ?? '', strong: (chunks) => <strong>{chunks}</strong> })}
       </span>
       {error && (
         <span className="field-error" role="alert">
@@ -40,13 +42,13 @@ export function JoinBar({ conversation, onJoined }: { conversation: Conversation
             upsertConversation(c);
             onJoined(c);
           } catch (e) {
-            setError(e instanceof AppError ? e.message : 'Could not join');
+            setError(e instanceof AppError ? e.message : t('failed'));
           } finally {
             setBusy(false);
           }
         }}
       >
-        {busy ? 'Joining…' : 'Join channel'}
+        {busy ? t('joining') : t('join')}
       </button>
     </div>
   );

@@ -1,10 +1,12 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { ArrowUp } from 'lucide-react';
 import { useEffect, useState, type RefObject } from 'react';
 
 /** "Jump to first unread", while the "New" divider is above the view; gone once it has been seen. */
 export function JumpToUnread({ container }: { container: RefObject<HTMLDivElement | null> }) {
+  const t = useTranslations('messages');
   const [above, setAbove] = useState(false);
   const [seen, setSeen] = useState(false);
   useEffect(() => {
@@ -20,10 +22,10 @@ export function JumpToUnread({ container }: { container: RefObject<HTMLDivElemen
       if (!isAbove && d.top < r.bottom) setSeen(true);
     };
     check();
-    const t = setTimeout(check, 300);
+    const timer = setTimeout(check, 300);
     root.addEventListener('scroll', check, { passive: true });
     return () => {
-      clearTimeout(t);
+      clearTimeout(timer);
       root.removeEventListener('scroll', check);
     };
   }, [container]);
@@ -40,7 +42,7 @@ export function JumpToUnread({ container }: { container: RefObject<HTMLDivElemen
         setSeen(true);
       }}
     >
-      <ArrowUp size={14} aria-hidden="true" /> Jump to first unread
+      <ArrowUp size={14} aria-hidden="true" /> {t('jumpToUnread')}
     </button>
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import { Hash, Keyboard as KeyboardIcon, Search, User, Users } from 'lucide-react';
+import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { Avatar } from '@/components/ui/Avatar';
@@ -13,16 +14,10 @@ import { useChat, useChatActions } from './ChatProvider';
 
 const isMac = () => typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
-export const SHORTCUTS: { keys: string; does: string }[] = [
-  { keys: 'Ctrl/⌘ + K', does: 'Quick switcher: jump to a conversation or a person' },
-  { keys: 'Alt + ↑ / ↓', does: 'Previous / next conversation' },
-  { keys: 'Alt + Shift + ↑ / ↓', does: 'Previous / next unread conversation' },
-  { keys: 'Esc', does: 'Mark the open conversation as read (or close what is open)' },
-  { keys: '↑ / ↓ in the history', does: 'Move between messages (Home / End: first / last); Tab reaches its actions' },
-  { keys: '↑ in an empty composer', does: 'Edit your last message' },
-  { keys: 'Enter / Shift + Enter', does: 'Send / new line' },
-  { keys: '? or Ctrl + /', does: 'Show these shortcuts' },
-];
+/** Each shortcut's keys and what it does are messages (`shortcuts.items.{id}`). */
+/** Key symbols stay in the code, not in the messages (whose text is inlined in the page and must hold no symbol glyphs). */
+const KEY_GLYPHS = { up: '↑', down: '↓' };
+export const SHORTCUTS = ['switcher', 'nextConversation', 'nextUnread', 'escape', 'history', 'editLast', 'send', 'help'] as const;
 
 function editable(t: EventTarget | null): boolean {
   const el = t as HTMLElement | null;
@@ -53,6 +48,7 @@ type Option = { kind: 'conversation'; c: ConversationDto; title: string; sub: st
 
 /** Ctrl/Cmd+K: conversations (most recent first) and people, fuzzy; Enter opens. */
 export function QuickSwitcher({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const t = useTranslations('switcher');
   const ref = useModal(open, onClose);
   const router = useRouter();
   const me = useChat((s) => s.me);
@@ -91,12 +87,12 @@ export function QuickSwitcher({ open, onClose }: { open: boolean; onClose: () =>
   const options = useMemo<Option[]>(() => {
     const convs: Option[] = (conversations ?? []).map((c) => {
       const other = c.kind === 'direct' ? c.members.find((m) => m.id !== me.id) : undefined;
-      return { kind: 'conversation', c, title: conversationTitle(c, me.id), sub: other ? `@${other.username}` : c.kind === 'channel' ? 'channel' : `${c.memberCount} members` };
+      return { kind: 'conversation', c, title: conversationTitle(c, me.id), sub: other ? `@${other.username}` : c.kind === 'channel' ? t('channel') : t('members', { count: c.memberCount }) };
     });
     const withDirect = new Set((conversations ?? []).filter((c) => c.kind === 'direct').flatMap((c) => c.members.map((m) => m.id)));
     const ppl: Option[] = people.filter((u) => u.id !== me.id && !withDirect.has(u.id)).map((u) => ({ kind: 'person', u, title: u.displayName, sub: `@${u.username}` }));
     return fuzzyRank(q, [...convs, ...ppl], (o) => [o.title, o.sub], 30).map((r) => r.item);
-  }, [conversations, people, q, me.id]);
+  }, [conversations, people, q, me.id, t]);
 
   const choose = useCallback(
     async (o: Option | undefined) => {
@@ -126,7 +122,7 @@ export function QuickSwitcher({ open, onClose }: { open: boolean; onClose: () =>
   }, [active]);
 
   return (
-    <dialog ref={ref} className="dialog switcher" aria-label="Quick switcher">
+    <dialog ref={ref} className="dialog switcher" aria-label={t('title')}>
       {open && (
         <>
           <div className="switcher-input">
@@ -138,8 +134,8 @@ export function QuickSwitcher({ open, onClose }: { open: boolean; onClose: () =>
               aria-controls="qs-list"
               aria-activedescendant={options.length ? `qs-${Math.min(active, options.length - 1)}` : undefined}
               aria-autocomplete="list"
-              aria-label="Go to a conversation or person"
-              placeholder="Go to a conversation or person…"
+              aria-label={t('input')}
+              placeholder={t('placeholder')}
               value={q}
               onChange={(e) => {
                 setQ(e.target.value);
@@ -148,7 +144,7 @@ export function QuickSwitcher({ open, onClose }: { open: boolean; onClose: () =>
               onKeyDown={onKeyDown}
             />
           </div>
-          <ul id="qs-list" role="listbox" aria-label="Matches" className="switcher-list">
+          <ul id="qs-list" role="listbox" aria-label={t('matches')} className="switcher-list">
             {options.map((o, i) => (
               <li
                 key={o.kind === 'conversation' ? o.c.id : `u-${o.u.id}`}
@@ -177,7 +173,7 @@ export function QuickSwitcher({ open, onClose }: { open: boolean; onClose: () =>
                   <span className="row-sub">
                     {o.kind === 'person' ? (
                       <>
-                        <User size={12} aria-hidden="true" /> {o.sub} · start a conversation
+                        <User size={12} aria-hidden="true" /> {o.sub} · {t('start')}
                       </>
                     ) : (
                       o.sub
@@ -186,9 +182,9 @@ export function QuickSwitcher({ open, onClose }: { open: boolean; onClose: () =>
                 </span>
               </li>
             ))}
-            {options.length === 0 && <li className="row-sub pad">Nothing matches.</li>}
+            {options.length === 0 && <li className="row-sub pad">{t('none')}</li>}
           </ul>
-          <p className="switcher-hint">↑ ↓ to choose · Enter to open · Esc to close</p>
+          <p className="switcher-hint">{t('hint', KEY_GLYPHS)}</p>
         </>
       )}
     </dialog>
@@ -198,26 +194,27 @@ export function QuickSwitcher({ open, onClose }: { open: boolean; onClose: () =>
 /** `?` or Ctrl+/: every shortcut. */
 export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const ref = useModal(open, onClose);
+  const t = useTranslations('shortcuts');
   return (
     <dialog ref={ref} className="dialog" aria-labelledby="shortcuts-title">
       <h2 id="shortcuts-title">
-        <KeyboardIcon size={18} aria-hidden="true" /> Keyboard shortcuts
+        <KeyboardIcon size={18} aria-hidden="true" /> {t('title')}
       </h2>
       <table className="shortcuts">
         <tbody>
-          {SHORTCUTS.map((s) => (
-            <tr key={s.keys}>
+          {SHORTCUTS.map((id) => (
+            <tr key={id}>
               <th scope="row">
-                <kbd>{isMac() ? s.keys.replace('Ctrl/⌘', '⌘') : s.keys.replace('Ctrl/⌘', 'Ctrl')}</kbd>
+                <kbd>{t(`items.${id}.keys`, { ...KEY_GLYPHS, mod: isMac() ? '⌘' : 'Ctrl' })}</kbd>
               </th>
-              <td>{s.does}</td>
+              <td>{t(`items.${id}.does`)}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <div className="dialog-actions">
         <button type="button" className="btn" onClick={onClose} autoFocus>
-          Close
+          {t('close')}
         </button>
       </div>
     </dialog>

@@ -5,7 +5,9 @@ import { BotMark } from '@/components/ui/BotMark';
 import { api } from '@/lib/client/api';
 import type { ConversationDto } from '@/lib/validation/dto';
 import { useChatActions } from './ChatProvider';
-import { presenceText, shownOnline, usePresenceKnown } from './presence';
+import { useTranslations } from 'next-intl';
+import { useFormat } from '@/components/i18n/useFormat';
+import { presenceText, shownOnline, usePresenceKnown, usePresenceWords } from './presence';
 import { StatusMarks } from './StatusMarks';
 import { UserPicker } from './UserPicker';
 
@@ -14,15 +16,16 @@ type Role = 'owner' | 'admin' | 'member';
 /** Owners change a member's role (the API: PATCH /conversations/{id}/members/{userId} {role}). */
 function RoleSelect({ member, onChange }: { member: { id: string; displayName: string; role: string }; onChange: (role: Role) => void }) {
   const id = `role-${member.id}`;
+  const t = useTranslations('members');
   return (
     <>
       <label htmlFor={id} className="sr-only">
-        Role of {member.displayName}
+        {t('roleOf', { name: member.displayName })}
       </label>
       <select id={id} className="role-select" value={member.role} onChange={(e) => onChange(e.target.value as Role)}>
-        <option value="member">Member</option>
-        <option value="admin">Admin</option>
-        <option value="owner">Owner</option>
+        <option value="member">{t('roleMember')}</option>
+        <option value="admin">{t('roleAdmin')}</option>
+        <option value="owner">{t('roleOwner')}</option>
       </select>
     </>
   );
@@ -45,6 +48,9 @@ export function MemberList({
 }) {
   const { upsertConversation } = useChatActions();
   const known = usePresenceKnown();
+  const t = useTranslations('members');
+  const tp = usePresenceWords();
+  const f = useFormat();
   const membersCall = async (path: string, init: { method: string; body?: unknown }) => {
     const r = await api<{ conversation: ConversationDto } | undefined>(`/conversations/${c.id}/members${path}`, init);
     if (r?.conversation) upsertConversation(r.conversation);
@@ -52,9 +58,9 @@ export function MemberList({
   return (
     <>
       <h3 className="section-title">
-        {c.memberCount} member{c.memberCount === 1 ? '' : 's'}
+        {t('count', { count: c.memberCount })}
       </h3>
-      <ul className="list pad-x" aria-label="Members">
+      <ul className="list pad-x" aria-label={t('title')}>
         {c.members.map((m) => (
           <li key={m.id} className="row static">
             <Avatar user={m} online={shownOnline(m.online, known)} size="sm" />
@@ -62,11 +68,11 @@ export function MemberList({
               <span className="row-title">
                 {m.displayName}
                 <BotMark bot={m.bot} />
-                {m.id === meId ? ' (you)' : ''}
+                {m.id === meId ? ` ${t('you')}` : ''}
                 <StatusMarks user={m} />
-                {m.role !== 'member' && <span className="role">{m.role}</span>}
+                {m.role !== 'member' && <span className="role">{m.role === 'owner' ? t('roleOwnerTag') : t('roleAdminTag')}</span>}
               </span>
-              <span className="row-sub">{m.online && m.away && known ? 'away' : presenceText(m, known)}</span>
+              <span className="row-sub">{m.online && m.away && known ? tp('away') : presenceText(m, known, tp, f)}</span>
             </span>
             {c.kind !== 'direct' && c.myRole === 'owner' && m.id !== meId && (
               <RoleSelect member={m} onChange={(role) => void run(() => membersCall(`/${m.id}`, { method: 'PATCH', body: { role } }))} />
@@ -75,10 +81,10 @@ export function MemberList({
               <button
                 type="button"
                 className="btn btn-ghost btn-sm"
-                aria-label={`Remove ${m.displayName}`}
+                aria-label={t('removeName', { name: m.displayName })}
                 onClick={() => void run(() => membersCall(`/${m.id}`, { method: 'DELETE' }))}
               >
-                Remove
+                {t('remove')}
               </button>
             )}
           </li>
@@ -87,7 +93,7 @@ export function MemberList({
       {manage && (
         <div className="pad">
           <UserPicker
-            label="Add member"
+            label={t('add')}
             excludeIds={c.members.map((m) => m.id)}
             onPick={(u) => void run(() => membersCall('', { method: 'POST', body: { userId: u.id } }))}
           />

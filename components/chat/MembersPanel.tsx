@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { WebhooksSettings } from './WebhooksSettings';
 import { X } from 'lucide-react';
 import { useRouter } from 'next/navigation';
@@ -18,6 +19,7 @@ export function MembersPanel({ conversation, meId, onClose }: { conversation: Co
   const { upsertConversation } = useChatActions();
   const [error, setError] = useState<string | null>(null);
   const [title, setTitle] = useState(conversation.title ?? '');
+  const t = useTranslations('membersPanel');
   const manage = conversation.kind === 'group' && (conversation.myRole === 'owner' || conversation.myRole === 'admin');
 
   async function run(fn: () => Promise<void>) {
@@ -25,15 +27,15 @@ export function MembersPanel({ conversation, meId, onClose }: { conversation: Co
     try {
       await fn();
     } catch (e) {
-      setError(e instanceof AppError ? e.message : 'Something went wrong');
+      setError(e instanceof AppError ? e.message : t('somethingWrong'));
     }
   }
 
   return (
     <aside className="panel" aria-labelledby="members-title">
       <div className="panel-head">
-        <h2 id="members-title">{conversation.kind === 'group' ? 'Group' : 'Details'}</h2>
-        <button type="button" className="icon-btn" aria-label="Close details" onClick={onClose}>
+        <h2 id="members-title">{conversation.kind === 'group' ? t('group') : t('details')}</h2>
+        <button type="button" className="icon-btn" aria-label={t('close')} onClick={onClose}>
           <X size={18} />
         </button>
       </div>
@@ -50,11 +52,11 @@ export function MembersPanel({ conversation, meId, onClose }: { conversation: Co
           }}
         >
           <div className="field">
-            <label htmlFor="rename">Group name</label>
+            <label htmlFor="rename">{t('name')}</label>
             <div className="inline">
               <input id="rename" value={title} maxLength={80} onChange={(e) => setTitle(e.target.value)} />
               <button className="btn btn-ghost" type="submit" disabled={!title.trim() || title.trim() === conversation.title}>
-                Rename
+                {t('rename')}
               </button>
             </div>
           </div>
@@ -81,13 +83,13 @@ export function MembersPanel({ conversation, meId, onClose }: { conversation: Co
             className="btn btn-danger"
             onClick={() =>
               void run(async () => {
-                if (!window.confirm('Leave this group?')) return;
+                if (!window.confirm(t('confirmLeave'))) return;
                 await api(`/conversations/${conversation.id}/members/${meId}`, { method: 'DELETE' });
                 router.push('/');
               })
             }
           >
-            Leave group
+            {t('leave')}
           </button>
         </div>
       )}

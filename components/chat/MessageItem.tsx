@@ -6,7 +6,8 @@ import { Avatar } from '@/components/ui/Avatar';
 import type { MessageDto, MemberDto } from '@/lib/validation/dto';
 import { Attachments } from './Attachments';
 import { EMOJI, QUICK_REACTIONS } from './emoji';
-import { clockTime, exactTime } from './format';
+import { useTranslations } from 'next-intl';
+import { useFormat } from '@/components/i18n/useFormat';
 import { ReportDialog } from './ReportDialog';
 import { RichText } from './RichText';
 import { IntegrationCards } from './IntegrationCards';
@@ -67,20 +68,21 @@ function EmojiPicker({ onPick, onClose }: { onPick: (e: string) => void; onClose
   useEffect(() => ref.current?.focus(), []);
   const shown = EMOJI.filter(([, names]) => !q || names.includes(q.toLowerCase())).slice(0, 64);
   const custom = useCustomEmoji();
+  const t = useTranslations('message');
   return (
-    <div className="emoji-picker" role="dialog" aria-label="Pick a reaction" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <div className="emoji-picker" role="dialog" aria-label={t('pickReaction')} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
       <label className="sr-only" htmlFor="emoji-search">
-        Search emoji
+        {t('searchEmoji')}
       </label>
-      <input id="emoji-search" ref={ref} type="search" placeholder="Search emoji" value={q} onChange={(e) => setQ(e.target.value)} />
-      <CustomEmojiSection list={custom} q={q} onPick={onPick} labelPrefix="React " />
+      <input id="emoji-search" ref={ref} type="search" placeholder={t('searchEmoji')} value={q} onChange={(e) => setQ(e.target.value)} />
+      <CustomEmojiSection list={custom} q={q} onPick={onPick} labelPrefix={t('reactPrefix')} />
       <div className="emoji-grid">
         {shown.map(([e, names]) => (
-          <button key={e} type="button" className="emoji-btn" title={names} aria-label={`React ${names.split(' ')[0]}`} onClick={() => onPick(e)}>
+          <button key={e} type="button" className="emoji-btn" title={names} aria-label={t('reactWith', { emoji: names.split(' ')[0] ?? '' })} onClick={() => onPick(e)}>
             {e}
           </button>
         ))}
-        {shown.length === 0 && <span className="row-sub">No emoji found</span>}
+        {shown.length === 0 && <span className="row-sub">{t('noEmoji')}</span>}
       </div>
     </div>
   );
@@ -95,7 +97,9 @@ function MessageItemInner(p: Props) {
   const [error, setError] = useState<string | null>(null);
   const d = new Date(m.createdAt);
   const deleted = m.deletedAt !== null;
-  const nameOf = (id: string) => p.members.find((x) => x.id === id)?.displayName ?? (id === meId ? 'You' : 'Someone');
+  const t = useTranslations('message');
+  const f = useFormat();
+  const nameOf = (id: string) => p.members.find((x) => x.id === id)?.displayName ?? (id === meId ? t('you') : t('someone'));
 
   useEffect(() => {
     if (p.editing) setDraft(m.body);
@@ -106,7 +110,7 @@ function MessageItemInner(p: Props) {
     try {
       await fn();
     } catch (e) {
-      setError((e as Error).message || 'Something went wrong');
+      setError((e as Error).message || t('somethingWrong'));
     }
   }
 
@@ -115,7 +119,7 @@ function MessageItemInner(p: Props) {
     if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();
       const body = draft.trim();
-      if (!body) return setError('A message cannot be empty. Delete it instead.');
+      if (!body) return setError(t('emptyEdit'));
       void run(async () => {
         await actions.onEdit(m.id, body);
         actions.onStopEditing();
@@ -137,44 +141,44 @@ function MessageItemInner(p: Props) {
       data-seq={m.seq}
       id={`m-${m.id}`}
       tabIndex={0}
-      aria-label={`${m.sender?.displayName ?? 'Someone'} at ${clockTime(d)}`}
+      aria-label={t('label', { name: m.sender?.displayName ?? t('someone'), time: f.clockTime(d) })}
     >
       {!mine && !p.grouped && m.sender && (
-        <button type="button" className="avatar-btn" onClick={() => actions.onProfile(m.sender!.id)} aria-label={`Profile of ${m.sender.displayName}`}>
+        <button type="button" className="avatar-btn" onClick={() => actions.onProfile(m.sender!.id)} aria-label={t('profileOf', { name: m.sender.displayName })}>
           {m.integration?.icon ? <IntegrationIcon src={m.integration.icon} fallback={m.sender} /> : <Avatar user={m.sender} size="sm" />}
         </button>
       )}
       <div className="msg-col">
         {p.showAuthor && (
           <button type="button" className="msg-author linkish" onClick={() => m.sender && actions.onProfile(m.sender.id)}>
-            {m.integration?.username ?? m.sender?.displayName ?? 'Deleted account'}
+            {m.integration?.username ?? m.sender?.displayName ?? t('deletedAccount')}
             <BotMark bot={m.sender?.bot} />
             {m.integration?.username && m.sender && m.integration.username !== m.sender.displayName && <span className="muted-mark"> via {m.sender.displayName}</span>}
           </button>
         )}
         {m.replyTo && !deleted && (
-          <button type="button" className="reply-quote" onClick={() => actions.onJump(m.replyTo!.id)} aria-label={`Reply to ${m.replyTo.sender?.displayName ?? 'a message'}: go to the original`}>
-            <strong>{m.replyTo.sender?.displayName ?? 'Someone'}</strong>
-            <span>{m.replyTo.deleted ? 'Message deleted' : plainExcerpt(m.replyTo.body)}</span>
+          <button type="button" className="reply-quote" onClick={() => actions.onJump(m.replyTo!.id)} aria-label={t('replyTo', { name: m.replyTo.sender?.displayName ?? t('aMessage') })}>
+            <strong>{m.replyTo.sender?.displayName ?? t('someone')}</strong>
+            <span>{m.replyTo.deleted ? t('deleted') : plainExcerpt(m.replyTo.body)}</span>
           </button>
         )}
         {p.editing ? (
           <div className="edit-box">
             <label htmlFor={`edit-${m.id}`} className="sr-only">
-              Edit message
+              {t('editMessage')}
             </label>
             <textarea id={`edit-${m.id}`} value={draft} autoFocus onChange={(e) => setDraft(e.target.value)} onKeyDown={onEditKey} rows={2} />
             <div className="edit-hint">
               Enter to save · Esc to cancel{' '}
               <button type="button" className="linklike" onClick={() => actions.onStopEditing()}>
-                Cancel
+                {t('cancel')}
               </button>
             </div>
           </div>
         ) : (
           <div className={`bubble${deleted ? ' deleted' : ''}`}>
             {deleted ? (
-              <em>Message deleted</em>
+              <em>{t('deleted')}</em>
             ) : (
               <>
                 <Attachments items={m.attachments} />
@@ -189,16 +193,16 @@ function MessageItemInner(p: Props) {
             )}
             <span className="msg-meta">
               {m.pinnedAt && !deleted && (
-                <span title="Pinned" aria-label="Pinned" role="img">
+                <span title={t('pinned')} aria-label={t('pinned')} role="img">
                   <Pin size={12} className="meta-icon" />{' '}
                 </span>
               )}
-              {m.editedAt && !deleted && <span title={`Edited ${exactTime(m.editedAt)}`}>edited · </span>}
-              <time dateTime={m.createdAt} title={exactTime(m.createdAt)}>
-                {clockTime(d)}
+              {m.editedAt && !deleted && <span title={t('editedAt', { when: f.exactTime(m.editedAt) })}>{t('edited')} · </span>}
+              <time dateTime={m.createdAt} title={f.exactTime(m.createdAt)}>
+                {f.clockTime(d)}
               </time>
               {mine && (
-                <span className="tick" aria-label="Sent" title="Sent" role="img">
+                <span className="tick" aria-label={t('sent')} title={t('sent')} role="img">
                   <Check size={14} />
                 </span>
               )}
@@ -206,7 +210,7 @@ function MessageItemInner(p: Props) {
           </div>
         )}
         {m.reactions.length > 0 && (
-          <div className="reactions" aria-label="Reactions">
+          <div className="reactions" aria-label={t('reactions')}>
             {m.reactions.map((r) => {
               const on = r.userIds.includes(meId);
               return (
@@ -216,7 +220,7 @@ function MessageItemInner(p: Props) {
                   className={`reaction${on ? ' on' : ''}`}
                   aria-pressed={on}
                   title={r.userIds.map(nameOf).join(', ')}
-                  aria-label={`${r.emoji} ${r.count}, by ${r.userIds.map(nameOf).join(', ')}`}
+                  aria-label={t('reactionBy', { emoji: r.emoji, count: r.count, names: r.userIds.map(nameOf).join(', ') })}
                   onClick={() => react(r.emoji)}
                 >
                   <ReactionEmoji emoji={r.emoji} /> <span>{r.count}</span>
@@ -227,7 +231,7 @@ function MessageItemInner(p: Props) {
         )}
         {m.threadId && m.alsoToChannel && actions.onOpenThread && (
           <button type="button" className="linklike thread-mark" onClick={() => actions.onOpenThread!({ ...m, id: m.threadId! })}>
-            Replied in a thread
+            {t('repliedInThread')}
           </button>
         )}
         {actions.onOpenThread && !m.threadId && <ThreadSummary m={m} members={p.members} onOpen={() => actions.onOpenThread!(m)} />}
@@ -243,30 +247,30 @@ function MessageItemInner(p: Props) {
         )}
         {reporting && <ReportDialog messageId={m.id} onClose={() => setReporting(false)} />}
         {!deleted && !p.editing && (
-          <div className="msg-tools" role="toolbar" aria-label="Message actions">
-            <button type="button" className="tool" aria-label="React" title="React" aria-expanded={menu !== 'none'} onClick={() => setMenu(menu === 'none' ? 'react' : 'none')}>
+          <div className="msg-tools" role="toolbar" aria-label={t('actions')}>
+            <button type="button" className="tool" aria-label={t('react')} title={t('react')} aria-expanded={menu !== 'none'} onClick={() => setMenu(menu === 'none' ? 'react' : 'none')}>
               <SmilePlus size={18} />
             </button>
-            <button type="button" className="tool" aria-label="Reply" title="Reply" onClick={() => actions.onReply(m)}>
+            <button type="button" className="tool" aria-label={t('reply')} title={t('reply')} onClick={() => actions.onReply(m)}>
               <Reply size={18} />
             </button>
             {actions.onOpenThread && !m.threadId && (
-              <button type="button" className="tool" aria-label="Reply in thread" title="Reply in thread" onClick={() => actions.onOpenThread!(m)}>
+              <button type="button" className="tool" aria-label={t('replyInThread')} title={t('replyInThread')} onClick={() => actions.onOpenThread!(m)}>
                 <MessagesSquare size={18} />
               </button>
             )}
             {actions.onCopyLink && (
-              <button type="button" className="tool" aria-label="Copy link" title="Copy link" onClick={() => actions.onCopyLink!(m)}>
+              <button type="button" className="tool" aria-label={t('copyLink')} title={t('copyLink')} onClick={() => actions.onCopyLink!(m)}>
                 <Link2 size={18} />
               </button>
             )}
             {mine && (
-              <button type="button" className="tool" aria-label="Edit" title="Edit" onClick={() => actions.onStartEdit(m.id)}>
+              <button type="button" className="tool" aria-label={t('edit')} title={t('edit')} onClick={() => actions.onStartEdit(m.id)}>
                 <Pencil size={16} />
               </button>
             )}
             {p.canPin && (
-              <button type="button" className="tool" aria-label={m.pinnedAt ? 'Unpin' : 'Pin'} title={m.pinnedAt ? 'Unpin' : 'Pin'} onClick={() => void run(() => actions.onPin(m.id, !m.pinnedAt))}>
+              <button type="button" className="tool" aria-label={m.pinnedAt ? t('unpin') : t('pin')} title={m.pinnedAt ? t('unpin') : t('pin')} onClick={() => void run(() => actions.onPin(m.id, !m.pinnedAt))}>
                 <Pin size={16} />
               </button>
             )}
@@ -274,17 +278,17 @@ function MessageItemInner(p: Props) {
               <button
                 type="button"
                 className="tool"
-                aria-label="Delete"
-                title="Delete"
+                aria-label={t('delete')}
+                title={t('delete')}
                 onClick={() => {
-                  if (window.confirm('Delete this message for everyone?')) void run(() => actions.onDelete(m.id));
+                  if (window.confirm(t('confirmDelete'))) void run(() => actions.onDelete(m.id));
                 }}
               >
                 <Trash2 size={16} />
               </button>
             )}
             {!mine && m.kind === 'user' && (
-              <button type="button" className="tool" aria-label="Report" title="Report to the admins" onClick={() => setReporting(true)}>
+              <button type="button" className="tool" aria-label={t('report')} title={t('reportTitle')} onClick={() => setReporting(true)}>
                 <Flag size={16} />
               </button>
             )}
@@ -293,11 +297,11 @@ function MessageItemInner(p: Props) {
                 {menu === 'react' ? (
                   <div className="quick-reactions">
                     {QUICK_REACTIONS.map((e) => (
-                      <button key={e} type="button" className="emoji-btn" aria-label={`React ${e}`} onClick={() => react(e)}>
+                      <button key={e} type="button" className="emoji-btn" aria-label={t('reactWith', { emoji: e })} onClick={() => react(e)}>
                         {e}
                       </button>
                     ))}
-                    <button type="button" className="emoji-btn" aria-label="More reactions" onClick={() => setMenu('picker')}>
+                    <button type="button" className="emoji-btn" aria-label={t('moreReactions')} onClick={() => setMenu('picker')}>
                       +
                     </button>
                   </div>

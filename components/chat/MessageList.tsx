@@ -4,7 +4,9 @@ import { ArrowDown, Clock } from 'lucide-react';
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { OutboxItem } from '@/lib/client/store';
 import type { MemberDto, MessageDto } from '@/lib/validation/dto';
-import { clockTime, dayLabel, exactTime, sameDay } from './format';
+import { useTranslations } from 'next-intl';
+import { useFormat } from '@/components/i18n/useFormat';
+import { sameDay } from './format';
 import { Attachments } from './Attachments';
 import { RichText } from './RichText';
 import { MessageItem, type MessageActions } from './MessageItem';
@@ -46,6 +48,8 @@ export function MessageList(p: Props) {
   const prev = useRef<{ firstId?: string; lastId?: string; height: number; pendingCount: number }>({ height: 0, pendingCount: 0 });
   const [newBelow, setNewBelow] = useState(0);
   const roving = useRovingMessages(ref);
+  const t = useTranslations('messages');
+  const f = useFormat();
 
   const first = p.messages[0];
   const last = p.messages[p.messages.length - 1];
@@ -141,12 +145,12 @@ export function MessageList(p: Props) {
   } else if (p.kind === 'direct') {
     const other = others[0];
     const seenMsg = other ? [...mineMsgs].reverse().find((m) => m.seq <= other.lastReadSeq) : undefined;
-    if (seenMsg) seenFor.set(seenMsg.id, { label: 'Seen', names: other!.displayName });
+    if (seenMsg) seenFor.set(seenMsg.id, { label: t('seen'), names: other!.displayName });
   } else {
     const newestMine = mineMsgs[mineMsgs.length - 1];
     if (newestMine) {
       const readers = others.filter((x) => x.lastReadSeq >= newestMine.seq);
-      if (readers.length) seenFor.set(newestMine.id, { label: `Seen by ${readers.length}`, names: readers.map((r) => r.displayName).join(', ') });
+      if (readers.length) seenFor.set(newestMine.id, { label: t('seenBy', { count: readers.length }), names: readers.map((r) => r.displayName).join(', ') });
     }
   }
 
@@ -155,14 +159,14 @@ export function MessageList(p: Props) {
     p.unreadAfterSeq == null ? undefined : p.messages.find((m) => m.seq > p.unreadAfterSeq! && m.kind === 'user' && m.sender?.id !== p.meId)?.id;
   return (
     <div className="messages-wrap">
-      <div ref={ref} className="messages" onScroll={onScroll} role="log" aria-live="off" aria-label={p.label ?? 'Conversation history'} tabIndex={0} onFocus={roving.onFocus} onKeyDown={roving.onKeyDown}>
+      <div ref={ref} className="messages" onScroll={onScroll} role="log" aria-live="off" aria-label={p.label ?? t('history')} tabIndex={0} onFocus={roving.onFocus} onKeyDown={roving.onKeyDown}>
         {p.hasMore ? (
           <div className="load-older" role="status">
-            {p.loadingOlder ? 'Loading older messages…' : <button type="button" className="btn btn-ghost btn-sm" onClick={p.onLoadOlder}>Load older messages</button>}
+            {p.loadingOlder ? t('loadingOlder') : <button type="button" className="btn btn-ghost btn-sm" onClick={p.onLoadOlder}>{t('loadOlder')}</button>}
           </div>
         ) : (
           <div className="history-start">
-            {p.messages.length > 0 || p.pending.length > 0 ? 'This is the beginning of the conversation.' : 'No messages yet. Say hello!'}
+            {p.messages.length > 0 || p.pending.length > 0 ? t('beginning') : t('empty')}
           </div>
         )}
         {p.messages.map((m) => {
@@ -185,17 +189,17 @@ export function MessageList(p: Props) {
             <Fragment key={m.id}>
               {newDay && (
                 <div className="day-sep" role="separator">
-                  <span>{dayLabel(d)}</span>
+                  <span>{f.dayLabel(d)}</span>
                 </div>
               )}
               {m.id === firstUnreadId && (
-                <div className="unread-divider" role="separator" aria-label="New messages" data-testid="unread-divider" id="first-unread">
-                  New
+                <div className="unread-divider" role="separator" aria-label={t('newMessages')} data-testid="unread-divider" id="first-unread">
+                  {t('new')}
                 </div>
               )}
               {m.kind === 'system' ? (
                 <div className="system-line" data-testid="system-message">
-                  {m.body} · <time dateTime={m.createdAt} title={exactTime(m.createdAt)}>{clockTime(d)}</time>
+                  {m.body} · <time dateTime={m.createdAt} title={f.exactTime(m.createdAt)}>{f.clockTime(d)}</time>
                 </div>
               ) : (
                 <MessageItem
@@ -228,22 +232,22 @@ export function MessageList(p: Props) {
                 )}
                 <span className="msg-meta">
                   {o.status === 'pending' ? (
-                    <span aria-label="Sending" title="Waiting to send" role="img">
+                    <span aria-label={t('sending')} title={t('waiting')} role="img">
                       <Clock size={12} />
                     </span>
                   ) : (
-                    <span className="failed-text">Not sent</span>
+                    <span className="failed-text">{t('notSent')}</span>
                   )}
                 </span>
               </div>
               {o.status === 'failed' && (
                 <div className="failed-actions" role="alert">
-                  {o.error ?? 'Could not send.'}{' '}
+                  {o.error ?? t('couldNotSend')}{' '}
                   <button type="button" className="linklike" onClick={() => p.onRetry(o.clientId)}>
-                    Retry
+                    {t('retry')}
                   </button>{' '}
                   <button type="button" className="linklike" onClick={() => p.onDiscard(o.clientId)}>
-                    Discard
+                    {t('discard')}
                   </button>
                 </div>
               )}
@@ -262,7 +266,7 @@ export function MessageList(p: Props) {
             setNewBelow(0);
           }}
         >
-          New messages{newBelow > 1 ? ` (${newBelow})` : ''} <ArrowDown size={16} aria-hidden="true" />
+          {t('newMessages')}{newBelow > 1 ? ` (${newBelow})` : ''} <ArrowDown size={16} aria-hidden="true" />
         </button>
       )}
     </div>

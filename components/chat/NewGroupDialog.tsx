@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
 import { useActionState, useEffect, useRef, useState } from 'react';
 import { createGroupAction } from '@/app/(chat)/settings/actions';
@@ -15,6 +16,8 @@ export function NewGroupDialog({ open, onClose, meId }: { open: boolean; onClose
   const [title, setTitle] = useState('');
   const [picked, setPicked] = useState<PublicUser[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const t = useTranslations('newGroup');
+  const failed = t('failed');
 
   useEffect(() => {
     const d = ref.current;
@@ -34,8 +37,8 @@ export function NewGroupDialog({ open, onClose, meId }: { open: boolean; onClose
     router.push(`/c/${state.data.id}`);
   }, [state.at]);
   useEffect(() => {
-    if (!state.ok && state.at) setError(state.fieldErrors?.title ?? state.fieldErrors?.memberIds ?? state.message ?? 'Could not create the group');
-  }, [state]);
+    if (!state.ok && state.at) setError(state.fieldErrors?.title ?? state.fieldErrors?.memberIds ?? state.message ?? failed);
+  }, [state, failed]);
   const busy = pending;
 
   return (
@@ -44,18 +47,18 @@ export function NewGroupDialog({ open, onClose, meId }: { open: boolean; onClose
         {picked.map((u) => (
           <input key={u.id} type="hidden" name="memberIds" value={u.id} />
         ))}
-        <h2 id="new-group-title">New group</h2>
+        <h2 id="new-group-title">{t('title')}</h2>
         <div className="field">
-          <label htmlFor="group-title">Group name</label>
+          <label htmlFor="group-title">{t('name')}</label>
           <input id="group-title" name="title" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={80} required aria-invalid={error ? true : undefined} />
         </div>
-        <UserPicker excludeIds={[meId, ...picked.map((p) => p.id)]} onPick={(u) => setPicked((p) => [...p, u])} label="Add people" />
+        <UserPicker excludeIds={[meId, ...picked.map((p) => p.id)]} onPick={(u) => setPicked((p) => [...p, u])} label={t('addPeople')} />
         {picked.length > 0 && (
-          <ul className="chips" aria-label="Members to add">
+          <ul className="chips" aria-label={t('toAdd')}>
             {picked.map((u) => (
               <li key={u.id} className="chip">
                 {u.displayName}
-                <button type="button" aria-label={`Remove ${u.displayName}`} onClick={() => setPicked((p) => p.filter((x) => x.id !== u.id))}>
+                <button type="button" aria-label={t('remove', { name: u.displayName })} onClick={() => setPicked((p) => p.filter((x) => x.id !== u.id))}>
                   ×
                 </button>
               </li>
@@ -65,10 +68,10 @@ export function NewGroupDialog({ open, onClose, meId }: { open: boolean; onClose
         <FormError message={error} />
         <div className="dialog-actions">
           <button type="button" className="btn btn-ghost" onClick={onClose}>
-            Cancel
+            {t('cancel')}
           </button>
           <button type="submit" className="btn" disabled={busy || title.trim().length === 0}>
-            {busy ? 'Creating…' : 'Create group'}
+            {busy ? t('creating') : t('submit')}
           </button>
         </div>
       </form>

@@ -1,5 +1,7 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
+import { useFormat } from '@/components/i18n/useFormat';
 import { RotateCw, Trash2 } from 'lucide-react';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
@@ -15,8 +17,8 @@ interface BotRef {
   displayName: string;
 }
 
-function message(e: unknown): string {
-  return e instanceof AppError ? (e.issues?.[0]?.message ?? e.message) : 'Something went wrong';
+function message(e: unknown, fallback: string): string {
+  return e instanceof AppError ? (e.issues?.[0]?.message ?? e.message) : fallback;
 }
 
 /**
@@ -24,6 +26,7 @@ function message(e: unknown): string {
  * bot (its owner: mentions and DMs). Each shows its state and, opened, its last 50 deliveries with redeliver.
  */
 export function OutgoingWebhooks({ scope }: { scope: Scope }) {
+  const t = useTranslations('outgoingWebhooks');
   const base = scope.kind === 'conversation' ? `/conversations/${scope.id}/outgoing-webhooks` : `/bots/${scope.id}/outgoing-webhooks`;
   const [hooks, setHooks] = useState<OutgoingWebhookDto[] | null>(null);
   const [bots, setBots] = useState<BotRef[]>([]);
@@ -38,7 +41,7 @@ export function OutgoingWebhooks({ scope }: { scope: Scope }) {
     try {
       setHooks((await api<{ webhooks: OutgoingWebhookDto[] }>(base)).webhooks);
     } catch (e) {
-      setError(message(e));
+      setError(message(e, t('somethingWrong')));
     }
   }, [base]);
 
@@ -63,7 +66,7 @@ export function OutgoingWebhooks({ scope }: { scope: Scope }) {
     try {
       await fn();
     } catch (e) {
-      setError(message(e));
+      setError(message(e, t('somethingWrong')));
     }
   }
 
@@ -83,40 +86,40 @@ export function OutgoingWebhooks({ scope }: { scope: Scope }) {
   return (
     <section aria-labelledby={`${prefix}-title`} data-testid="outgoing-webhooks">
       <h3 className="section-title" id={`${prefix}-title`}>
-        Outgoing webhooks
+        {t('title')}
       </h3>
       <FormError message={error} pad />
       {secret && (
         <div className="pad" role="status">
-          <p className="webhook-note">Signing secret (shown once; verify the Chattrix-Signature header with it):</p>
+          <p className="webhook-note">{t('secret')}</p>
           <code className="secret" data-testid="webhook-secret">
             {secret}
           </code>
         </div>
       )}
-      <ul className="list pad-x" aria-label="Outgoing webhooks">
-        {hooks?.length === 0 && <li className="row static row-sub">None yet.</li>}
+      <ul className="list pad-x" aria-label={t('title')}>
+        {hooks?.length === 0 && <li className="row static row-sub">{t('none')}</li>}
         {hooks?.map((h) => <WebhookRow key={h.id} hook={h} onChange={load} onError={setError} />)}
       </ul>
       {scope.kind === 'conversation' && bots.length === 0 ? (
-        <p className="pad row-sub">Add one of your bots to this conversation to post webhook replies as it.</p>
+        <p className="pad row-sub">{t('needBot')}</p>
       ) : (
         <form className="pad" onSubmit={add}>
           <div className="field">
-            <label htmlFor={`${prefix}-url`}>Webhook URL</label>
+            <label htmlFor={`${prefix}-url`}>{t('url')}</label>
             <input id={`${prefix}-url`} type="url" inputMode="url" required placeholder="https://example.com/chattrix" value={url} onChange={(e) => setUrl(e.target.value)} />
           </div>
           {scope.kind === 'conversation' && (
             <div className="inline wrap">
-              <BotSelect id={`${prefix}-bot`} label="Reply as bot" className="field grow" bots={bots} value={botId} onChange={(e) => setBotId(e.target.value)} />
+              <BotSelect id={`${prefix}-bot`} label={t('replyAs')} className="field grow" bots={bots} value={botId} onChange={(e) => setBotId(e.target.value)} />
               <div className="field grow">
-                <label htmlFor={`${prefix}-trigger`}>Trigger word (optional)</label>
+                <label htmlFor={`${prefix}-trigger`}>{t('trigger')}</label>
                 <input id={`${prefix}-trigger`} value={trigger} maxLength={64} placeholder="!deploy" onChange={(e) => setTrigger(e.target.value)} />
               </div>
             </div>
           )}
           <button className="btn" type="submit" disabled={!url.trim() || (scope.kind === 'conversation' && !botId)}>
-            Add webhook
+            {t('add')}
           </button>
         </form>
       )}
@@ -125,6 +128,8 @@ export function OutgoingWebhooks({ scope }: { scope: Scope }) {
 }
 
 function WebhookRow({ hook: h, onChange, onError }: { hook: OutgoingWebhookDto; onChange: () => Promise<void>; onError: (m: string) => void }) {
+  const t = useTranslations('outgoingWebhooks');
+  const f = useFormat();
   const [deliveries, setDeliveries] = useState<WebhookDeliveryDto[] | null>(null);
   const [open, setOpen] = useState(false);
 
@@ -138,7 +143,7 @@ function WebhookRow({ hook: h, onChange, onError }: { hook: OutgoingWebhookDto; 
       await onChange();
       if (open) await loadDeliveries();
     } catch (e) {
-      onError(message(e));
+      onError(message(e, t('somethingWrong')));
     }
   }
 
@@ -149,25 +154,25 @@ function WebhookRow({ hook: h, onChange, onError }: { hook: OutgoingWebhookDto; 
           <span className="row-title webhook-url">{h.url}</span>
           <span className="row-sub">
             {h.events.join(', ')}
-            {h.triggerWord ? ` · starts with ${h.triggerWord}` : ''}
-            {h.enabled ? '' : ` · disabled${h.consecutiveFailures ? ` after ${h.consecutiveFailures} failures` : ''}`}
+            {h.triggerWord ? ` · ${t('startsWith', { word: h.triggerWord })}` : ''}
+            {h.enabled ? '' : ` · ${h.consecutiveFailures ? t('disabledAfter', { count: h.consecutiveFailures }) : t('disabled')}`}
           </span>
         </span>
         <label className="switch">
           <input
             type="checkbox"
-            aria-label={`Enabled: ${h.url}`}
+            aria-label={t('enabled', { url: h.url })}
             checked={h.enabled}
             onChange={(e) => void act(() => api(`/outgoing-webhooks/${h.id}`, { method: 'PATCH', body: { enabled: e.target.checked } }))}
           />
-          <span aria-hidden="true">On</span>
+          <span aria-hidden="true">{t('on')}</span>
         </label>
         <button
           type="button"
           className="icon-btn"
-          aria-label={`Delete webhook ${h.url}`}
+          aria-label={t('delete', { url: h.url })}
           onClick={() => {
-            if (window.confirm(`Delete the webhook to ${h.url}?`)) void act(() => api(`/outgoing-webhooks/${h.id}`, { method: 'DELETE' }));
+            if (window.confirm(t('confirmDelete', { url: h.url }))) void act(() => api(`/outgoing-webhooks/${h.id}`, { method: 'DELETE' }));
           }}
         >
           <Trash2 size={16} aria-hidden="true" />
@@ -177,30 +182,30 @@ function WebhookRow({ hook: h, onChange, onError }: { hook: OutgoingWebhookDto; 
         onToggle={(e) => {
           const isOpen = (e.currentTarget as HTMLDetailsElement).open;
           setOpen(isOpen);
-          if (isOpen) void loadDeliveries().catch((err) => onError(message(err)));
+          if (isOpen) void loadDeliveries().catch((err) => onError(message(err, t('somethingWrong'))));
         }}
       >
-        <summary>Recent deliveries</summary>
-        {deliveries && deliveries.length === 0 && <p className="row-sub">No deliveries yet.</p>}
+        <summary>{t('recent')}</summary>
+        {deliveries && deliveries.length === 0 && <p className="row-sub">{t('noDeliveries')}</p>}
         {deliveries && deliveries.length > 0 && (
           <div className="table-scroll">
             <table className="deliveries">
               <thead>
                 <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Attempts</th>
-                  <th scope="col">Time</th>
+                  <th scope="col">{t('when')}</th>
+                  <th scope="col">{t('event')}</th>
+                  <th scope="col">{t('status')}</th>
+                  <th scope="col">{t('attempts')}</th>
+                  <th scope="col">{t('time')}</th>
                   <th scope="col">
-                    <span className="sr-only">Actions</span>
+                    <span className="sr-only">{t('actions')}</span>
                   </th>
                 </tr>
               </thead>
               <tbody>
                 {deliveries.map((d) => (
                   <tr key={d.id}>
-                    <td>{new Date(d.createdAt).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' })}</td>
+                    <td>{f.dateTime(d.createdAt, { dateStyle: 'short', timeStyle: 'short' })}</td>
                     <td>{d.eventType}</td>
                     <td title={d.error ?? undefined}>
                       {d.status}
@@ -212,7 +217,7 @@ function WebhookRow({ hook: h, onChange, onError }: { hook: OutgoingWebhookDto; 
                       <button
                         type="button"
                         className="icon-btn"
-                        aria-label={`Redeliver ${d.eventType} of ${new Date(d.createdAt).toLocaleString()}`}
+                        aria-label={t('redeliver', { event: d.eventType, when: f.dateTime(d.createdAt) })}
                         onClick={() => void act(() => api(`/outgoing-webhooks/${h.id}/deliveries/${d.id}/redeliver`, { method: 'POST' }))}
                       >
                         <RotateCw size={16} aria-hidden="true" />

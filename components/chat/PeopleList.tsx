@@ -7,7 +7,9 @@ import { memo, useEffect, useMemo, useState } from 'react';
 import { Avatar } from '@/components/ui/Avatar';
 import { api } from '@/lib/client/api';
 import type { PublicUser } from '@/lib/validation/users';
-import { presenceText, shownOnline, usePresenceKnown } from './presence';
+import { useTranslations } from 'next-intl';
+import { useFormat } from '@/components/i18n/useFormat';
+import { presenceText, shownOnline, usePresenceKnown, usePresenceWords } from './presence';
 import { useRealtime } from './Realtime';
 
 /** The people directory: everyone on the server, who is online, live. */
@@ -17,6 +19,10 @@ export const PeopleList = memo(function PeopleList({ meId, onOpen }: { meId: str
   const [people, setPeople] = useState<PublicUser[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const known = usePresenceKnown();
+  const t = useTranslations('people');
+  const tp = usePresenceWords();
+  const f = useFormat();
+  const loadError = t('loadError');
 
   useEffect(() => {
     const ctrl = new AbortController();
@@ -27,14 +33,14 @@ export const PeopleList = memo(function PeopleList({ meId, onOpen }: { meId: str
           setError(null);
         })
         .catch((e: Error) => {
-          if (e.name !== 'AbortError') setError('Could not load people.');
+          if (e.name !== 'AbortError') setError(loadError);
         });
     }, query ? 200 : 0);
     return () => {
       clearTimeout(t);
       ctrl.abort();
     };
-  }, [query, state]);
+  }, [query, state, loadError]);
 
   // The subscription depends on which people are shown, never on their presence: the acknowledgement below
   // replaces `people` (new objects, same ids), so the effect is keyed on the ids joined into a string. Keying it on
@@ -73,17 +79,17 @@ export const PeopleList = memo(function PeopleList({ meId, onOpen }: { meId: str
   return (
     <section aria-labelledby="people-title">
       <h2 className="section-title" id="people-title">
-        People <span aria-label={known ? `${onlineCount} online` : 'presence unknown'}>{known ? `${onlineCount} online` : '…'}</span>
+        {t('title')} <span aria-label={known ? t('online', { count: onlineCount }) : t('presenceUnknown')}>{known ? t('online', { count: onlineCount }) : '…'}</span>
       </h2>
       <div className="search">
         <label htmlFor="people-search" className="sr-only">
-          Search people
+          {t('search')}
         </label>
-        <input id="people-search" type="search" placeholder="Search people" value={query} onChange={(e) => setQuery(e.target.value)} />
+        <input id="people-search" type="search" placeholder={t('search')} value={query} onChange={(e) => setQuery(e.target.value)} />
       </div>
       {error && <p className="field-error">{error}</p>}
-      {people === null && !error && <p className="row-sub" style={{ padding: 8 }}>Loading people…</p>}
-      <ul className="list" aria-label="People">
+      {people === null && !error && <p className="row-sub" style={{ padding: 8 }}>{t('loading')}</p>}
+      <ul className="list" aria-label={t('title')}>
         {sorted.map((u) => (
           <li key={u.id}>
             <button type="button" className="row" onClick={() => onOpen?.(u)} data-testid={`person-${u.username}`}>
@@ -92,11 +98,11 @@ export const PeopleList = memo(function PeopleList({ meId, onOpen }: { meId: str
                 <span className="row-title">
                   <span className="ellipsis">{u.displayName}</span>
                   <StatusMarks user={u} />
-                  {u.id === meId && <span className="row-time">you</span>}
+                  {u.id === meId && <span className="row-time">{t('you')}</span>}
                 </span>
                 <span className="row-sub row-flex">
                   <span data-testid="presence" className={`presence-text${known ? '' : ' unknown'}`}>
-                    {presenceText(u, known)}
+                    {presenceText(u, known, tp, f)}
                   </span>
                   <span className="ellipsis username">@{u.username}</span>
                 </span>

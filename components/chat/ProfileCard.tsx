@@ -10,7 +10,8 @@ import { AppError } from '@/lib/errors';
 import type { ConversationDto } from '@/lib/validation/dto';
 import type { PublicUser } from '@/lib/validation/users';
 import { useChatActions } from './ChatProvider';
-import { relativeTime } from './format';
+import { useTranslations } from 'next-intl';
+import { useFormat } from '@/components/i18n/useFormat';
 import { FormError } from '@/components/ui/FieldError';
 
 /** A person's card: who they are, whether they are around, and what you can do. */
@@ -21,28 +22,32 @@ export function ProfileCard({ userId, meId, onClose }: { userId: string; meId: s
   const [user, setUser] = useState<PublicUser | null>(null);
   const [blocked, setBlocked] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const t = useTranslations('profile');
+  const tp = useTranslations('presence');
+  const f = useFormat();
+  const loadError = t('loadError');
 
   useEffect(() => {
     ref.current?.showModal();
     api<{ user: PublicUser }>(`/users/${userId}`)
       .then((r) => setUser(r.user))
-      .catch(() => setError('Could not load this profile'));
+      .catch(() => setError(loadError));
     api<{ blocks: { user: { id: string } }[] }>('/me/blocks')
       .then((r) => setBlocked(r.blocks.some((b) => b.user.id === userId)))
       .catch(() => {});
-  }, [userId]);
+  }, [userId, loadError]);
 
   async function run(fn: () => Promise<void>) {
     setError(null);
     try {
       await fn();
     } catch (e) {
-      setError(e instanceof AppError ? e.message : 'Something went wrong');
+      setError(e instanceof AppError ? e.message : t('somethingWrong'));
     }
   }
 
   return (
-    <dialog ref={ref} className="dialog profile-card" aria-label={user ? `Profile of ${user.displayName}` : 'Profile'} onClose={onClose}>
+    <dialog ref={ref} className="dialog profile-card" aria-label={user ? t('of', { name: user.displayName }) : t('title')} onClose={onClose}>
       {user ? (
         <>
           <div className="profile-top">
@@ -60,7 +65,7 @@ export function ProfileCard({ userId, meId, onClose }: { userId: string; meId: s
                 </div>
               )}
               <div className="row-sub">@{user.username}</div>
-              <div className="row-sub">{user.online ? 'online' : user.lastSeenAt ? `last seen ${relativeTime(user.lastSeenAt)}` : 'offline'}</div>
+              <div className="row-sub">{user.online ? tp('online') : user.lastSeenAt ? tp('lastSeen', { when: f.relativeTime(user.lastSeenAt) }) : tp('offline')}</div>
             </div>
           </div>
           {user.bio && <p className="bio">{user.bio}</p>}
@@ -74,13 +79,13 @@ export function ProfileCard({ userId, meId, onClose }: { userId: string; meId: s
                   onClick={() =>
                     void run(async () => {
                       if (blocked) await api(`/users/${user.id}/block`, { method: 'DELETE' });
-                      else if (window.confirm(`Block ${user.displayName}? They will not be able to message you directly.`)) await api(`/users/${user.id}/block`, { method: 'PUT' });
+                      else if (window.confirm(t('confirmBlock', { name: user.displayName }))) await api(`/users/${user.id}/block`, { method: 'PUT' });
                       else return;
                       setBlocked(!blocked);
                     })
                   }
                 >
-                  {blocked ? 'Unblock' : 'Block'}
+                  {blocked ? t('unblock') : t('block')}
                 </button>
                 <button
                   type="button"
@@ -95,17 +100,17 @@ export function ProfileCard({ userId, meId, onClose }: { userId: string; meId: s
                     })
                   }
                 >
-                  Message
+                  {t('message')}
                 </button>
               </>
             )}
             <button type="button" className="btn btn-ghost" onClick={() => ref.current?.close()}>
-              Close
+              {t('close')}
             </button>
           </div>
         </>
       ) : (
-        <p role="status">{error ?? 'Loading…'}</p>
+        <p role="status">{error ?? t('loading')}</p>
       )}
     </dialog>
   );

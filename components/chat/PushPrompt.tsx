@@ -1,6 +1,8 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useEffect, useState } from 'react';
+import type { Words } from '@/lib/i18n/english';
 import { explainPushError, pushSupported, subscribePush } from '@/lib/client/push';
 
 const KEY = 'chattrix-push-prompted';
@@ -9,6 +11,8 @@ const KEY = 'chattrix-push-prompted';
 export function PushPrompt({ sentCount }: { sentCount: number }) {
   const [show, setShow] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const t = useTranslations('pushPrompt');
+  const tPush = useTranslations('push') as unknown as Words;
   useEffect(() => {
     if (sentCount < 1 || !pushSupported() || Notification.permission !== 'default') return;
     if (localStorage.getItem(KEY)) return;
@@ -21,22 +25,22 @@ export function PushPrompt({ sentCount }: { sentCount: number }) {
   };
   return (
     <div className="push-prompt" role="status">
-      <span>Get a notification when someone replies?</span>
+      <span>{t('question')}</span>
       {error && <span className="field-error">{error}</span>}
       <button
         type="button"
         className="btn btn-sm"
         onClick={() =>
           subscribePush().then(dismiss, (e: unknown) => {
-            setError(explainPushError(e));
+            setError(explainPushError(e, tPush));
             localStorage.setItem(KEY, '1');
           })
         }
       >
-        Turn on
+        {t('turnOn')}
       </button>
       <button type="button" className="btn btn-ghost btn-sm" onClick={dismiss}>
-        Not now
+        {t('notNow')}
       </button>
     </div>
   );

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useActionState, useEffect, useRef, useState } from 'react';
 import { reportMessageAction } from '@/app/(chat)/report-action';
 
@@ -8,6 +9,7 @@ export function ReportDialog({ messageId, onClose }: { messageId: string; onClos
   const ref = useRef<HTMLDialogElement>(null);
   const [state, formAction, pending] = useActionState(reportMessageAction, { ok: false, at: 0 });
   const [reason, setReason] = useState('');
+  const t = useTranslations('report');
   useEffect(() => {
     const d = ref.current;
     if (d && !d.open) d.showModal();
@@ -17,12 +19,12 @@ export function ReportDialog({ messageId, onClose }: { messageId: string; onClos
     <dialog ref={ref} className="dialog" aria-labelledby="report-title" onClose={onClose}>
       <form action={formAction}>
         <input type="hidden" name="messageId" value={messageId} />
-        <h2 id="report-title">Report this message</h2>
+        <h2 id="report-title">{t('title')}</h2>
         {done ? (
-          <p role="status">Thank you. The site admins will look at it.</p>
+          <p role="status">{t('thanks')}</p>
         ) : (
           <div className="field">
-            <label htmlFor="report-reason">What is wrong with it?</label>
+            <label htmlFor="report-reason">{t('reason')}</label>
             <textarea
               id="report-reason"
               name="reason"
@@ -43,11 +45,11 @@ export function ReportDialog({ messageId, onClose }: { messageId: string; onClos
         )}
         <div className="dialog-actions">
           <button type="button" className="btn btn-ghost" onClick={() => ref.current?.close()}>
-            {done ? 'Close' : 'Cancel'}
+            {done ? t('close') : t('cancel')}
           </button>
           {!done && (
             <button type="submit" className="btn btn-primary" disabled={pending || !reason.trim()} aria-busy={pending || undefined}>
-              {pending ? 'Sending…' : 'Report'}
+              {pending ? t('sending') : t('submit')}
             </button>
           )}
         </div>

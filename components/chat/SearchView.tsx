@@ -8,7 +8,8 @@ import { api } from '@/lib/client/api';
 import { conversationTitle } from '@/lib/client/store';
 import type { MessageDto } from '@/lib/validation/dto';
 import { useChat } from './ChatProvider';
-import { shortTime } from './format';
+import { useTranslations } from 'next-intl';
+import { useFormat } from '@/components/i18n/useFormat';
 
 interface Result {
   message: MessageDto;
@@ -27,6 +28,8 @@ export function SearchView() {
   const [senderId, setSenderId] = useState(params.get('senderId') ?? '');
   const [results, setResults] = useState<Result[] | null>(null);
   const [busy, setBusy] = useState(false);
+  const t = useTranslations('search');
+  const f = useFormat();
 
   const people = new Map<string, string>();
   for (const c of conversations ?? []) for (const m of c.members) people.set(m.id, m.displayName);
@@ -38,7 +41,7 @@ export function SearchView() {
       return;
     }
     const ctrl = new AbortController();
-    const t = setTimeout(() => {
+    const timer = setTimeout(() => {
       setBusy(true);
       const sp = new URLSearchParams({ q: query });
       if (conversationId) sp.set('conversationId', conversationId);
@@ -50,34 +53,34 @@ export function SearchView() {
         .finally(() => setBusy(false));
     }, 250);
     return () => {
-      clearTimeout(t);
+      clearTimeout(timer);
       ctrl.abort();
     };
   }, [q, conversationId, senderId, router]);
 
   const titleOf = (id: string) => {
     const c = conversations?.find((x) => x.id === id);
-    return c ? conversationTitle(c, me.id) : 'Conversation';
+    return c ? conversationTitle(c, me.id) : t('conversation');
   };
 
   return (
     <>
       <header className="pane-head">
-        <a className="icon-btn back-btn" href="/" aria-label="Back">
+        <a className="icon-btn back-btn" href="/" aria-label={t('back')}>
           <ArrowLeft size={20} />
         </a>
-        <h1>Search</h1>
+        <h1>{t('title')}</h1>
       </header>
       <div className="search-page">
         <form className="search-form" role="search" onSubmit={(e) => e.preventDefault()}>
           <div className="field grow">
-            <label htmlFor="search-q">Search messages</label>
-            <input id="search-q" type="search" autoFocus value={q} onChange={(e) => setQ(e.target.value)} placeholder="Words to find" />
+            <label htmlFor="search-q">{t('label')}</label>
+            <input id="search-q" type="search" autoFocus value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('placeholder')} />
           </div>
           <div className="field">
-            <label htmlFor="search-conv">In</label>
+            <label htmlFor="search-conv">{t('in')}</label>
             <select id="search-conv" value={conversationId} onChange={(e) => setConversationId(e.target.value)}>
-              <option value="">All conversations</option>
+              <option value="">{t('allConversations')}</option>
               {(conversations ?? []).map((c) => (
                 <option key={c.id} value={c.id}>
                   {conversationTitle(c, me.id)}
@@ -86,9 +89,9 @@ export function SearchView() {
             </select>
           </div>
           <div className="field">
-            <label htmlFor="search-from">From</label>
+            <label htmlFor="search-from">{t('from')}</label>
             <select id="search-from" value={senderId} onChange={(e) => setSenderId(e.target.value)}>
-              <option value="">Anyone</option>
+              <option value="">{t('anyone')}</option>
               {[...people].map(([id, name]) => (
                 <option key={id} value={id}>
                   {name}
@@ -98,18 +101,18 @@ export function SearchView() {
           </div>
         </form>
         <div role="status" className="row-sub">
-          {busy ? 'Searching…' : results ? `${results.length} result${results.length === 1 ? '' : 's'}` : ''}
+          {busy ? t('searching') : results ? t('results', { count: results.length }) : ''}
         </div>
-        <ul className="list search-results" aria-label="Search results">
+        <ul className="list search-results" aria-label={t('resultsLabel')}>
           {results?.map((r) => (
             <li key={r.message.id}>
               <Link className="row" href={`/c/${r.conversationId}?m=${r.message.id}`} data-testid="search-result">
                 <span className="row-main">
                   <span className="row-title">
                     <span className="ellipsis">
-                      {r.message.sender?.displayName ?? 'Someone'} · {titleOf(r.conversationId)}
+                      {r.message.sender?.displayName ?? t('someone')} · {titleOf(r.conversationId)}
                     </span>
-                    <span className="row-time">{shortTime(r.message.createdAt)}</span>
+                    <span className="row-time">{f.shortTime(r.message.createdAt)}</span>
                   </span>
                   <span className="snippet">
                     {r.snippet.map((s, i) => (s.hit ? <mark key={i}>{s.text}</mark> : <span key={i}>{s.text}</span>))}

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useEffect, useRef, useState } from 'react';
 
 /**
@@ -7,6 +8,7 @@ import { useEffect, useRef, useState } from 'react';
  * Not in development, where pages change on every save.
  */
 export function ServiceWorker() {
+  const t = useTranslations('update');
   const [waiting, setWaiting] = useState<ServiceWorker | null>(null);
   const updateRequested = useRef(false);
 
@@ -46,15 +48,15 @@ export function ServiceWorker() {
   if (!waiting) return null;
   return (
     <div className="update-toast" role="status">
-      A new version of Chattrix is ready.
+      {t('ready')}
       <button type="button" className="btn btn-sm" onClick={() => {
           updateRequested.current = true;
           waiting.postMessage({ type: 'SKIP_WAITING' });
         }}>
-        Reload
+        {t('reload')}
       </button>
       <button type="button" className="btn btn-ghost btn-sm" onClick={() => setWaiting(null)}>
-        Later
+        {t('later')}
       </button>
     </div>
   );

@@ -1,6 +1,7 @@
 'use client';
 
 import { X } from 'lucide-react';
+import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
 import { conversationTitle } from '@/lib/client/store';
 import type { ConversationDto } from '@/lib/validation/dto';
@@ -24,13 +25,14 @@ export function SidebarFilter({ value, onChange }: { value: string; onChange: (v
   const router = useRouter();
   const conversations = useChat((s) => s.conversations);
   const meId = useChat((s) => s.me.id);
+  const t = useTranslations('sidebar');
   return (
-    <div className="sidebar-filter" role="search" aria-label="Conversations">
+    <div className="sidebar-filter" role="search" aria-label={t('conversations')}>
       <input
         type="search"
         className="sidebar-filter-input"
-        aria-label="Filter conversations"
-        placeholder="Filter conversations"
+        aria-label={t('filter')}
+        placeholder={t('filter')}
         value={value}
         autoComplete="off"
         spellCheck={false}
@@ -53,7 +55,7 @@ export function SidebarFilter({ value, onChange }: { value: string; onChange: (v
         }}
       />
       {value && (
-        <button type="button" className="icon-btn sidebar-filter-clear" aria-label="Clear the filter" onClick={() => onChange('')}>
+        <button type="button" className="icon-btn sidebar-filter-clear" aria-label={t('clearFilter')} onClick={() => onChange('')}>
           <X size={16} />
         </button>
       )}

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { X } from 'lucide-react';
 import { useEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { api } from '@/lib/client/api';
@@ -34,6 +35,7 @@ export interface CommandContext {
  */
 export function useSlashCommands(opts: { text: string; setText: (s: string) => void; context?: CommandContext; listId: string }) {
   const { text, setText, context, listId } = opts;
+  const t = useTranslations('commands');
   const [commands, setCommands] = useState<ListedCommand[]>([]);
   const [active, setActive] = useState(0);
   const [dismissed, setDismissed] = useState<string | null>(null);
@@ -84,13 +86,13 @@ export function useSlashCommands(opts: { text: string; setText: (s: string) => v
       body: { text: body, ...(context.threadId ? { threadId: context.threadId } : {}) },
     }).then(
       (r) => r.ephemeral && addEphemeral(r.ephemeral),
-      (e: unknown) => addEphemeral({ id: newClientNoteId(), ...where, text: `${where.command} did not run: ${(e as Error).message}` }),
+      (e: unknown) => addEphemeral({ id: newClientNoteId(), ...where, text: t('failed', { command: where.command, error: (e as Error).message }) }),
     );
     return true;
   }
 
   const menu: ReactNode = open ? (
-    <ul className="mention-list command-list" id={listId} role="listbox" aria-label="Commands">
+    <ul className="mention-list command-list" id={listId} role="listbox" aria-label={t('label')}>
       {matches.map((c, i) => (
         // The options themselves take the pointer (no button inside an option: the textarea keeps the focus).
         <li
@@ -120,6 +122,7 @@ export function useSlashCommands(opts: { text: string; setText: (s: string) => v
 
 /** The answers only you see, for this conversation (or thread); live from the `command:ephemeral` event. */
 function EphemeralNotes({ conversationId, threadId, meUsername }: { conversationId: string; threadId: string | null; meUsername: string }) {
+  const t = useTranslations('commands');
   const { socket } = useRealtime();
   const all = useEphemeralNotes();
   useEffect(() => {
@@ -132,14 +135,14 @@ function EphemeralNotes({ conversationId, threadId, meUsername }: { conversation
   const here = all.filter((n) => n.conversationId === conversationId && n.threadId === threadId);
   if (here.length === 0) return null;
   return (
-    <ul className="ephemeral-notes" aria-label="Only visible to you" role="log" aria-live="polite">
+    <ul className="ephemeral-notes" aria-label={t('onlyYou')} role="log" aria-live="polite">
       {here.map((n) => (
         <li key={n.id} className="ephemeral-note" data-testid="ephemeral-note">
-          <span className="row-sub">Only visible to you · {n.command}</span>
+          <span className="row-sub">{t('onlyYou')} · {n.command}</span>
           <div className="msg-body">
             <RichText text={n.text} meUsername={meUsername} />
           </div>
-          <button type="button" className="icon-btn sm" aria-label="Dismiss" onClick={() => dismissEphemeral(n.id)}>
+          <button type="button" className="icon-btn sm" aria-label={t('dismiss')} onClick={() => dismissEphemeral(n.id)}>
             <X size={14} />
           </button>
         </li>

@@ -10,14 +10,16 @@ import type { MessageActions } from './MessageItem';
 import { MessageList } from './MessageList';
 import { useThreadActions } from './ThreadEvents';
 import { broadcastNotice } from './broadcast';
+import { useTranslations } from 'next-intl';
+import type { Words } from '@/lib/i18n/english';
 import { FormError } from '@/components/ui/FieldError';
 
 /** As under the timeline (ConversationView's typingText; not imported from there, which imports this panel). */
-function typingText(names: string[]): string {
+function typingText(names: string[], t: Words): string {
   if (names.length === 0) return '';
-  if (names.length === 1) return `${names[0]} is typing…`;
-  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
-  return `${names[0]} and ${names.length - 1} others are typing…`;
+  if (names.length === 1) return t('one', { name: names[0] ?? '' });
+  if (names.length === 2) return t('two', { first: names[0] ?? '', second: names[1] ?? '' });
+  return t('many', { first: names[0] ?? '', count: names.length - 1 });
 }
 
 /**
@@ -40,6 +42,9 @@ export function ThreadPanel({
   const chat = useChatActions();
   const threads = useThreadActions();
   const me = useChat((s) => s.me);
+  const w = useTranslations('thread');
+  const tTyping = useTranslations('typing') as unknown as Words;
+  const tBroadcast = useTranslations('broadcast') as unknown as Words;
   const t = useChat((s) => s.threads[rootId]);
   const outbox = useChat((s) => s.outbox);
   const typingList = useChat((s) => (conversation ? s.typing[`${conversation.id}:${rootId}`] : undefined));
@@ -94,7 +99,7 @@ export function ThreadPanel({
   const role = conversation?.myRole ?? 'member';
   const canModerate = me.isAdmin || (conversation?.kind !== 'direct' && (role === 'owner' || role === 'admin'));
   const writable = joined && !conversation?.archived;
-  const title = conversation ? (conversation.kind === 'channel' ? `#${conversation.title}` : (conversation.title ?? 'Direct message')) : '';
+  const title = conversation ? (conversation.kind === 'channel' ? `#${conversation.title}` : (conversation.title ?? w('directMessage'))) : '';
 
   return (
     <aside
@@ -106,12 +111,12 @@ export function ThreadPanel({
       }}
     >
       <div className="panel-head">
-        <button type="button" className="icon-btn thread-back" aria-label="Back to the conversation" onClick={onClose}>
+        <button type="button" className="icon-btn thread-back" aria-label={w('back')} onClick={onClose}>
           <ArrowLeft size={18} aria-hidden="true" />
         </button>
         <div className="grow">
           <h2 id="thread-title" tabIndex={-1} ref={headingRef}>
-            Thread
+            {w('title')}
           </h2>
           <div className="row-sub ellipsis">{title}</div>
         </div>
@@ -120,21 +125,21 @@ export function ThreadPanel({
             type="button"
             className="btn btn-ghost btn-sm"
             aria-pressed={following}
-            onClick={() => void threads.setFollowing(rootId, !following).catch((e: unknown) => setError(e instanceof AppError ? e.message : 'Could not change'))}
+            onClick={() => void threads.setFollowing(rootId, !following).catch((e: unknown) => setError(e instanceof AppError ? e.message : w('followFailed')))}
           >
-            {following ? 'Following' : 'Follow'}
+            {following ? w('following') : w('follow')}
           </button>
         )}
-        <button type="button" className="icon-btn thread-close" aria-label="Close thread" onClick={onClose}>
+        <button type="button" className="icon-btn thread-close" aria-label={w('close')} onClick={onClose}>
           <X size={18} aria-hidden="true" />
         </button>
       </div>
       <FormError message={error} pad />
       {missing ? (
-        <p className="pad row-sub">This thread is not available.</p>
+        <p className="pad row-sub">{w('missing')}</p>
       ) : !t?.loaded ? (
         <div className="empty" role="status">
-          Loading thread…
+          {w('loading')}
         </div>
       ) : (
         <MessageList
@@ -156,12 +161,12 @@ export function ThreadPanel({
           editingId={editingId}
           highlightId={highlightId}
           actions={actions}
-          label="Thread replies"
+          label={w('replies')}
           noReceipts
         />
       )}
       <div className="typing" aria-live="polite" data-testid="thread-typing">
-        {typingText(typers)}
+        {typingText(typers, tTyping)}
       </div>
       {writable && conversation && (
         <div className="thread-compose">
@@ -169,12 +174,12 @@ export function ThreadPanel({
             inputId="thread-composer-input"
             commands={{ conversationId: conversation.id, threadId: rootId, meUsername: me.username }}
             draft={{ conversationId: conversation.id, threadId: rootId }}
-            placeholder="Reply in thread…"
+            placeholder={w('placeholder')}
             members={conversation.members}
             meId={me.id}
             replyTo={replyTo}
             onCancelReply={() => setReplyTo(null)}
-            notice={(draft) => broadcastNotice(draft, conversation)}
+            notice={(draft) => broadcastNotice(draft, conversation, tBroadcast)}
             onTyping={(on) => {
               if (on && Date.now() - lastTyping.current < 2000) return;
               lastTyping.current = on ? Date.now() : 0;
@@ -192,7 +197,7 @@ export function ThreadPanel({
             }}
           />
           <label className="switch also-send">
-            <input type="checkbox" checked={alsoToChannel} onChange={(e) => setAlsoToChannel(e.target.checked)} /> Also send to {title || 'the conversation'}
+            <input type="checkbox" checked={alsoToChannel} onChange={(e) => setAlsoToChannel(e.target.checked)} /> {w('alsoSend', { title: title || w('theConversation') })}
           </label>
         </div>
       )}

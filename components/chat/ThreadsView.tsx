@@ -10,7 +10,8 @@ import { AppError } from '@/lib/errors';
 import type { MessageDto } from '@/lib/validation/dto';
 import { useChat } from './ChatProvider';
 import { plainExcerpt } from './MessageItem';
-import { relativeTime } from './format';
+import { useTranslations } from 'next-intl';
+import { useFormat } from '@/components/i18n/useFormat';
 import { FormError } from '@/components/ui/FieldError';
 
 interface ThreadItem {
@@ -28,6 +29,9 @@ export function ThreadsView() {
   const [threads, setThreads] = useState<ThreadItem[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const w = useTranslations('threads');
+  const f = useFormat();
+  const loadError = w('loadError');
 
   const load = useCallback(async (after: string | null) => {
     try {
@@ -35,9 +39,9 @@ export function ThreadsView() {
       setThreads((cur) => (after ? [...(cur ?? []), ...r.threads] : r.threads));
       setCursor(r.nextCursor);
     } catch (e) {
-      setError(e instanceof AppError ? e.message : 'Could not load threads');
+      setError(e instanceof AppError ? e.message : loadError);
     }
-  }, []);
+  }, [loadError]);
 
   // Reloaded when a followed thread's unread count changes (a new reply, a read elsewhere).
   const liveKey = Object.entries(live)
@@ -51,32 +55,32 @@ export function ThreadsView() {
   return (
     <>
       <header className="pane-head">
-        <a className="icon-btn back-btn" href="/" aria-label="Back to conversations">
+        <a className="icon-btn back-btn" href="/" aria-label={w('back')}>
           <ArrowLeft size={18} aria-hidden="true" />
         </a>
-        <h1 className="grow">Threads</h1>
+        <h1 className="grow">{w('title')}</h1>
       </header>
       <div className="search-page">
         <FormError message={error} />
         {threads === null ? (
           <p className="row-sub" role="status">
-            Loading threads…
+            {w('loading')}
           </p>
         ) : threads.length === 0 ? (
           <p className="row-sub" role="status">
-            No threads yet. Threads you start, reply to or are mentioned in show up here.
+            {w('none')}
           </p>
         ) : (
-          <ul className="list threads-list" aria-label="Followed threads">
+          <ul className="list threads-list" aria-label={w('followed')}>
             {threads.map((t) => {
               const c = conversations?.find((x) => x.id === t.root.conversationId);
-              const where = c ? conversationTitle(c, me.id) : 'a conversation';
+              const where = c ? conversationTitle(c, me.id) : w('aConversation');
               const unread = live[t.root.id] ?? t.unreadCount;
               // Read since the list came (the live count fell to 0): its mentions are read too.
               const mentions = unread === 0 ? 0 : t.mentionCount;
               return (
                 <li key={t.root.id} className="thread-card" data-testid="thread-card">
-                  <Link href={`/c/${t.root.conversationId}?thread=${t.root.id}`} className="thread-link" aria-label={`Thread in ${where}${unread ? `, ${unread} unread` : ''}${mentions ? `, ${mentions} ${mentions === 1 ? 'mention' : 'mentions'}` : ''}`}>
+                  <Link href={`/c/${t.root.conversationId}?thread=${t.root.id}`} className="thread-link" aria-label={w('cardLabel', { where, unread, mentions })}>
                     <span className="row-title">
                       <span className="ellipsis">{where}</span>
                       <span className="badges">
@@ -93,20 +97,20 @@ export function ThreadsView() {
                       </span>
                     </span>
                     <span className="thread-root">
-                      <strong>{t.root.sender?.displayName ?? 'Someone'}:</strong> {t.root.deletedAt ? <em>Message deleted</em> : plainExcerpt(t.root.body) || <Paperclip size={14} aria-label="attachment" />}
+                      <strong>{t.root.sender?.displayName ?? w('someone')}:</strong> {t.root.deletedAt ? <em>{w('messageDeleted')}</em> : plainExcerpt(t.root.body) || <Paperclip size={14} aria-label={w('attachment')} />}
                     </span>
                     {t.lastReplies.map((r) => (
                       <span key={r.id} className="thread-reply">
                         {r.sender && <Avatar user={r.sender} size="sm" />}
                         <span className="ellipsis">
-                          <strong>{r.sender?.id === me.id ? 'You' : (r.sender?.displayName ?? 'Someone')}:</strong>{' '}
-                          {r.deletedAt ? <em>deleted</em> : plainExcerpt(r.body) || <Paperclip size={14} aria-label="attachment" />}
+                          <strong>{r.sender?.id === me.id ? w('you') : (r.sender?.displayName ?? w('someone'))}:</strong>{' '}
+                          {r.deletedAt ? <em>{w('deleted')}</em> : plainExcerpt(r.body) || <Paperclip size={14} aria-label={w('attachment')} />}
                         </span>
                       </span>
                     ))}
                     <span className="row-sub">
-                      {t.root.thread ? `${t.root.thread.replyCount} ${t.root.thread.replyCount === 1 ? 'reply' : 'replies'}` : ''}
-                      {t.root.thread?.lastReplyAt ? ` · last ${relativeTime(t.root.thread.lastReplyAt)}` : ''}
+                      {t.root.thread ? w('replies', { count: t.root.thread.replyCount }) : ''}
+                      {t.root.thread?.lastReplyAt ? ` · ${w('last', { when: f.relativeTime(t.root.thread.lastReplyAt) })}` : ''}
                     </span>
                   </Link>
                 </li>
@@ -116,7 +120,7 @@ export function ThreadsView() {
         )}
         {cursor && (
           <button type="button" className="btn btn-ghost" onClick={() => void load(cursor)}>
-            Show more
+            {w('more')}
           </button>
         )}
       </div>

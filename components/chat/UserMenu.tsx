@@ -2,6 +2,7 @@
 
 import { Keyboard, Settings } from 'lucide-react';
 import Link from 'next/link';
+import { useTranslations } from 'next-intl';
 import { useEffect, useId, useRef, useState } from 'react';
 import { Avatar } from '@/components/ui/Avatar';
 import { ThemeSelect } from '@/components/ui/ThemeSelect';
@@ -10,6 +11,7 @@ import type { Me } from '@/lib/validation/users';
 /** You, in the sidebar's foot: opens a small menu with the theme, the keyboard shortcuts and Settings. */
 export function UserMenu({ me }: { me: Me }) {
   const [open, setOpen] = useState(false);
+  const t = useTranslations('sidebar');
   const id = useId();
   const box = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
@@ -42,7 +44,7 @@ export function UserMenu({ me }: { me: Me }) {
         className="user-menu-btn"
         aria-expanded={open}
         aria-controls={id}
-        aria-label={`Your menu: ${me.displayName} (@${me.username})`}
+        aria-label={t('yourMenu', { name: me.displayName, username: me.username })}
         onClick={() => setOpen((o) => !o)}
       >
         <Avatar user={me} size="sm" />
@@ -52,9 +54,9 @@ export function UserMenu({ me }: { me: Me }) {
         </span>
       </button>
       {open && (
-        <div id={id} className="user-menu-pop" role="group" aria-label="Your menu">
+        <div id={id} className="user-menu-pop" role="group" aria-label={t('yourMenuGroup')}>
           <div className="field">
-            <label htmlFor="menu-theme">Theme</label>
+            <label htmlFor="menu-theme">{t('theme')}</label>
             <ThemeSelect id="menu-theme" label={false} />
           </div>
           <button
@@ -65,10 +67,10 @@ export function UserMenu({ me }: { me: Me }) {
               window.dispatchEvent(new Event('chattrix:shortcuts'));
             }}
           >
-            <Keyboard size={18} aria-hidden="true" /> Keyboard shortcuts
+            <Keyboard size={18} aria-hidden="true" /> {t('shortcuts')}
           </button>
           <Link className="row" href="/settings" onClick={() => setOpen(false)}>
-            <Settings size={18} aria-hidden="true" /> Settings
+            <Settings size={18} aria-hidden="true" /> {t('settings')}
           </Link>
         </div>
       )}

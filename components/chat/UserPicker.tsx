@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useEffect, useId, useState } from 'react';
 import { Avatar } from '@/components/ui/Avatar';
 import { api } from '@/lib/client/api';
@@ -10,16 +11,17 @@ export function UserPicker({ excludeIds, onPick, label }: { excludeIds: string[]
   const id = useId();
   const [q, setQ] = useState('');
   const [results, setResults] = useState<PublicUser[]>([]);
+  const t = useTranslations('userPicker');
 
   useEffect(() => {
     const ctrl = new AbortController();
-    const t = setTimeout(() => {
+    const timer = setTimeout(() => {
       api<{ users: PublicUser[] }>(`/users?limit=20${q ? `&q=${encodeURIComponent(q)}` : ''}`, { signal: ctrl.signal })
         .then((r) => setResults(r.users))
         .catch(() => {});
     }, 150);
     return () => {
-      clearTimeout(t);
+      clearTimeout(timer);
       ctrl.abort();
     };
   }, [q]);
@@ -28,8 +30,8 @@ export function UserPicker({ excludeIds, onPick, label }: { excludeIds: string[]
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Search by name or username" autoComplete="off" />
-      <ul className="list picker" aria-label="Matching people">
+      <input id={id} type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('placeholder')} autoComplete="off" />
+      <ul className="list picker" aria-label={t('matching')}>
         {shown.map((u) => (
           <li key={u.id}>
             <button type="button" className="row" onClick={() => onPick(u)}>

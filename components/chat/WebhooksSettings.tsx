@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { SaveCancel } from '@/components/ui/SaveCancel';
 import { api } from '@/lib/client/api';
@@ -14,6 +15,7 @@ import { FormError } from '@/components/ui/FieldError';
  * posts as), see its URL once, rename it, regenerate it (the old URL stops working) or delete it.
  */
 export function WebhooksSettings({ conversationId }: { conversationId: string }) {
+  const t = useTranslations('incomingWebhooks');
   const [hooks, setHooks] = useState<WebhookDto[] | null>(null);
   const [bots, setBots] = useState<BotDto[]>([]);
   const [fresh, setFresh] = useState<{ name: string; url: string } | null>(null);
@@ -33,7 +35,7 @@ export function WebhooksSettings({ conversationId }: { conversationId: string })
     try {
       await fn();
     } catch (e) {
-      setError(e instanceof AppError ? (e.issues?.[0]?.message ?? e.message) : 'Something went wrong');
+      setError(e instanceof AppError ? (e.issues?.[0]?.message ?? e.message) : t('somethingWrong'));
     }
   }
 
@@ -56,41 +58,41 @@ export function WebhooksSettings({ conversationId }: { conversationId: string })
   return (
     <section className="pad" aria-labelledby={`hooks-${conversationId}`}>
       <h3 className="section-title" id={`hooks-${conversationId}`}>
-        Incoming webhooks
+        {t('title')}
       </h3>
       <FormError message={error} />
       {bots.length === 0 ? (
         <p className="row-sub">
-          A webhook posts as one of your bots: <a href="/settings#bots-title">create a bot in Settings</a> first.
+          {t.rich('needBot', { link: (chunks) => <a href="/settings#bots-title">{chunks}</a> })}
         </p>
       ) : (
-        <form onSubmit={create} aria-label="Create an incoming webhook">
+        <form onSubmit={create} aria-label={t('createLabel')}>
           <div className="field">
-            <label htmlFor={`hook-name-${conversationId}`}>Webhook name</label>
+            <label htmlFor={`hook-name-${conversationId}`}>{t('name')}</label>
             <input id={`hook-name-${conversationId}`} name="name" required maxLength={80} autoComplete="off" />
           </div>
-          <BotSelect id={`hook-bot-${conversationId}`} label="Posts as" name="botId" bots={bots} />
+          <BotSelect id={`hook-bot-${conversationId}`} label={t('postsAs')} name="botId" bots={bots} />
           <div className="field">
-            <label htmlFor={`hook-icon-${conversationId}`}>Icon URL (optional)</label>
+            <label htmlFor={`hook-icon-${conversationId}`}>{t('icon')}</label>
             <input id={`hook-icon-${conversationId}`} name="iconUrl" type="url" maxLength={500} autoComplete="off" />
           </div>
           <button className="btn" type="submit">
-            Create webhook
+            {t('create')}
           </button>
         </form>
       )}
       {fresh && (
         <div className="token-once" role="status">
-          URL of “{fresh.name}” (shown once; the secret is in it): <code data-testid="webhook-url">{fresh.url}</code>
+          {t('urlOnce', { name: fresh.name })} <code data-testid="webhook-url">{fresh.url}</code>
         </div>
       )}
-      <ul className="list" aria-label="Incoming webhooks">
+      <ul className="list" aria-label={t('title')}>
         {hooks?.map((h) => (
           <li key={h.id} className="row static hook-row">
             {renaming?.id === h.id ? (
               <form
                 className="row-main inline wrap"
-                aria-label={`Rename ${h.name}`}
+                aria-label={t('rename', { name: h.name })}
                 onSubmit={(e) => {
                   e.preventDefault();
                   void run(async () => {
@@ -101,7 +103,7 @@ export function WebhooksSettings({ conversationId }: { conversationId: string })
                 }}
               >
                 <label className="sr-only" htmlFor={`hook-rename-${h.id}`}>
-                  New name of {h.name}
+                  {t('newName', { name: h.name })}
                 </label>
                 <input
                   id={`hook-rename-${h.id}`}
@@ -117,40 +119,40 @@ export function WebhooksSettings({ conversationId }: { conversationId: string })
             ) : (
               <span className="row-main">
                 <span className="row-title">{h.name}</span>
-                <span className="row-sub">posts as {h.bot?.displayName ?? 'a deleted bot'}</span>
+                <span className="row-sub">{t('postsAsName', { name: h.bot?.displayName ?? t('deletedBot') })}</span>
               </span>
             )}
             {/* While renaming, the form has the row to itself (the panel is narrow). */}
             {renaming?.id !== h.id && (
             <span className="row-flex">
               <button type="button" className="btn btn-ghost btn-sm" onClick={() => setRenaming({ id: h.id, name: h.name })}>
-                Rename {h.name}
+                {t('rename', { name: h.name })}
               </button>
               <button
                 type="button"
                 className="btn btn-ghost btn-sm"
                 onClick={() =>
                   void run(async () => {
-                    if (!window.confirm(`Regenerate the URL of “${h.name}”? The old URL stops working.`)) return;
+                    if (!window.confirm(t('confirmRegenerate', { name: h.name }))) return;
                     const r = await api<{ webhook: WebhookDto }>(`/conversations/${conversationId}/webhooks/${h.id}/regenerate`, { method: 'POST' });
                     setFresh({ name: r.webhook.name, url: r.webhook.url! });
                   })
                 }
               >
-                Regenerate URL of {h.name}
+                {t('regenerate', { name: h.name })}
               </button>
               <button
                 type="button"
                 className="btn btn-danger btn-sm"
                 onClick={() =>
                   void run(async () => {
-                    if (!window.confirm(`Delete the webhook “${h.name}”?`)) return;
+                    if (!window.confirm(t('confirmDelete', { name: h.name }))) return;
                     await api(`/conversations/${conversationId}/webhooks/${h.id}`, { method: 'DELETE' });
                     await load();
                   })
                 }
               >
-                Delete {h.name}
+                {t('delete', { name: h.name })}
               </button>
             </span>
             )}

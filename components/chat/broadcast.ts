@@ -1,21 +1,22 @@
 import type { ConversationDto } from '@/lib/validation/dto';
+import { english, type Words } from '@/lib/i18n/english';
 
 /** Mirrors the server (lib/services/threads.ts): over this many members only owners and admins may notify everyone. */
 export const BROADCAST_LIMIT = 50;
 
 /** What the composer warns about a draft that uses `@channel`, `@everyone` or `@here`; null when it does not. */
-export function broadcastNotice(draft: string, c: ConversationDto | undefined): string | null {
+export function broadcastNotice(draft: string, c: ConversationDto | undefined, t: Words = english('broadcast')): string | null {
   if (!c || c.kind === 'direct') return null;
   const all = /(^|[^A-Za-z0-9_.@])@(channel|everyone)\b/i.test(draft);
   const here = /(^|[^A-Za-z0-9_.@])@here\b/i.test(draft);
   if (!all && !here) return null;
   const privileged = c.myRole === 'owner' || c.myRole === 'admin';
   if (c.kind === 'channel' && c.memberCount > BROADCAST_LIMIT && !privileged) {
-    return `Only owners and admins can notify everyone in channels of more than ${BROADCAST_LIMIT} members: this message will be refused.`;
+    return t('refused', { limit: BROADCAST_LIMIT });
   }
   const others = c.memberCount - 1;
-  if (all) return `This will notify ${others} ${others === 1 ? 'person' : 'people'}.`;
+  if (all) return t('all', { count: others });
   const online = c.members.filter((m) => m.online).length - 1;
   const n = Math.max(0, online);
-  return `This will notify the ${n} ${n === 1 ? 'person' : 'people'} online now.`;
+  return t('here', { count: n });
 }

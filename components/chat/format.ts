@@ -1,39 +1,48 @@
-/** Time helpers shared by the message list and the sidebar. */
+/**
+ * Time helpers shared by the message list and the sidebar. Dates and numbers are written the way the active
+ * language writes them (`locale`) in the browser's own time zone; the words ("Today", "5 min ago") come from the
+ * messages (`time.*`). Components use them through `useFormat()`, which binds both.
+ */
+export interface TimeWords {
+  (key: 'today' | 'yesterday' | 'justNow'): string;
+  (key: 'minutesAgo' | 'hoursAgo', values: { count: number }): string;
+}
+
 export function sameDay(a: Date, b: Date): boolean {
   return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
 }
 
-export function dayLabel(d: Date, now = new Date()): string {
-  if (sameDay(d, now)) return 'Today';
+export function dayLabel(d: Date, locale: string, t: TimeWords, now = new Date()): string {
+  if (sameDay(d, now)) return t('today');
   const y = new Date(now);
   y.setDate(now.getDate() - 1);
-  if (sameDay(d, y)) return 'Yesterday';
-  return d.toLocaleDateString(undefined, { weekday: 'long', month: 'long', day: 'numeric', year: d.getFullYear() === now.getFullYear() ? undefined : 'numeric' });
+  if (sameDay(d, y)) return t('yesterday');
+  return d.toLocaleDateString(locale, { weekday: 'long', month: 'long', day: 'numeric', year: d.getFullYear() === now.getFullYear() ? undefined : 'numeric' });
 }
 
-export function clockTime(d: Date): string {
-  return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+export function clockTime(d: Date, locale: string): string {
+  return d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
 }
 
-export function exactTime(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'medium' });
+export function exactTime(iso: string, locale: string): string {
+  return new Date(iso).toLocaleString(locale, { dateStyle: 'full', timeStyle: 'medium' });
 }
 
 /** Sidebar time: a clock today, a weekday this week, a date before. */
-export function shortTime(iso: string, now = new Date()): string {
+export function shortTime(iso: string, locale: string, now = new Date()): string {
   const d = new Date(iso);
-  if (sameDay(d, now)) return clockTime(d);
+  if (sameDay(d, now)) return clockTime(d, locale);
   const diffDays = (now.getTime() - d.getTime()) / 86_400_000;
-  if (diffDays < 7) return d.toLocaleDateString(undefined, { weekday: 'short' });
-  return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+  if (diffDays < 7) return d.toLocaleDateString(locale, { weekday: 'short' });
+  return d.toLocaleDateString(locale, { month: 'short', day: 'numeric' });
 }
 
-export function relativeTime(iso: string, now = Date.now()): string {
+export function relativeTime(iso: string, locale: string, t: TimeWords, now = Date.now()): string {
   const diff = Math.max(0, now - new Date(iso).getTime());
   const min = Math.round(diff / 60_000);
-  if (min < 1) return 'just now';
-  if (min < 60) return `${min} min ago`;
+  if (min < 1) return t('justNow');
+  if (min < 60) return t('minutesAgo', { count: min });
   const h = Math.round(min / 60);
-  if (h < 24) return `${h} h ago`;
-  return new Date(iso).toLocaleDateString();
+  if (h < 24) return t('hoursAgo', { count: h });
+  return new Date(iso).toLocaleDateString(locale);
 }

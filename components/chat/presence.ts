@@ -1,6 +1,8 @@
 'use client';
 
-import { relativeTime } from './format';
+import { useTranslations } from 'next-intl';
+
+import type { Format } from '@/components/i18n/useFormat';
 import { useRealtime } from './Realtime';
 
 /**
@@ -16,7 +18,18 @@ export function shownOnline(online: boolean, known: boolean): boolean | null {
   return known ? online : null;
 }
 
-export function presenceText(u: { online: boolean; lastSeenAt: string | null }, known: boolean): string {
-  if (!known) return 'status unknown while offline';
-  return u.online ? 'online' : u.lastSeenAt ? `last seen ${relativeTime(u.lastSeenAt)}` : 'offline';
+export interface PresenceWords {
+  (key: 'unknown' | 'online' | 'offline' | 'away'): string;
+  (key: 'lastSeen', values: { when: string }): string;
+}
+
+/** `t` is `useTranslations('presence')`, `f` is `useFormat()`. */
+export function presenceText(u: { online: boolean; lastSeenAt: string | null }, known: boolean, t: PresenceWords, f: Format): string {
+  if (!known) return t('unknown');
+  return u.online ? t('online') : u.lastSeenAt ? t('lastSeen', { when: f.relativeTime(u.lastSeenAt) }) : t('offline');
+}
+
+/** The words presenceText needs, bound to the active language. */
+export function usePresenceWords(): PresenceWords {
+  return useTranslations('presence') as unknown as PresenceWords;
 }

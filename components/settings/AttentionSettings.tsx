@@ -1,20 +1,16 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useState } from 'react';
+import { useFormat } from '@/components/i18n/useFormat';
 import { useChat, useChatActions } from '@/components/chat/ChatProvider';
 import { api } from '@/lib/client/api';
 import { AppError } from '@/lib/errors';
 import type { DndStateDto, StatusDto } from '@/lib/validation/attention';
 
 /** When a status clears: computed here, in the person's own time zone ("today" ends at their midnight). */
-export const clearChoices = [
-  { value: 'never', label: 'Never' },
-  { value: '30m', label: 'In 30 minutes' },
-  { value: '1h', label: 'In 1 hour' },
-  { value: 'today', label: 'Today' },
-  { value: 'week', label: 'This week' },
-] as const;
-export type ClearChoice = (typeof clearChoices)[number]['value'];
+export const clearChoices = ['never', '30m', '1h', 'today', 'week'] as const;
+export type ClearChoice = (typeof clearChoices)[number];
 
 export function clearAtFor(choice: ClearChoice, now = new Date()): string | null {
   const d = new Date(now);
@@ -39,18 +35,19 @@ export function clearAtFor(choice: ClearChoice, now = new Date()): string | null
 }
 
 const dndChoices = [
-  { value: '', label: 'Off' },
-  { value: '30', label: '30 minutes' },
-  { value: '60', label: '1 hour' },
-  { value: '240', label: '4 hours' },
-  { value: 'tomorrow', label: 'Until tomorrow 8:00' },
-];
+  { value: '', key: 'off' },
+  { value: '30', key: 'm30' },
+  { value: '60', key: 'h1' },
+  { value: '240', key: 'h4' },
+  { value: 'tomorrow', key: 'tomorrow' },
+] as const;
 
-function message(e: unknown): string {
-  return e instanceof AppError ? (e.issues?.[0]?.message ?? e.message) : 'Something went wrong';
+function message(e: unknown, fallback: string): string {
+  return e instanceof AppError ? (e.issues?.[0]?.message ?? e.message) : fallback;
 }
 
 function useRun() {
+  const tc = useTranslations('common');
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const run = async (fn: () => Promise<string>) => {
@@ -59,7 +56,7 @@ function useRun() {
     try {
       setNotice(await fn());
     } catch (e) {
-      setError(message(e));
+      setError(message(e, tc('somethingWrong')));
     }
   };
   return { error, notice, run };
@@ -87,6 +84,7 @@ function StatusSection() {
   const [text, setText] = useState(me.status?.text ?? '');
   const [clear, setClear] = useState<ClearChoice>('never');
   const { error, notice, run } = useRun();
+  const t = useTranslations('attention.status');
   const save = (body: { emoji?: string | null; text?: string | null; clearAt?: string | null }) =>
     run(async () => {
       const { status } = await api<{ status: StatusDto | null }>('/me/status', { method: 'PUT', body });
@@ -95,11 +93,11 @@ function StatusSection() {
         setEmoji('');
         setText('');
       }
-      return status ? 'Status set' : 'Status cleared';
+      return status ? t('set') : t('cleared');
     });
   return (
     <section className="card" aria-labelledby="status-title">
-      <h2 id="status-title">Status</h2>
+      <h2 id="status-title">{t('title')}</h2>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -108,33 +106,33 @@ function StatusSection() {
       >
         <div className="inline status-fields">
           <div className="field status-emoji-field">
-            <label htmlFor="status-emoji">Emoji</label>
+            <label htmlFor="status-emoji">{t('emoji')}</label>
             <input id="status-emoji" value={emoji} maxLength={32} onChange={(e) => setEmoji(e.target.value)} placeholder="🌴" />
           </div>
           <div className="field grow">
-            <label htmlFor="status-text">Status text</label>
-            <input id="status-text" value={text} maxLength={100} onChange={(e) => setText(e.target.value)} placeholder="On holiday" aria-describedby="status-count" />
+            <label htmlFor="status-text">{t('text')}</label>
+            <input id="status-text" value={text} maxLength={100} onChange={(e) => setText(e.target.value)} placeholder={t('textPlaceholder')} aria-describedby="status-count" />
             <span id="status-count" className="hint">
               {text.length}/100
             </span>
           </div>
         </div>
         <div className="field">
-          <label htmlFor="status-clear">Clear after</label>
+          <label htmlFor="status-clear">{t('clearAfter')}</label>
           <select id="status-clear" value={clear} onChange={(e) => setClear(e.target.value as ClearChoice)}>
             {clearChoices.map((c) => (
-              <option key={c.value} value={c.value}>
-                {c.label}
+              <option key={c} value={c}>
+                {t(`clear.${c}`)}
               </option>
             ))}
           </select>
         </div>
         <div className="inline">
           <button type="submit" className="btn btn-primary">
-            Set status
+            {t('submit')}
           </button>
           <button type="button" className="btn btn-ghost" onClick={() => void save({})}>
-            Clear status
+            {t('clearNow')}
           </button>
         </div>
         <Feedback error={error} notice={notice} id="status" />
@@ -152,6 +150,8 @@ function DndSection() {
   const [end, setEnd] = useState(me.dndState?.schedule?.end ?? '08:00');
   const timeZone = me.dndState?.schedule?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const { error, notice, run } = useRun();
+  const t = useTranslations('attention.dnd');
+  const f = useFormat();
   const dnd = me.dndState;
   const untilFor = (c: string): string | null => {
     if (!c) return null;
@@ -165,9 +165,9 @@ function DndSection() {
   };
   return (
     <section className="card" aria-labelledby="dnd-title">
-      <h2 id="dnd-title">Do not disturb</h2>
+      <h2 id="dnd-title">{t('title')}</h2>
       <p className="row-sub" data-testid="dnd-state">
-        {dnd?.active ? `On${dnd.endsAt ? ` until ${new Date(dnd.endsAt).toLocaleString()}` : ''}: no push notifications (urgent direct messages still come through, once an hour per sender).` : 'Off.'}
+        {dnd?.active ? (dnd.endsAt ? t('onUntil', { when: f.dateTime(dnd.endsAt) }) : t('on')) : t('off')}
       </p>
       <form
         onSubmit={(e) => {
@@ -176,38 +176,38 @@ function DndSection() {
             const body = { until: untilFor(choice), schedule: scheduleOn ? { start, end, timeZone } : null };
             const { dnd: next } = await api<{ dnd: DndStateDto }>('/me/dnd', { method: 'PUT', body });
             store.set((s) => ({ me: { ...s.me, dndState: next, dnd: next.active } }));
-            return next.active ? 'Do not disturb is on' : 'Saved';
+            return next.active ? t('isOn') : t('saved');
           });
         }}
       >
         <div className="field">
-          <label htmlFor="dnd-for">Pause notifications</label>
+          <label htmlFor="dnd-for">{t('pause')}</label>
           <select id="dnd-for" value={choice} onChange={(e) => setChoice(e.target.value)}>
             {dndChoices.map((c) => (
               <option key={c.value} value={c.value}>
-                {c.label}
+                {t(`choices.${c.key}`)}
               </option>
             ))}
           </select>
         </div>
         <label className="switch">
-          <input type="checkbox" checked={scheduleOn} onChange={(e) => setScheduleOn(e.target.checked)} /> Every day
+          <input type="checkbox" checked={scheduleOn} onChange={(e) => setScheduleOn(e.target.checked)} /> {t('everyDay')}
         </label>
         {scheduleOn && (
           <div className="inline">
             <div className="field">
-              <label htmlFor="dnd-start">From</label>
+              <label htmlFor="dnd-start">{t('from')}</label>
               <input id="dnd-start" type="time" value={start} onChange={(e) => setStart(e.target.value)} required />
             </div>
             <div className="field">
-              <label htmlFor="dnd-end">To</label>
+              <label htmlFor="dnd-end">{t('to')}</label>
               <input id="dnd-end" type="time" value={end} onChange={(e) => setEnd(e.target.value)} required />
             </div>
             <span className="hint">{timeZone}</span>
           </div>
         )}
         <button type="submit" className="btn btn-primary">
-          Save do not disturb
+          {t('submit')}
         </button>
         <Feedback error={error} notice={notice} id="dnd" />
       </form>
@@ -220,9 +220,10 @@ function KeywordsSection() {
   const { store } = useChatActions();
   const [value, setValue] = useState((me.keywords ?? []).join(', '));
   const { error, notice, run } = useRun();
+  const t = useTranslations('attention.keywords');
   return (
     <section className="card" aria-labelledby="keywords-title">
-      <h2 id="keywords-title">Keywords</h2>
+      <h2 id="keywords-title">{t('title')}</h2>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -231,19 +232,19 @@ function KeywordsSection() {
             const { keywords } = await api<{ keywords: string[] }>('/me/keywords', { method: 'PUT', body: { keywords: list } });
             store.set((s) => ({ me: { ...s.me, keywords } }));
             setValue(keywords.join(', '));
-            return 'Keywords saved';
+            return t('saved');
           });
         }}
       >
         <div className="field">
-          <label htmlFor="keywords">Words that count as mentions of you</label>
-          <input id="keywords" value={value} onChange={(e) => setValue(e.target.value)} placeholder="your name, a project" aria-describedby="keywords-hint" />
+          <label htmlFor="keywords">{t('label')}</label>
+          <input id="keywords" value={value} onChange={(e) => setValue(e.target.value)} placeholder={t('placeholder')} aria-describedby="keywords-hint" />
           <span id="keywords-hint" className="hint">
-            Separate with commas; up to 20, matched as whole words, ignoring case. Only you know of them.
+            {t('hint')}
           </span>
         </div>
         <button type="submit" className="btn btn-primary">
-          Save keywords
+          {t('submit')}
         </button>
         <Feedback error={error} notice={notice} id="keywords" />
       </form>

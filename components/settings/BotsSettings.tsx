@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { Avatar } from '@/components/ui/Avatar';
 import { BotMark } from '@/components/ui/BotMark';
@@ -11,6 +12,7 @@ import { FormError } from '@/components/ui/FieldError';
 
 /** Settings → Bots: create bots, give them a photo, see a new token once, make more tokens, disable and delete (issue 14). */
 export function BotsSettings() {
+  const w = useTranslations('bots');
   const [bots, setBots] = useState<BotDto[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [fresh, setFresh] = useState<{ bot: string; token: string } | null>(null);
@@ -53,33 +55,33 @@ export function BotsSettings() {
 
   return (
     <section className="card" aria-labelledby="bots-title">
-      <h2 id="bots-title">Bots</h2>
+      <h2 id="bots-title">{w('title')}</h2>
       <p className="row-sub">
-        A bot is an account that signs in only with its tokens. Add it to conversations like a person; incoming webhooks post as a bot.
+        {w('intro')}
       </p>
-      <form onSubmit={create} aria-label="Create a bot">
+      <form onSubmit={create} aria-label={w('createLabel')}>
         <div className="inline wrap">
           <div className="field grow">
-            <label htmlFor="bot-username">Bot username</label>
+            <label htmlFor="bot-username">{w('username')}</label>
             <input id="bot-username" name="username" required minLength={3} maxLength={32} pattern="[A-Za-z0-9_.]+" autoComplete="off" />
           </div>
           <div className="field grow">
-            <label htmlFor="bot-display">Bot display name</label>
+            <label htmlFor="bot-display">{w('displayName')}</label>
             <input id="bot-display" name="displayName" required maxLength={50} autoComplete="off" />
           </div>
         </div>
         <div className="field">
-          <label htmlFor="bot-description">Description (optional)</label>
+          <label htmlFor="bot-description">{w('description')}</label>
           <input id="bot-description" name="description" maxLength={300} autoComplete="off" />
         </div>
         <FormError message={error} />
         <button className="btn" type="submit" disabled={busy}>
-          Create bot
+          {w('create')}
         </button>
       </form>
       {fresh && (
         <div className="token-once" role="status">
-          Token for @{fresh.bot}. Copy it now, it is shown once: <code data-testid="bot-token">{fresh.token}</code>
+          {w('tokenFor', { bot: fresh.bot })} <code data-testid="bot-token">{fresh.token}</code>
         </div>
       )}
       <input
@@ -99,7 +101,7 @@ export function BotsSettings() {
           });
         }}
       />
-      <ul className="list" aria-label="Your bots">
+      <ul className="list" aria-label={w('yours')}>
         {bots?.map((b) => (
           <li key={b.id} className="row static">
             <Avatar user={b} size="sm" />
@@ -108,7 +110,7 @@ export function BotsSettings() {
                 {b.displayName}
                 <BotMark bot />
                 <span className="muted-mark"> @{b.username}</span>
-                {b.disabled && <span className="badge muted">disabled</span>}
+                {b.disabled && <span className="badge muted">{w('disabled')}</span>}
               </span>
               {b.description && <span className="row-sub">{b.description}</span>}
             </span>
@@ -122,7 +124,7 @@ export function BotsSettings() {
                   photoInput.current?.click();
                 }}
               >
-                Photo for {b.username}
+                {w('photoFor', { name: b.username })}
               </button>
               <button
                 type="button"
@@ -135,7 +137,7 @@ export function BotsSettings() {
                   })
                 }
               >
-                New token for {b.username}
+                {w('newToken', { name: b.username })}
               </button>
               <button
                 type="button"
@@ -148,21 +150,21 @@ export function BotsSettings() {
                   })
                 }
               >
-                {b.disabled ? `Enable ${b.username}` : `Disable ${b.username}`}
+                {b.disabled ? w('enable', { name: b.username }) : w('disable', { name: b.username })}
               </button>
               <button
                 type="button"
                 className="btn btn-danger btn-sm"
                 disabled={busy}
                 onClick={() => {
-                  if (!window.confirm(`Delete the bot @${b.username}? Its tokens stop working and its messages are removed.`)) return;
+                  if (!window.confirm(w('confirmDelete', { name: b.username }))) return;
                   void run(async () => {
                     await api(`/bots/${b.id}`, { method: 'DELETE' });
                     await load();
                   });
                 }}
               >
-                Delete {b.username}
+                {w('delete', { name: b.username })}
               </button>
             </span>
             <details className="bot-webhooks">
@@ -172,7 +174,7 @@ export function BotsSettings() {
           </li>
         ))}
       </ul>
-      {bots?.length === 0 && <p className="row-sub">No bots yet.</p>}
+      {bots?.length === 0 && <p className="row-sub">{w('none')}</p>}
     </section>
   );
 }

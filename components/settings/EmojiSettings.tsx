@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useState, type FormEvent } from 'react';
 import { useChat } from '@/components/chat/ChatProvider';
 import { CustomEmojiImg } from '@/components/chat/compose/CustomEmoji';
@@ -15,6 +16,7 @@ import type { CustomEmojiDto } from '@/lib/validation/compose';
  * WebP up to 256 KB; admins, or everyone when the site allows it) and delete your own (admins: any).
  */
 export function EmojiSettings() {
+  const t = useTranslations('emojiSettings');
   const list = useCustomEmoji();
   const me = useChat((s) => s.me);
   const [busy, setBusy] = useState(false);
@@ -26,7 +28,7 @@ export function EmojiSettings() {
     const form = e.currentTarget;
     const f = new FormData(form);
     const file = f.get('file');
-    if (!(file instanceof File) || file.size === 0) return setError({ field: 'file', message: 'Choose an image' });
+    if (!(file instanceof File) || file.size === 0) return setError({ field: 'file', message: t('chooseImage') });
     setBusy(true);
     setError(null);
     setNote(null);
@@ -34,10 +36,10 @@ export function EmojiSettings() {
       const fields = { name: String(f.get('name') ?? '').trim() };
       const emoji = await uploadMultipart<CustomEmojiDto>({ path: '/api/v1/emoji', file, fields, key: 'emoji' }).promise;
       applyEmojiUpdate({ emoji });
-      setNote(`Added :${emoji.name}:`);
+      setNote(t('added', { name: emoji.name }));
       form.reset();
     } catch (e) {
-      const err = e instanceof AppError ? e : new AppError('internal', 'Could not reach the server');
+      const err = e instanceof AppError ? e : new AppError('internal', t('network'));
       const path = String(err.issues?.[0]?.path?.[0] ?? '');
       // A refusal of the name or the image is shown at that field; a refusal of the person, or a network error, at the form.
       const field = path === 'name' ? 'name' : err.code === 'forbidden' || err.code === 'internal' ? null : 'file';
@@ -48,24 +50,24 @@ export function EmojiSettings() {
   }
 
   async function remove(name: string) {
-    if (!window.confirm(`Delete :${name}:? Messages keep the text :${name}:.`)) return;
+    if (!window.confirm(t('confirmDelete', { name }))) return;
     try {
       await api(`/emoji/${encodeURIComponent(name)}`, { method: 'DELETE' });
       applyEmojiUpdate({ deleted: name });
-      setNote(`Deleted :${name}:`);
+      setNote(t('deleted', { name }));
     } catch (e) {
-      setNote(e instanceof AppError ? e.message : 'Could not delete it');
+      setNote(e instanceof AppError ? e.message : t('deleteFailed'));
     }
   }
 
   return (
     <section className="card" aria-labelledby="emoji-title" aria-busy={busy}>
-      <h2 id="emoji-title">Custom emoji</h2>
-      <p className="row-sub">Write them as :name: in messages; they are in the emoji pickers&apos; Custom section.</p>
-      <form onSubmit={add} aria-label="Add a custom emoji">
+      <h2 id="emoji-title">{t('title')}</h2>
+      <p className="row-sub">{t('intro')}</p>
+      <form onSubmit={add} aria-label={t('addLabel')}>
         <div className="inline wrap">
           <div className="field grow">
-            <label htmlFor="emoji-name">Emoji name</label>
+            <label htmlFor="emoji-name">{t('name')}</label>
             <input
               id="emoji-name"
               name="name"
@@ -77,12 +79,12 @@ export function EmojiSettings() {
               {...fieldAria(error, 'name', 'emoji-name', 'emoji-name-hint')}
             />
             <span className="row-sub" id="emoji-name-hint">
-              2–32 lowercase letters, digits, - or _
+              {t('nameHint')}
             </span>
             <FieldError error={error} field="name" idBase="emoji-name" />
           </div>
           <div className="field grow">
-            <label htmlFor="emoji-file">Image (PNG, GIF or WebP, up to 256 KB)</label>
+            <label htmlFor="emoji-file">{t('image')}</label>
             <input
               id="emoji-file"
               name="file"
@@ -100,16 +102,16 @@ export function EmojiSettings() {
           </p>
         )}
         <button className="btn" type="submit" disabled={busy}>
-          {busy ? 'Adding…' : 'Add emoji'}
+          {busy ? t('adding') : t('add')}
         </button>
       </form>
       <p className="row-sub" role="status" aria-live="polite">
         {note}
       </p>
       {list.length === 0 ? (
-        <p className="row-sub">No custom emoji yet.</p>
+        <p className="row-sub">{t('none')}</p>
       ) : (
-        <ul className="list" aria-label="Custom emoji">
+        <ul className="list" aria-label={t('title')}>
           {list.map((e) => (
             <li key={e.name} className="row">
               <CustomEmojiImg emoji={e} size={28} />
@@ -118,7 +120,7 @@ export function EmojiSettings() {
               </span>
               {(me.isAdmin || e.createdBy === me.id) && (
                 <button type="button" className="btn btn-sm btn-ghost" onClick={() => void remove(e.name)}>
-                  Delete :{e.name}:
+                  {t('delete', { name: e.name })}
                 </button>
               )}
             </li>

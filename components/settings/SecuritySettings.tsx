@@ -2,7 +2,8 @@
 
 import { signOut } from 'next-auth/react';
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
-import { relativeTime } from '@/components/chat/format';
+import { useTranslations } from 'next-intl';
+import { useFormat } from '@/components/i18n/useFormat';
 import { api } from '@/lib/client/api';
 import { AppError } from '@/lib/errors';
 import { describeUserAgent } from '@/lib/user-agent';
@@ -12,6 +13,7 @@ import { FormError } from '@/components/ui/FieldError';
 /** Settings → Security: signed-in devices, password, two-factor sign-in and recent security activity. */
 
 function useAsync() {
+  const tc = useTranslations('common');
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -23,7 +25,7 @@ function useAsync() {
       const msg = await fn();
       if (msg) setNotice(msg);
     } catch (e) {
-      setError(e instanceof AppError ? (e.issues?.[0]?.message ?? e.message) : 'Something went wrong');
+      setError(e instanceof AppError ? (e.issues?.[0]?.message ?? e.message) : tc('somethingWrong'));
     } finally {
       setBusy(false);
     }
@@ -46,6 +48,8 @@ function Status({ error, notice, id }: { error: string | null; notice: string | 
 
 function Sessions() {
   const [sessions, setSessions] = useState<SessionDto[] | null>(null);
+  const t = useTranslations('security.sessions');
+  const f = useFormat();
   const { error, notice, busy, run } = useAsync();
   const load = useCallback(() => api<{ sessions: SessionDto[] }>('/me/sessions').then((r) => setSessions(r.sessions)), []);
   useEffect(() => {
@@ -54,7 +58,7 @@ function Sessions() {
   const others = sessions?.filter((s) => !s.current) ?? [];
   return (
     <section className="card" aria-labelledby="sessions-title">
-      <h2 id="sessions-title">Where you&apos;re signed in</h2>
+      <h2 id="sessions-title">{t('title')}</h2>
       <ul className="list sessions-list" aria-busy={sessions === null}>
         {sessions?.map((s) => {
           const name = describeUserAgent(s.userAgent);
@@ -63,10 +67,10 @@ function Sessions() {
               <span className="row-main">
                 <span className="row-title" id={`session-${s.id}`}>
                   <span className="session-name">{name}</span>
-                  {s.current && <span className="pill">This device</span>}
+                  {s.current && <span className="pill">{t('thisDevice')}</span>}
                 </span>
                 <span className="row-sub">
-                  {s.current ? 'Active now' : `Last active ${relativeTime(s.lastSeenAt)}`} · signed in {new Date(s.createdAt).toLocaleDateString()}
+                  {s.current ? t('activeNow') : t('lastActive', { when: f.relativeTime(s.lastSeenAt) })} · {t('signedIn', { date: f.date(s.createdAt) })}
                 </span>
               </span>
               <button
@@ -83,11 +87,11 @@ function Sessions() {
                     }
                     await api(`/me/sessions/${s.id}`, { method: 'DELETE' });
                     await load();
-                    return `Signed out ${name}.`;
+                    return t('signedOutName', { name });
                   })
                 }
               >
-                Sign out
+                {t('signOut')}
               </button>
             </li>
           );
@@ -102,11 +106,11 @@ function Sessions() {
             void run(async () => {
               await api('/me/sessions', { method: 'DELETE' });
               await load();
-              return 'Signed out everywhere else.';
+              return t('signedOutOthers');
             })
           }
         >
-          Sign out everywhere else
+          {t('signOutOthers')}
         </button>
       )}
       <Status error={error} notice={notice} />
@@ -118,9 +122,10 @@ function Password() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const { error, notice, busy, run } = useAsync();
+  const t = useTranslations('security.password');
   return (
     <section className="card" aria-labelledby="password-title">
-      <h2 id="password-title">Password</h2>
+      <h2 id="password-title">{t('title')}</h2>
       <form
         onSubmit={(e: FormEvent) => {
           e.preventDefault();
@@ -128,17 +133,17 @@ function Password() {
             await api('/me/password', { method: 'PUT', body: { currentPassword: current, newPassword: next } });
             setCurrent('');
             setNext('');
-            return 'Password changed. Every other device was signed out.';
+            return t('changed');
           });
         }}
       >
         <div className="fields-row">
           <div className="field">
-            <label htmlFor="pw-current">Current password</label>
+            <label htmlFor="pw-current">{t('current')}</label>
             <input id="pw-current" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required />
           </div>
           <div className="field">
-            <label htmlFor="pw-new">New password</label>
+            <label htmlFor="pw-new">{t('new')}</label>
             <input
               id="pw-new"
               type="password"
@@ -151,13 +156,13 @@ function Password() {
               required
             />
             <span id="pw-new-hint" className="hint">
-              At least 8 characters. Other devices will be signed out.
+              {t('hint')}
             </span>
           </div>
         </div>
         <Status error={error} notice={notice} />
         <button className="btn" type="submit" disabled={busy || !current || next.length < 8}>
-          Change password
+          {t('change')}
         </button>
       </form>
     </section>
@@ -182,6 +187,7 @@ function TwoFactor() {
   const [recovery, setRecovery] = useState<string[] | null>(null);
   const { error, notice, busy, run } = useAsync();
   const errorId = useId();
+  const t = useTranslations('security.twoFactor');
   const load = useCallback(() => api<TwoFactorState>('/me/two-factor').then(setState), []);
   useEffect(() => {
     void load().catch(() => setState({ enabled: false, recoveryCodesLeft: 0 }));
@@ -191,11 +197,8 @@ function TwoFactor() {
   if (recovery) {
     body = (
       <div className="recovery">
-        <p>
-          Two-factor sign-in is <strong>on</strong>. Keep these recovery codes somewhere safe: each one signs you in once if you lose your
-          phone. They are shown only now.
-        </p>
-        <ul className="recovery-codes" aria-label="Recovery codes">
+        <p>{t.rich('recoveryIntro', { strong: (chunks) => <strong>{chunks}</strong> })}</p>
+        <ul className="recovery-codes" aria-label={t('recoveryCodes')}>
           {recovery.map((c) => (
             <li key={c}>
               <code>{c}</code>
@@ -208,10 +211,10 @@ function TwoFactor() {
             download="chattrix-recovery-codes.txt"
             href={`data:text/plain;charset=utf-8,${encodeURIComponent(recovery.join('\n') + '\n')}`}
           >
-            Download codes
+            {t('download')}
           </a>
           <button type="button" className="btn btn-sm" onClick={() => setRecovery(null)}>
-            I saved them
+            {t('saved')}
           </button>
         </div>
       </div>
@@ -232,19 +235,19 @@ function TwoFactor() {
         }}
       >
         <ol className="steps">
-          <li>Scan this QR code with an authenticator app (or type the key below).</li>
-          <li>Enter the 6-digit code the app shows.</li>
+          <li>{t('step1')}</li>
+          <li>{t('step2')}</li>
         </ol>
         <div className="totp-setup">
           {/* eslint-disable-next-line @next/next/no-img-element -- a data URL made by the server */}
-          <img className="qr" src={setup.qrCode} alt="QR code for your authenticator app" width={176} height={176} />
+          <img className="qr" src={setup.qrCode} alt={t('qrAlt')} width={176} height={176} />
           <div className="grow">
-            <p className="row-sub">Setup key</p>
-            <code className="secret" aria-label="Setup key">
+            <p className="row-sub">{t('setupKey')}</p>
+            <code className="secret" aria-label={t('setupKey')}>
               {setup.secret.match(/.{1,4}/g)?.join(' ')}
             </code>
             <div className="field">
-              <label htmlFor="tfa-code">Code from the app</label>
+              <label htmlFor="tfa-code">{t('codeFromApp')}</label>
               <input
                 id="tfa-code"
                 inputMode="numeric"
@@ -263,10 +266,10 @@ function TwoFactor() {
         <Status error={error} notice={notice} id={errorId} />
         <div className="fields-row">
           <button className="btn" type="submit" disabled={busy || code.length !== 6}>
-            Turn on
+            {t('turnOn')}
           </button>
           <button type="button" className="btn btn-ghost" onClick={() => setSetup(null)}>
-            Cancel
+            {t('cancel')}
           </button>
         </div>
       </form>
@@ -281,27 +284,27 @@ function TwoFactor() {
             setPassword('');
             setCode('');
             await load();
-            return 'Two-factor sign-in is off.';
+            return t('isOff');
           });
         }}
       >
         <p>
-          <span className="pill pill-ok">On</span> Signing in asks for a code from your authenticator app.{' '}
-          {state.recoveryCodesLeft} recovery code{state.recoveryCodesLeft === 1 ? '' : 's'} left.
+          <span className="pill pill-ok">{t('on')}</span> {t('onText')}{' '}
+          {t('codesLeft', { count: state.recoveryCodesLeft })}
         </p>
         <div className="fields-row">
           <div className="field">
-            <label htmlFor="tfa-off-pass">Password</label>
+            <label htmlFor="tfa-off-pass">{t('password')}</label>
             <input id="tfa-off-pass" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
           </div>
           <div className="field">
-            <label htmlFor="tfa-off-code">Code or recovery code</label>
+            <label htmlFor="tfa-off-code">{t('codeOrRecovery')}</label>
             <input id="tfa-off-code" autoComplete="one-time-code" maxLength={32} value={code} onChange={(e) => setCode(e.target.value)} required />
           </div>
         </div>
         <Status error={error} notice={notice} />
         <button className="btn btn-danger" type="submit" disabled={busy || !password || !code}>
-          Turn off two-factor sign-in
+          {t('turnOff')}
         </button>
       </form>
     );
@@ -316,15 +319,15 @@ function TwoFactor() {
         }}
       >
         <p>
-          <span className="pill">Off</span> Add a code from an authenticator app to your password when you sign in.
+          <span className="pill">{t('off')}</span> {t('offText')}
         </p>
         <div className="field">
-          <label htmlFor="tfa-pass">Password</label>
+          <label htmlFor="tfa-pass">{t('password')}</label>
           <input id="tfa-pass" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </div>
         <Status error={error} notice={notice} />
         <button className="btn" type="submit" disabled={busy || !password || state === null}>
-          Set up two-factor sign-in
+          {t('setUp')}
         </button>
       </form>
     );
@@ -332,28 +335,31 @@ function TwoFactor() {
 
   return (
     <section className="card" aria-labelledby="tfa-title">
-      <h2 id="tfa-title">Two-factor sign-in</h2>
+      <h2 id="tfa-title">{t('title')}</h2>
       {body}
     </section>
   );
 }
 
-const eventLabels: Record<string, string> = {
-  sign_in: 'Signed in',
-  sign_in_failed: 'Failed sign-in',
-  sign_out: 'Signed out',
-  session_revoked: 'Session signed out',
-  token_created: 'Access token created',
-  token_revoked: 'Access token revoked',
-  password_changed: 'Password changed',
-  two_factor_enabled: 'Two-factor sign-in turned on',
-  two_factor_disabled: 'Two-factor sign-in turned off',
-  recovery_code_used: 'Recovery code used',
-  account_deleted: 'Account deleted',
-};
+const eventTypes = [
+  'sign_in',
+  'sign_in_failed',
+  'sign_out',
+  'session_revoked',
+  'token_created',
+  'token_revoked',
+  'password_changed',
+  'two_factor_enabled',
+  'two_factor_disabled',
+  'recovery_code_used',
+  'account_deleted',
+] as const;
+const isEventType = (type: string): type is (typeof eventTypes)[number] => (eventTypes as readonly string[]).includes(type);
 
 function Activity() {
   const [events, setEvents] = useState<SecurityEventDto[] | null>(null);
+  const t = useTranslations('security.activity');
+  const f = useFormat();
   useEffect(() => {
     void api<{ events: SecurityEventDto[] }>('/me/security-events')
       .then((r) => setEvents(r.events))
@@ -361,32 +367,33 @@ function Activity() {
   }, []);
   return (
     <section className="card" aria-labelledby="activity-title">
-      <h2 id="activity-title">Security activity</h2>
+      <h2 id="activity-title">{t('title')}</h2>
       <ul className="list activity-list" aria-busy={events === null}>
         {events?.map((e) => (
           <li key={e.id} className={`row static${e.type === 'sign_in_failed' ? ' warn' : ''}`}>
             <span className="row-main">
               <span className="row-title">
-                <span>{eventLabels[e.type] ?? e.type}</span>
-                <time className="row-time" dateTime={e.createdAt} title={new Date(e.createdAt).toLocaleString()}>
-                  {relativeTime(e.createdAt)}
+                <span>{isEventType(e.type) ? t(`events.${e.type}`) : e.type}</span>
+                <time className="row-time" dateTime={e.createdAt} title={f.dateTime(e.createdAt)}>
+                  {f.relativeTime(e.createdAt)}
                 </time>
               </span>
               <span className="row-sub">{[e.userAgent ? describeUserAgent(e.userAgent) : null, e.ip].filter(Boolean).join(' · ') || '—'}</span>
             </span>
           </li>
         ))}
-        {events?.length === 0 && <li className="row-sub">Nothing yet.</li>}
+        {events?.length === 0 && <li className="row-sub">{t('none')}</li>}
       </ul>
     </section>
   );
 }
 
 export function SecuritySettings() {
+  const t = useTranslations('security');
   return (
     <div className="settings-group" id="security" aria-labelledby="security-heading" role="region">
       <h2 id="security-heading" className="settings-group-title">
-        Security
+        {t('title')}
       </h2>
       <Sessions />
       <Password />

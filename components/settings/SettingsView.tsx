@@ -1,10 +1,14 @@
 'use client';
 
 import { ArrowLeft } from 'lucide-react';
+import { useTranslations } from 'next-intl';
 import { useActionState, useEffect, useRef, useState } from 'react';
 import { createTokenAction, updateProfileAction } from '@/app/(chat)/settings/actions';
 import { Avatar } from '@/components/ui/Avatar';
 import { ThemeSelect } from '@/components/ui/ThemeSelect';
+import { LanguageSelect, type LanguageChoice } from '@/components/ui/LanguageSelect';
+import type { Words } from '@/lib/i18n/english';
+import { useFormat } from '@/components/i18n/useFormat';
 import { useChat, useChatActions } from '@/components/chat/ChatProvider';
 import { api } from '@/lib/client/api';
 import { uploadMultipart } from '@/lib/client/upload';
@@ -26,15 +30,10 @@ interface Token {
   expiresAt: string | null;
 }
 
-const tokenExpiries = [
-  { days: 0, label: 'Never' },
-  { days: 7, label: '7 days' },
-  { days: 30, label: '30 days' },
-  { days: 90, label: '90 days' },
-  { days: 365, label: '1 year' },
-];
+const tokenExpiries = [0, 7, 30, 90, 365] as const;
 
-function useAsync() {
+export function useAsync() {
+  const tc = useTranslations('common');
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const run = async (fn: () => Promise<string | void>) => {
@@ -44,13 +43,14 @@ function useAsync() {
       const msg = await fn();
       if (msg) setNotice(msg);
     } catch (e) {
-      setError(e instanceof AppError ? (e.issues?.[0]?.message ?? e.message) : e instanceof Error && e.message ? e.message : 'Something went wrong');
+      setError(e instanceof AppError ? (e.issues?.[0]?.message ?? e.message) : e instanceof Error && e.message ? e.message : tc('somethingWrong'));
     }
   };
   return { error, notice, run };
 }
 
 function Profile() {
+  const t = useTranslations('settings.profile');
   const me = useChat((s) => s.me);
   const { store } = useChatActions();
   const [displayName, setDisplayName] = useState(me.displayName);
@@ -63,18 +63,18 @@ function Profile() {
   }, [profile, store]);
   return (
     <section className="card" aria-labelledby="profile-title">
-      <h2 id="profile-title">Profile</h2>
+      <h2 id="profile-title">{t('title')}</h2>
       <div className="profile-top">
         <span className="avatar-lg">
           <Avatar user={me} />
         </span>
         <div>
           <strong>@{me.username}</strong>
-          <div className="row-sub">{me.email ?? 'No e-mail'}</div>
+          <div className="row-sub">{me.email ?? t('noEmail')}</div>
           <div className="inline avatar-actions">
             {/* A button (a label is not reachable by keyboard) that opens the hidden file chooser. */}
             <button type="button" className="btn btn-ghost btn-sm" onClick={() => photoInput.current?.click()}>
-              Change photo
+              {t('changePhoto')}
             </button>
             <input
               ref={photoInput}
@@ -89,7 +89,7 @@ function Profile() {
                 void run(async () => {
                   const user = await uploadMultipart<Me>({ path: '/api/v1/me/avatar', method: 'PUT', file, key: 'user' }).promise;
                   store.set({ me: user });
-                  return 'Photo updated.';
+                  return t('photoUpdated');
                 });
               }}
             />
@@ -101,11 +101,11 @@ function Profile() {
                   void run(async () => {
                     const { user } = await api<{ user: Me }>('/me/avatar', { method: 'DELETE' });
                     store.set({ me: user });
-                    return 'Photo removed.';
+                    return t('photoRemoved');
                   })
                 }
               >
-                Remove photo
+                {t('removePhoto')}
               </button>
             )}
           </div>
@@ -114,7 +114,7 @@ function Profile() {
       {/* A server action (same schema and service as PATCH /api/v1/me): works before hydration. */}
       <form action={profileAction}>
         <div className="field">
-          <label htmlFor="s-display">Display name</label>
+          <label htmlFor="s-display">{t('displayName')}</label>
           <input
             id="s-display"
             name="displayName"
@@ -132,7 +132,7 @@ function Profile() {
           )}
         </div>
         <div className="field">
-          <label htmlFor="s-bio">Bio</label>
+          <label htmlFor="s-bio">{t('bio')}</label>
           <textarea
             id="s-bio"
             name="bio"
@@ -161,7 +161,7 @@ function Profile() {
         {notice && <p role="status">{notice}</p>}
         {profile.ok && profile.message && !notice && <p role="status">{profile.message}</p>}
         <button className="btn" type="submit" disabled={profilePending}>
-          Save profile
+          {t('save')}
         </button>
       </form>
     </section>
@@ -169,6 +169,8 @@ function Profile() {
 }
 
 function Notifications() {
+  const t = useTranslations('settings.notifications');
+  const tPush = useTranslations('push') as unknown as Words;
   const [on, setOn] = useState<boolean | null>(null);
   // Decided in the browser after hydration (the server cannot know): `undefined` until then, so the server's HTML
   // and the first client render are the same (no hydration error #418).
@@ -176,14 +178,14 @@ function Notifications() {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   useEffect(() => {
-    const reason = pushUnavailableReason();
+    const reason = pushUnavailableReason(tPush);
     setUnavailable(reason);
     if (reason) return setOn(false);
     void currentSubscription().then((s) => setOn(!!s), () => setOn(false));
-  }, []);
+  }, [tPush]);
   return (
     <section className="card" aria-labelledby="push-title">
-      <h2 id="push-title">Notifications on this device</h2>
+      <h2 id="push-title">{t('title')}</h2>
       {unavailable ? (
         <p className="row-sub" data-testid="push-unavailable">
           {unavailable}
@@ -201,13 +203,13 @@ function Notifications() {
               (want ? subscribePush() : unsubscribePush()).then(
                 () => {
                   setOn(want);
-                  setNotice(want ? 'Notifications are on for this device.' : 'Notifications are off for this device.');
+                  setNotice(want ? t('on') : t('off'));
                 },
-                (err: unknown) => setError(explainPushError(err)),
+                (err: unknown) => setError(explainPushError(err, tPush)),
               );
             }}
           />
-          Notify me of new messages when Chattrix is not on screen
+          {t('toggle')}
         </label>
       )}
       <FormError message={error} />
@@ -217,6 +219,8 @@ function Notifications() {
 }
 
 function Tokens() {
+  const t = useTranslations('settings.tokens');
+  const f = useFormat();
   const [tokens, setTokens] = useState<Token[] | null>(null);
   const [twoFactor, setTwoFactor] = useState(false);
   const [tokenState, tokenAction, tokenPending] = useActionState(createTokenAction, { ok: false, at: 0 });
@@ -242,24 +246,24 @@ function Tokens() {
   const shownElsewhere = ['name', 'password', 'otp'].some((k) => tokenState.fieldErrors?.[k]);
   return (
     <section className="card" aria-labelledby="tokens-title">
-      <h2 id="tokens-title">Personal access tokens</h2>
-      <p className="row-sub">For scripts and bots: send `Authorization: Bearer &lt;token&gt;` to the REST API, or pass it as the socket&apos;s auth token.</p>
+      <h2 id="tokens-title">{t('title')}</h2>
+      <p className="row-sub">{t('intro', { header: 'Authorization: Bearer <token>' })}</p>
       {/* A server action (same schema and service as POST /api/v1/auth/tokens): works before hydration. */}
       <form action={tokenAction} key={tokenState.ok ? tokenState.at : 'token-form'}>
         <div className="inline wrap">
           <div className="field grow">
-            <label htmlFor="t-name">Token name</label>
+            <label htmlFor="t-name">{t('name')}</label>
             <input id="t-name" name="name" maxLength={64} required {...invalid('name')} />
             {fieldError('name')}
           </div>
           <div className="field grow">
-            <label htmlFor="t-pass">Your password</label>
+            <label htmlFor="t-pass">{t('password')}</label>
             <input id="t-pass" name="password" type="password" autoComplete="current-password" required {...invalid('password')} />
             {fieldError('password')}
           </div>
           {twoFactor && (
             <div className="field grow">
-              <label htmlFor="t-otp">Two-factor code</label>
+              <label htmlFor="t-otp">{t('otp')}</label>
               <input id="t-otp" name="otp" autoComplete="one-time-code" maxLength={32} required {...invalid('otp')} />
               {fieldError('otp')}
             </div>
@@ -267,18 +271,18 @@ function Tokens() {
         </div>
         <div className="inline wrap">
           <div className="field grow">
-            <label htmlFor="t-scope">Access</label>
+            <label htmlFor="t-scope">{t('access')}</label>
             <select id="t-scope" name="scope" defaultValue="write">
-              <option value="write">Read and write</option>
-              <option value="read">Read only</option>
+              <option value="write">{t('readWrite')}</option>
+              <option value="read">{t('readOnly')}</option>
             </select>
           </div>
           <div className="field grow">
-            <label htmlFor="t-expiry">Expires</label>
+            <label htmlFor="t-expiry">{t('expires')}</label>
             <select id="t-expiry" name="expiryDays" defaultValue="0">
-              {tokenExpiries.map((x) => (
-                <option key={x.days} value={x.days}>
-                  {x.label}
+              {tokenExpiries.map((days) => (
+                <option key={days} value={days}>
+                  {days === 0 ? t('never') : days === 365 ? t('oneYear') : t('days', { count: days })}
                 </option>
               ))}
             </select>
@@ -290,29 +294,29 @@ function Tokens() {
           </p>
         )}
         <button className="btn" type="submit" disabled={tokenPending}>
-          Create token
+          {t('create')}
         </button>
       </form>
       {fresh && (
         <div className="token-once" role="status">
-          Copy it now, it is shown once: <code>{fresh}</code>
+          {t('copyNow')} <code>{fresh}</code>
         </div>
       )}
-      <ul className="list">
-        {tokens?.map((t) => (
-          <li key={t.id} className="row static">
+      <ul className="list tokens-list">
+        {tokens?.map((tk) => (
+          <li key={tk.id} className="row static">
             <span className="row-main">
               <span className="row-title">
-                <span>{t.name}</span>
-                <span className="pill">{t.scopes.includes('write') ? 'read, write' : 'read only'}</span>
+                <span>{tk.name}</span>
+                <span className="pill">{tk.scopes.includes('write') ? t('pillReadWrite') : t('pillReadOnly')}</span>
               </span>
               <span className="row-sub">
-                {t.expiresAt
-                  ? new Date(t.expiresAt) <= new Date()
-                    ? `expired ${new Date(t.expiresAt).toLocaleDateString()}`
-                    : `expires ${new Date(t.expiresAt).toLocaleDateString()}`
-                  : 'never expires'}{' '}
-                · {t.lastUsedAt ? `last used ${new Date(t.lastUsedAt).toLocaleString()}` : 'never used'}
+                {tk.expiresAt
+                  ? new Date(tk.expiresAt) <= new Date()
+                    ? t('expiredOn', { date: f.date(tk.expiresAt) })
+                    : t('expiresOn', { date: f.date(tk.expiresAt) })
+                  : t('neverExpires')}{' '}
+                · {tk.lastUsedAt ? t('lastUsed', { when: f.dateTime(tk.lastUsedAt) }) : t('neverUsed')}
               </span>
             </span>
             <button
@@ -320,22 +324,23 @@ function Tokens() {
               className="btn btn-ghost btn-sm"
               onClick={() =>
                 void run(async () => {
-                  await api(`/me/tokens/${t.id}`, { method: 'DELETE' });
+                  await api(`/me/tokens/${tk.id}`, { method: 'DELETE' });
                   await load();
                 })
               }
             >
-              Revoke
+              {t('revoke')}
             </button>
           </li>
         ))}
-        {tokens?.length === 0 && <li className="row-sub">No tokens yet.</li>}
+        {tokens?.length === 0 && <li className="row-sub">{t('none')}</li>}
       </ul>
     </section>
   );
 }
 
 function Blocks() {
+  const t = useTranslations('settings.blocks');
   const [blocks, setBlocks] = useState<{ user: { id: string; displayName: string; username: string } }[] | null>(null);
   const { error, run } = useAsync();
   const load = () => api<{ blocks: { user: { id: string; displayName: string; username: string } }[] }>('/me/blocks').then((r) => setBlocks(r.blocks));
@@ -344,7 +349,7 @@ function Blocks() {
   }, []);
   return (
     <section className="card" aria-labelledby="blocks-title">
-      <h2 id="blocks-title">Blocked people</h2>
+      <h2 id="blocks-title">{t('title')}</h2>
       {error && <p className="field-error">{error}</p>}
       <ul className="list">
         {blocks?.map((b) => (
@@ -363,31 +368,32 @@ function Blocks() {
                 })
               }
             >
-              Unblock
+              {t('unblock')}
             </button>
           </li>
         ))}
-        {blocks?.length === 0 && <li className="row-sub">Nobody. Block someone from their profile card.</li>}
+        {blocks?.length === 0 && <li className="row-sub">{t('none')}</li>}
       </ul>
     </section>
   );
 }
 
 function Account() {
+  const t = useTranslations('settings.account');
   const [password, setPassword] = useState('');
   const { error, run } = useAsync();
   return (
     <section className="card" aria-labelledby="account-title">
-      <h2 id="account-title">Your data</h2>
+      <h2 id="account-title">{t('title')}</h2>
       <p>
         <a className="btn btn-ghost" href="/api/v1/me/export" download>
-          Export my data (ZIP)
+          {t('export')}
         </a>
       </p>
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          if (!window.confirm('Delete your account for good? Your messages will show as deleted.')) return;
+          if (!window.confirm(t('confirmDelete'))) return;
           void run(async () => {
             await api('/me', { method: 'DELETE', body: { password } });
             window.location.assign('/login');
@@ -395,37 +401,44 @@ function Account() {
         }}
       >
         <div className="field">
-          <label htmlFor="del-pass">Password, to delete your account</label>
+          <label htmlFor="del-pass">{t('password')}</label>
           <input id="del-pass" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </div>
         <FormError message={error} />
         <button className="btn btn-danger" type="submit" disabled={!password}>
-          Delete my account
+          {t('delete')}
         </button>
       </form>
     </section>
   );
 }
 
-export function SettingsView() {
+export function SettingsView({ language = 'browser' }: { language?: LanguageChoice }) {
+  const t = useTranslations('settings');
+  const tc = useTranslations('common');
   return (
     <>
       <header className="pane-head">
-        <a className="icon-btn back-btn" href="/" aria-label="Back">
+        <a className="icon-btn back-btn" href="/" aria-label={tc('back')}>
           <ArrowLeft size={20} />
         </a>
-        <h1>Settings</h1>
+        <h1>{t('title')}</h1>
       </header>
       <div className="settings">
         <Profile />
         <AttentionSettings />
         <section className="card" aria-labelledby="appearance-title">
-          <h2 id="appearance-title">Appearance</h2>
+          <h2 id="appearance-title">{t('appearance.title')}</h2>
           <div className="field">
-            <label htmlFor="settings-theme-label">Theme (this device)</label>
+            <label htmlFor="settings-theme-label">{t('appearance.theme')}</label>
             <div id="settings-theme-label">
               <ThemeSelect id="settings-theme" />
             </div>
+          </div>
+          <div className="field">
+            <label htmlFor="settings-language">{t('language.label')}</label>
+            <LanguageSelect id="settings-language" chosen={language} />
+            <span className="hint">{t('language.hint')}</span>
           </div>
         </section>
         <Notifications />

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useEffect, useState } from 'react';
 
 type Theme = 'light' | 'dark' | 'system';
@@ -13,6 +14,7 @@ function apply(theme: Theme) {
 /** Light, dark or system; kept per device in localStorage. */
 export function ThemeSelect({ id = 'theme', label = true }: { id?: string; label?: boolean }) {
   const [theme, setTheme] = useState<Theme>('system');
+  const t = useTranslations('theme');
 
   useEffect(() => {
     const stored = (localStorage.getItem(KEY) as Theme | null) ?? 'system';
@@ -29,7 +31,7 @@ export function ThemeSelect({ id = 'theme', label = true }: { id?: string; label
     <>
       {label && (
         <label htmlFor={id} className="sr-only">
-          Theme
+          {t('label')}
         </label>
       )}
       <select
@@ -43,9 +45,9 @@ export function ThemeSelect({ id = 'theme', label = true }: { id?: string; label
           apply(t);
         }}
       >
-        <option value="system">System</option>
-        <option value="light">Light</option>
-        <option value="dark">Dark</option>
+        <option value="system">{t('system')}</option>
+        <option value="light">{t('light')}</option>
+        <option value="dark">{t('dark')}</option>
       </select>
     </>
   );

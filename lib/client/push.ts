@@ -1,3 +1,4 @@
+import { english, type Words } from '@/lib/i18n/english';
 import { api } from './api';
 
 /** Web push on this device: subscribe (asks permission), unsubscribe, and the current state. */
@@ -17,26 +18,25 @@ export function pushSupported(): boolean {
  * Why this browser cannot receive web push, in words a person can act on; null when it can (as far as can be told
  * before asking). Only call it in the browser (after hydration): the server cannot know.
  */
-export function pushUnavailableReason(): string | null {
+export function pushUnavailableReason(t: Words = english('push')): string | null {
   if (typeof window === 'undefined') return null;
-  if (!window.isSecureContext) return 'Notifications need a secure connection: open Chattrix over https (or on localhost).';
-  if (!('serviceWorker' in navigator)) return 'This browser cannot run the background worker that notifications need (private windows often cannot).';
-  if (!('PushManager' in window)) return 'This browser has no Push API, so it cannot receive notifications. On an iPhone or iPad, add Chattrix to the Home Screen first; elsewhere use a current Chrome, Edge, Firefox or Safari.';
-  if (!('Notification' in window)) return 'This browser cannot show notifications.';
-  if (Notification.permission === 'denied') return 'Notifications are blocked for this site. Allow them in the browser\'s site settings, then try again.';
+  if (!window.isSecureContext) return t('insecure');
+  if (!('serviceWorker' in navigator)) return t('noWorker');
+  if (!('PushManager' in window)) return t('noPushApi');
+  if (!('Notification' in window)) return t('noNotifications');
+  if (Notification.permission === 'denied') return t('blocked');
   return null;
 }
 
-/** A failure while turning push on, explained (the browser's own errors say little). */
-export function explainPushError(e: unknown): string {
-  const reason = pushUnavailableReason();
+/** A failure while turning push on, explained (the browser's own errors say little). `t`: useTranslations('push'). */
+export function explainPushError(e: unknown, t: Words = english('push')): string {
+  const reason = pushUnavailableReason(t);
   if (reason) return reason;
   const err = e as { name?: string; message?: string };
-  if (err?.name === 'NotAllowedError') return 'Notifications are blocked for this site. Allow them in the browser\'s site settings, then try again.';
-  if (err?.name === 'AbortError' || /push service/i.test(err?.message ?? ''))
-    return 'This browser has no push service available (some builds, such as Chromium without Google services, lack one), so it cannot receive notifications.';
+  if (err?.name === 'NotAllowedError') return t('blocked');
+  if (err?.name === 'AbortError' || /push service/i.test(err?.message ?? '')) return t('noPushService');
   if (err?.message) return err.message;
-  return 'Notifications could not be turned on.';
+  return t('failed');
 }
 
 export async function currentSubscription(): Promise<PushSubscription | null> {
@@ -48,7 +48,12 @@ export async function currentSubscription(): Promise<PushSubscription | null> {
 export async function subscribePush(): Promise<PushSubscription> {
   if (!pushSupported()) throw new Error(pushUnavailableReason() ?? 'This browser does not support notifications');
   const permission = await Notification.requestPermission();
-  if (permission !== 'granted') throw new Error('Notifications are blocked for this site. Allow them in the browser\'s site settings, then try again.');
+  if (permission !== 'granted') {
+    // Named as the browser names a refusal, so explainPushError words it in the person's language.
+    const refused = new Error('Notifications are blocked for this site. Allow them in the browser\'s site settings, then try again.');
+    refused.name = 'NotAllowedError';
+    throw refused;
+  }
   const reg = await navigator.serviceWorker.ready;
   const { publicKey } = await api<{ publicKey: string }>('/push/vapid-public-key');
   const sub = (await reg.pushManager.getSubscription()) ?? (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: urlBase64ToUint8Array(publicKey) }));

@@ -1,11 +1,14 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
 import { RegisterForm } from '@/components/auth/RegisterForm';
 import { currentActor } from '@/lib/auth/current';
 import { siteSettingsForRender } from '@/lib/services/settings';
 import { isFirstRun } from '@/lib/services/users';
 
-export const metadata: Metadata = { title: 'Create an account' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('register'))('metaTitle') };
+}
 export const dynamic = 'force-dynamic';
 
 export default async function RegisterPage({ searchParams }: { searchParams: Promise<{ invite?: string }> }) {
@@ -13,13 +16,14 @@ export default async function RegisterPage({ searchParams }: { searchParams: Pro
   const { invite } = await searchParams;
   const invitation = typeof invite === 'string' && /^inv_[A-Za-z0-9_-]{10,100}$/.test(invite) ? invite : undefined;
   const mode = (await siteSettingsForRender()).registration;
+  const t = await getTranslations('register');
   if (mode === 'invite' && !invitation) {
     return (
       <>
-        <h1>Invitation needed</h1>
-        <p className="lead">Accounts on this server are made with an invitation link: ask an administrator for one.</p>
+        <h1>{t('inviteTitle')}</h1>
+        <p className="lead">{t('inviteLead')}</p>
         <a className="btn" href="/login">
-          Sign in
+          {t('signIn')}
         </a>
       </>
     );
@@ -27,10 +31,10 @@ export default async function RegisterPage({ searchParams }: { searchParams: Pro
   if (mode === 'closed') {
     return (
       <>
-        <h1>Registration is closed</h1>
-        <p className="lead">Ask an administrator of this server for an account.</p>
+        <h1>{t('closedTitle')}</h1>
+        <p className="lead">{t('closedLead')}</p>
         <a className="btn" href="/login">
-          Sign in
+          {t('signIn')}
         </a>
       </>
     );

@@ -1,7 +1,10 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { SearchView } from '@/components/chat/SearchView';
 
-export const metadata: Metadata = { title: 'Search' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('search'))('title') };
+}
 
 export default function SearchPage() {
   return <SearchView />;

@@ -1,6 +1,7 @@
 'use server';
 
 import { headers } from 'next/headers';
+import { getTranslations } from 'next-intl/server';
 import { z } from 'zod';
 import { currentActor } from '@/lib/auth/current';
 import { requestMeta } from '@/lib/auth/meta';
@@ -26,11 +27,15 @@ export interface FormState<T = undefined> {
   data?: T;
 }
 
-function fail<T>(e: unknown): FormState<T> {
+/** The words of the answers, in the language of the page that sent the form (the same cookie or Accept-Language). */
+const words = () => getTranslations('actions');
+
+async function fail<T>(e: unknown): Promise<FormState<T>> {
+  const t = await words();
   if (e instanceof z.ZodError) {
     const fieldErrors: Record<string, string> = {};
     for (const issue of e.issues) fieldErrors[String(issue.path[0] ?? 'form')] ??= issue.message;
-    return { ok: false, at: Date.now(), message: 'Check the highlighted fields.', fieldErrors };
+    return { ok: false, at: Date.now(), message: t('checkFields'), fieldErrors };
   }
   if (e instanceof AppError) {
     const fieldErrors: Record<string, string> = {};
@@ -38,12 +43,12 @@ function fail<T>(e: unknown): FormState<T> {
     return { ok: false, at: Date.now(), message: e.message, fieldErrors };
   }
   console.error('[chattrix] server action failed:', e);
-  return { ok: false, at: Date.now(), message: 'Something went wrong on our side.' };
+  return { ok: false, at: Date.now(), message: t('ourSide') };
 }
 
 async function actor() {
   const a = await currentActor();
-  if (!a) throw new AppError('unauthorized', 'You are signed out. Sign in again.');
+  if (!a) throw new AppError('unauthorized', (await words())('signedOut'));
   return a;
 }
 
@@ -58,7 +63,7 @@ export async function updateProfileAction(_prev: FormState<Me>, form: FormData):
     const a = await actor();
     const input = updateMeSchema.parse({ displayName: text(form, 'displayName'), bio: text(form, 'bio') ?? '' });
     const user = await updateMe(a, input);
-    return { ok: true, at: Date.now(), message: 'Profile saved.', data: user };
+    return { ok: true, at: Date.now(), message: (await words())('profileSaved'), data: user };
   } catch (e) {
     return fail(e);
   }
@@ -86,10 +91,10 @@ export async function createTokenAction(
       ...(otp ? { otp } : {}),
     });
     const created = await createAccessToken(input, requestMeta(await headers()));
-    return { ok: true, at: Date.now(), message: 'Token created.', data: { token: created.token, id: created.id, name: created.name } };
+    return { ok: true, at: Date.now(), message: (await words())('tokenCreated'), data: { token: created.token, id: created.id, name: created.name } };
   } catch (e) {
-    const state = fail<{ token: string; id: string; name: string }>(e);
-    if (signedIn && e instanceof AppError && e.code === 'unauthorized') state.fieldErrors = { password: 'Wrong password.' };
+    const state = await fail<{ token: string; id: string; name: string }>(e);
+    if (signedIn && e instanceof AppError && e.code === 'unauthorized') state.fieldErrors = { password: (await words())('wrongPassword') };
     return state;
   }
 }
@@ -105,7 +110,7 @@ export async function createGroupAction(_prev: FormState<ConversationDto>, form:
     });
     if (input.kind === 'channel') throw new AppError('bad_request', 'Not a group');
     const { conversation } = await createConversation(a, input);
-    return { ok: true, at: Date.now(), message: 'Group created.', data: conversation };
+    return { ok: true, at: Date.now(), message: (await words())('groupCreated'), data: conversation };
   } catch (e) {
     return fail(e);
   }

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { Fragment, type ReactNode } from 'react';
 import type { CustomEmojiDto } from '@/lib/validation/compose';
 
@@ -31,10 +32,11 @@ export function withCustomEmoji(text: string, known: Map<string, CustomEmojiDto>
 /** The pickers' own section for the site's custom emoji (searchable by name). */
 export function CustomEmojiSection({ list, q, onPick, labelPrefix = '' }: { list: CustomEmojiDto[]; q: string; onPick: (token: string) => void; labelPrefix?: string }) {
   const shown = list.filter((e) => !q || e.name.includes(q.toLowerCase().replace(/:/g, ''))).slice(0, 60);
+  const t = useTranslations('customEmoji');
   if (shown.length === 0) return null;
   return (
-    <div className="emoji-custom" role="group" aria-label="Custom emoji">
-      <span className="row-sub emoji-section-title">Custom</span>
+    <div className="emoji-custom" role="group" aria-label={t('label')}>
+      <span className="row-sub emoji-section-title">{t('section')}</span>
       <div className="emoji-grid">
         {shown.map((e) => (
           <button key={e.name} type="button" className="emoji-btn" title={`:${e.name}:`} aria-label={`${labelPrefix}:${e.name}:`} onClick={() => onPick(`:${e.name}:`)}>

@@ -12,7 +12,9 @@ import type { ScheduledDto } from '@/lib/validation/compose';
 import { useChat } from '../ChatProvider';
 import { plainExcerpt } from '../MessageItem';
 import { useRealtime } from '../Realtime';
-import { formatWhen, toLocalInput } from './SendLater';
+import { toLocalInput } from './SendLater';
+import { useTranslations } from 'next-intl';
+import { useFormat } from '@/components/i18n/useFormat';
 import { FormError } from '@/components/ui/FieldError';
 
 /** Every draft (newest first) and every message waiting to be sent later, with send now, edit and cancel. */
@@ -24,17 +26,20 @@ export function DraftsView() {
   const [scheduled, setScheduled] = useState<ScheduledDto[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState<{ id: string; body: string; at: string } | null>(null);
+  const t = useTranslations('drafts');
+  const f = useFormat();
+  const loadError = t('loadError');
   const titleOf = (id: string) => {
     const c = conversations?.find((x) => x.id === id);
-    return c ? conversationTitle(c, me.id) : 'A conversation';
+    return c ? conversationTitle(c, me.id) : t('aConversation');
   };
 
   const load = useCallback(() => {
     api<{ scheduled: ScheduledDto[] }>('/scheduled').then(
       (r) => setScheduled(r.scheduled),
-      () => setError('Could not load scheduled messages'),
+      () => setError(loadError),
     );
-  }, []);
+  }, [loadError]);
   useEffect(() => {
     load();
     if (!socket) return;
@@ -50,26 +55,26 @@ export function DraftsView() {
       await fn();
       load();
     } catch (e) {
-      setError(e instanceof AppError ? e.message : 'Something went wrong');
+      setError(e instanceof AppError ? e.message : t('somethingWrong'));
     }
   }
 
   return (
     <>
       <header className="pane-head">
-        <a className="icon-btn back-btn" href="/" aria-label="Back to conversations">
+        <a className="icon-btn back-btn" href="/" aria-label={t('back')}>
           <ArrowLeft size={18} aria-hidden="true" />
         </a>
-        <h1 className="grow">Drafts and scheduled</h1>
+        <h1 className="grow">{t('title')}</h1>
       </header>
       <div className="search-page">
         <FormError message={error} />
         <section aria-labelledby="drafts-title">
           <h2 id="drafts-title" className="section-title">
-            Drafts
+            {t('drafts')}
           </h2>
-          {drafts.length === 0 && <p className="row-sub pad">No drafts.</p>}
-          <ul className="list" aria-label="Drafts">
+          {drafts.length === 0 && <p className="row-sub pad">{t('noDrafts')}</p>}
+          <ul className="list" aria-label={t('drafts')}>
             {drafts.map((d) => (
               <li key={`${d.conversationId}:${d.threadId ?? ''}`}>
                 <Link className="row" href={`/c/${d.conversationId}${d.threadId ? `?thread=${d.threadId}` : ''}`}>
@@ -77,7 +82,7 @@ export function DraftsView() {
                     <span className="row-title">
                       <span className="ellipsis">
                         {titleOf(d.conversationId)}
-                        {d.threadId ? ' · thread' : ''}
+                        {d.threadId ? ` · ${t('thread')}` : ''}
                       </span>
                     </span>
                     <span className="row-sub ellipsis">{plainExcerpt(d.body)}</span>
@@ -89,10 +94,10 @@ export function DraftsView() {
         </section>
         <section aria-labelledby="scheduled-title">
           <h2 id="scheduled-title" className="section-title">
-            Scheduled
+            {t('scheduled')}
           </h2>
-          {scheduled?.length === 0 && <p className="row-sub pad">Nothing scheduled.</p>}
-          <ul className="list" aria-label="Scheduled messages">
+          {scheduled?.length === 0 && <p className="row-sub pad">{t('noScheduled')}</p>}
+          <ul className="list" aria-label={t('scheduledMessages')}>
             {(scheduled ?? []).map((s) => (
               <li key={s.id} className="row scheduled-row" data-testid="scheduled-item">
                 {editing?.id === s.id ? (
@@ -104,11 +109,11 @@ export function DraftsView() {
                     }}
                   >
                     <label className="sr-only" htmlFor={`sch-body-${s.id}`}>
-                      Message
+                      {t('message')}
                     </label>
                     <textarea id={`sch-body-${s.id}`} value={editing.body} onChange={(e) => setEditing({ ...editing, body: e.target.value })} />
                     <label className="sr-only" htmlFor={`sch-at-${s.id}`}>
-                      Send at
+                      {t('sendAt')}
                     </label>
                     <input id={`sch-at-${s.id}`} type="datetime-local" step={1} value={editing.at} onChange={(e) => setEditing({ ...editing, at: e.target.value })} />
                     <SaveCancel onCancel={() => setEditing(null)} />
@@ -118,19 +123,19 @@ export function DraftsView() {
                     <span className="row-main">
                       <span className="row-title">
                         <span className="ellipsis">{titleOf(s.conversationId)}</span>
-                        <span className="row-time">{s.status === 'failed' ? `Failed: ${s.error ?? ''}` : formatWhen(s.sendAt)}</span>
+                        <span className="row-time">{s.status === 'failed' ? t('failed', { error: s.error ?? '' }) : f.when(s.sendAt)}</span>
                       </span>
                       <span className="row-sub ellipsis">{plainExcerpt(s.body)}</span>
                     </span>
                     {s.status === 'pending' && (
                       <span className="row-actions">
                         <button type="button" className="btn btn-ghost btn-sm" onClick={() => setEditing({ id: s.id, body: s.body, at: toLocalInput(new Date(s.sendAt)) })}>
-                          Edit
+                          {t('edit')}
                         </button>
-                        <button type="button" className="icon-btn sm" aria-label="Send now" title="Send now" onClick={() => void act(() => api(`/scheduled/${s.id}/send`, { method: 'POST' }))}>
+                        <button type="button" className="icon-btn sm" aria-label={t('sendNow')} title={t('sendNow')} onClick={() => void act(() => api(`/scheduled/${s.id}/send`, { method: 'POST' }))}>
                           <Send size={16} />
                         </button>
-                        <button type="button" className="icon-btn sm" aria-label="Cancel scheduled message" title="Cancel" onClick={() => void act(() => api(`/scheduled/${s.id}`, { method: 'DELETE' }))}>
+                        <button type="button" className="icon-btn sm" aria-label={t('cancelScheduled')} title={t('cancel')} onClick={() => void act(() => api(`/scheduled/${s.id}`, { method: 'DELETE' }))}>
                           <Trash2 size={16} />
                         </button>
                       </span>

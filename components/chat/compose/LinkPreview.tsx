@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { X } from 'lucide-react';
 import { useMemo } from 'react';
 import { api } from '@/lib/client/api';
@@ -9,6 +10,7 @@ import { withCustomEmoji } from './CustomEmoji';
 
 /** The card under a message with a link: title, description and image (served by Chattrix, never the site). */
 export function LinkPreviewCard({ preview, messageId, mine }: { preview: LinkPreviewDto; messageId: string; mine: boolean }) {
+  const t = useTranslations('linkPreview');
   let host = '';
   try {
     host = new URL(preview.url).host;
@@ -31,7 +33,7 @@ export function LinkPreviewCard({ preview, messageId, mine }: { preview: LinkPre
         {preview.description && <p className="link-preview-desc">{preview.description}</p>}
       </div>
       {mine && (
-        <button type="button" className="icon-btn sm link-preview-remove" aria-label="Remove preview" title="Remove preview" onClick={() => void api(`/messages/${messageId}/preview`, { method: 'DELETE' }).catch(() => {})}>
+        <button type="button" className="icon-btn sm link-preview-remove" aria-label={t('remove')} title={t('remove')} onClick={() => void api(`/messages/${messageId}/preview`, { method: 'DELETE' }).catch(() => {})}>
           <X size={14} />
         </button>
       )}

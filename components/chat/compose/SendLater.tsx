@@ -1,7 +1,9 @@
 'use client';
 
 import { Clock } from 'lucide-react';
+import { useTranslations } from 'next-intl';
 import { useState } from 'react';
+import { useFormat } from '@/components/i18n/useFormat';
 import { api } from '@/lib/client/api';
 import { AppError } from '@/lib/errors';
 import type { ScheduledDto } from '@/lib/validation/compose';
@@ -14,7 +16,7 @@ export function toLocalInput(d: Date): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-function presets(now: Date): { label: string; at: Date }[] {
+function presets(now: Date, t: ReturnType<typeof useTranslations<'sendLater'>>): { label: string; at: Date }[] {
   const tomorrow9 = new Date(now);
   tomorrow9.setDate(now.getDate() + 1);
   tomorrow9.setHours(9, 0, 0, 0);
@@ -22,23 +24,23 @@ function presets(now: Date): { label: string; at: Date }[] {
   monday9.setDate(now.getDate() + ((8 - now.getDay()) % 7 || 7));
   monday9.setHours(9, 0, 0, 0);
   return [
-    { label: 'In 30 minutes', at: new Date(now.getTime() + 30 * 60_000) },
-    { label: 'In 1 hour', at: new Date(now.getTime() + 3600_000) },
-    { label: 'Tomorrow at 9:00', at: tomorrow9 },
-    { label: 'Monday at 9:00', at: monday9 },
+    { label: t('in30'), at: new Date(now.getTime() + 30 * 60_000) },
+    { label: t('in1h'), at: new Date(now.getTime() + 3600_000) },
+    { label: t('tomorrow'), at: tomorrow9 },
+    { label: t('monday'), at: monday9 },
   ];
 }
-
-export const formatWhen = (iso: string) => new Date(iso).toLocaleString(undefined, { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
 /** "Send later": presets and a date-time picker in the person's time zone; the server sends it at that time. */
 export function SendLater(p: { conversationId: string; threadId?: string; body: string; disabled: boolean; onScheduled: (s: ScheduledDto) => void }) {
   const [when, setWhen] = useState('');
   const [error, setError] = useState<string | null>(null);
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const t = useTranslations('sendLater');
+  const f = useFormat();
 
   async function schedule(at: Date, close: () => void) {
-    if (Number.isNaN(at.getTime())) return setError('Pick a date and time');
+    if (Number.isNaN(at.getTime())) return setError(t('pick'));
     try {
       const res = await api<{ scheduled: ScheduledDto }>('/scheduled', {
         method: 'POST',
@@ -47,13 +49,13 @@ export function SendLater(p: { conversationId: string; threadId?: string; body: 
       close();
       p.onScheduled(res.scheduled);
     } catch (e) {
-      setError(e instanceof AppError ? e.message : 'Could not schedule it');
+      setError(e instanceof AppError ? e.message : t('failed'));
     }
   }
 
   return (
     <ComposerPopover
-      label="Send later"
+      label={t('label')}
       icon={<Clock size={20} />}
       wrapClass="send-later"
       popClass="send-later-pop"
@@ -65,25 +67,25 @@ export function SendLater(p: { conversationId: string; threadId?: string; body: 
     >
       {(close) => (
         <>
-          <ul className="list" aria-label="When">
-            {presets(new Date()).map((x) => (
+          <ul className="list" aria-label={t('when')}>
+            {presets(new Date(), t).map((x) => (
               <li key={x.label}>
                 <button type="button" className="row" onClick={() => void schedule(x.at, close)}>
                   <span className="row-main">
                     <span className="row-title">{x.label}</span>
-                    <span className="row-sub">{formatWhen(x.at.toISOString())}</span>
+                    <span className="row-sub">{f.when(x.at.toISOString())}</span>
                   </span>
                 </button>
               </li>
             ))}
           </ul>
           <label htmlFor="send-later-at" className="field-label">
-            Date and time <span className="row-sub">({zone})</span>
+            {t('dateTime')} <span className="row-sub">({zone})</span>
           </label>
           <div className="send-later-custom">
             <input id="send-later-at" type="datetime-local" step={1} value={when} onChange={(e) => setWhen(e.target.value)} />
             <button type="button" className="btn btn-sm" onClick={() => void schedule(new Date(when), close)}>
-              Schedule
+              {t('schedule')}
             </button>
           </div>
           <FormError message={error} />

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useMemo, useState, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 import { useCustomEmoji } from '@/lib/client/compose';
 import { CustomEmojiImg } from './CustomEmoji';
@@ -10,6 +11,7 @@ import { CustomEmojiImg } from './CustomEmoji';
  */
 export function useEmojiAutocomplete(p: { text: string; caret: number; setText: (t: string) => void; setCaret: (n: number) => void; input: RefObject<HTMLTextAreaElement | null> }) {
   const emoji = useCustomEmoji();
+  const t = useTranslations('customEmoji');
   const [active, setActive] = useState(0);
   const [dismissed, setDismissed] = useState<string | null>(null);
   const match = useMemo(() => {
@@ -55,7 +57,7 @@ export function useEmojiAutocomplete(p: { text: string; caret: number; setText: 
 
   const list: ReactNode =
     items.length > 0 ? (
-      <ul className="mention-list" role="listbox" aria-label="Custom emoji">
+      <ul className="mention-list" role="listbox" aria-label={t('label')}>
         {items.map((e, i) => (
           <li key={e.name} role="option" aria-selected={i === active}>
             <button

@@ -1,7 +1,10 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { ResetPasswordForm } from '@/components/admin/ResetPasswordForm';
 
-export const metadata: Metadata = { title: 'Set a new password' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('resetPassword'))('title') };
+}
 export const dynamic = 'force-dynamic';
 
 export default async function ResetPasswordPage({ params }: { params: Promise<{ token: string }> }) {
