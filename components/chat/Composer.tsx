@@ -8,7 +8,7 @@ import type { AttachmentDto, MemberDto, MessageDto } from '@/lib/validation/dto'
 import { formatBytes } from './Attachments';
 import { useSite } from './Site';
 import { ComposerEmoji, FormattingHint } from './ComposerExtras';
-import { MAX_BODY } from '@/lib/validation/messages';
+import { MAX_BODY } from '@/lib/validation/limits';
 import { plainExcerpt } from './MessageItem';
 import { useSlashCommands, type CommandContext } from './SlashCommands';
 import { SendLater } from './compose/SendLater';

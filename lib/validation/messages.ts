@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { idSchema, limitParam } from './common';
+import { MAX_BODY } from './limits';
 
-export const MAX_BODY = 4000;
+export { MAX_BODY };
 
 /** 1–4000 characters after trimming. */
 export const bodySchema = z
