@@ -115,6 +115,8 @@ async function main() {
     for (const f of [...scripts.values()].sort((a, b) => b.encoded - a.encoded)) log(`  ${(f.encoded / 1024).toFixed(1)} KB  ${new URL(f.url).pathname}`);
 
     // The service worker in control, its caches warm: every conversation opened once (what a day's use leaves).
+    // (A load with the HTTP cache off can leave the page uncontrolled: a plain reload lets the worker claim it.)
+    await page.reload();
     await page.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 60_000 });
     for (const c of conversations) {
       await page.goto(`/c/${c.id}`);
