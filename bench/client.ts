@@ -14,6 +14,7 @@
  */
 import { chromium, type Page } from '@playwright/test';
 import { startServer } from '../tests/helpers/server';
+import { restPoster, signInThroughForm } from './browser';
 import { percentiles, round } from './lib';
 
 const CONVERSATIONS = Number(process.env.CLIENT_CONVERSATIONS ?? 20);
@@ -53,15 +54,7 @@ async function main() {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
   try {
     const base = server.url;
-    const call = async (path: string, body: unknown, token?: string) => {
-      const res = await fetch(`${base}/api/v1${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(body),
-      });
-      if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-      return res.json() as Promise<Record<string, any>>;
-    };
+    const call = restPoster(base);
     const me = { username: `client_${Date.now().toString(36)}`, password: 'client-bench-1' };
     await call('/auth/register', me);
     const { token } = await call('/auth/tokens', { ...me, name: 'bench' });
@@ -76,12 +69,7 @@ async function main() {
 
     const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
-    await page.goto('/login');
-    await page.getByLabel('Username').fill(me.username);
-    await page.getByLabel('Password').fill(me.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/$/);
-    await page.getByTestId('connection-state').filter({ hasText: 'Connected' }).waitFor();
+    await signInThroughForm(page, me);
 
     // Cold JavaScript of the chat page: a fresh load of a conversation with the HTTP cache off and no worker yet.
     const cdp = await context.newCDPSession(page);

@@ -13,6 +13,7 @@
  */
 import { chromium } from '@playwright/test';
 import { startServer } from '../tests/helpers/server';
+import { restPoster, signInThroughForm } from './browser';
 import { percentiles } from './lib';
 
 const N = Number(process.env.SIDEBAR_CONVERSATIONS ?? 500);
@@ -23,15 +24,7 @@ async function main() {
   const server = await startServer({ env: { DATABASE_URL: process.env.DATABASE_URL } });
   try {
     const base = server.url;
-    const call = async (path: string, body: unknown, token?: string) => {
-      const res = await fetch(`${base}/api/v1${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(body),
-      });
-      if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-      return res.json() as Promise<Record<string, any>>;
-    };
+    const call = restPoster(base);
     const me = { username: `side_${Date.now().toString(36)}`, password: 'sidebar-bench-1' };
     await call('/auth/register', me);
     const { token } = await call('/auth/tokens', { ...me, name: 'bench' });
@@ -43,12 +36,7 @@ async function main() {
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
     const ctx = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 } });
     const page = await ctx.newPage();
-    await page.goto('/login');
-    await page.getByLabel('Username').fill(me.username);
-    await page.getByLabel('Password').fill(me.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/$/);
-    await page.getByTestId('connection-state').filter({ hasText: 'Connected' }).waitFor();
+    await signInThroughForm(page, me);
     const rows = page.getByRole('list', { name: 'Conversations' }).getByRole('link');
     await page.waitForFunction((n) => document.querySelectorAll('[aria-label="Conversations"] a').length >= n, N, { timeout: 60_000 });
     log('sidebar lists', await rows.count(), 'conversations');
