@@ -6,7 +6,7 @@ import { AppError, type ErrorBody } from '@/lib/errors';
 import type { ClientToServerEvents, PresenceDto } from '@/lib/realtime/contract';
 import { api } from '@/lib/client/api';
 import { fillGap, hasGap, type FetchAfter } from '@/lib/client/gap';
-import { idbGet, idbSet, keepPageOffline, userDataErased } from '@/lib/client/idb';
+import { idbGet, idbSet, keepApiOffline, keepPageOffline, userDataErased } from '@/lib/client/idb';
 import { fetchStamp, loadOlderPage, markDeleted, markLive, mergeMessages, sortConversations, Store, tombstone, withFirstPage, type ChatState, type OutboxItem } from '@/lib/client/store';
 import { dropSent, mergeThreadReplies } from '@/lib/client/threads';
 import type { AttachmentDto, ConversationDto, MessageDto } from '@/lib/validation/dto';
@@ -417,11 +417,12 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
     if (!('serviceWorker' in navigator) || !navigator.serviceWorker.controller || !navigator.onLine) return;
     const top = (store.get().conversations ?? []).slice(0, 20);
     for (const c of top) {
+      if (userDataErased()) return;
       if (store.get().messages[c.id]?.loaded) {
         await keepPageOffline(`/c/${c.id}`);
         continue; // the snapshot above keeps its messages
       }
-      await fetch(`/api/v1/conversations/${c.id}/messages?limit=${FIRST_PAGE}`, { credentials: 'same-origin' }).catch(() => undefined);
+      await keepApiOffline(`/api/v1/conversations/${c.id}/messages?limit=${FIRST_PAGE}`);
       await keepPageOffline(`/c/${c.id}`);
     }
   }, [store]);

@@ -64,16 +64,33 @@ export async function eraseUserData(userId: string): Promise<void> {
   } catch {
     /* unavailable */
   }
-  await Promise.all([
-    idbDelete(`outbox:${userId}`).catch(() => {}),
-    ...('caches' in globalThis ? USER_CACHES.map((c) => caches.delete(c).catch(() => false)) : []),
-  ]);
+  const dropCaches = () => Promise.all('caches' in globalThis ? USER_CACHES.map((c) => caches.delete(c).catch(() => false)) : []);
+  await Promise.all([idbDelete(`outbox:${userId}`).catch(() => {}), dropCaches()]);
+  // A page fetch already on its way (keeping a page for offline use) is written to the worker's cache when it
+  // answers, which can be after the caches above are gone: wait for those, give the worker a moment, erase again.
+  if (warming.size > 0) {
+    await Promise.allSettled([...warming]);
+    await new Promise((r) => setTimeout(r, 300));
+    await dropCaches();
+  }
 }
 
 const pagesWarmed = new Set<string>();
+const warming = new Set<Promise<unknown>>();
 /** Fetches a page's HTML once per session so the service worker keeps it for offline reloads. */
 export async function keepPageOffline(path: string): Promise<void> {
-  if (pagesWarmed.has(path) || typeof navigator === 'undefined' || !navigator.serviceWorker?.controller || !navigator.onLine) return;
+  if (erased || pagesWarmed.has(path) || typeof navigator === 'undefined' || !navigator.serviceWorker?.controller || !navigator.onLine) return;
   pagesWarmed.add(path);
-  await fetch(path, { headers: { accept: 'text/html' }, credentials: 'same-origin' }).catch(() => pagesWarmed.delete(path));
+  await tracked(fetch(path, { headers: { accept: 'text/html' }, credentials: 'same-origin' }).catch(() => pagesWarmed.delete(path)));
+}
+
+/** Reads an API page once so the service worker keeps it for offline use (nothing once the user's data is erased). */
+export async function keepApiOffline(url: string): Promise<void> {
+  if (erased) return;
+  await tracked(fetch(url, { credentials: 'same-origin' }).catch(() => undefined));
+}
+
+function tracked<T>(p: Promise<T>): Promise<T> {
+  warming.add(p);
+  return p.finally(() => warming.delete(p));
 }
