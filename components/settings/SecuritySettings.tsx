@@ -8,6 +8,7 @@ import { api } from '@/lib/client/api';
 import { AppError } from '@/lib/errors';
 import { describeUserAgent } from '@/lib/user-agent';
 import type { SecurityEventDto, SessionDto } from '@/lib/validation/security';
+import { securityEventTypes, type SecurityEventType } from '@/lib/validation/security-events';
 import { FormError } from '@/components/ui/FieldError';
 
 /** Settings → Security: signed-in devices, password, two-factor sign-in and recent security activity. */
@@ -341,20 +342,7 @@ function TwoFactor() {
   );
 }
 
-const eventTypes = [
-  'sign_in',
-  'sign_in_failed',
-  'sign_out',
-  'session_revoked',
-  'token_created',
-  'token_revoked',
-  'password_changed',
-  'two_factor_enabled',
-  'two_factor_disabled',
-  'recovery_code_used',
-  'account_deleted',
-] as const;
-const isEventType = (type: string): type is (typeof eventTypes)[number] => (eventTypes as readonly string[]).includes(type);
+const isEventType = (type: string): type is SecurityEventType => (securityEventTypes as readonly string[]).includes(type);
 
 function Activity() {
   const [events, setEvents] = useState<SecurityEventDto[] | null>(null);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { securityEventTypes } from './security-events';
 import { passwordSchema } from './users';
 
 /** Sessions, password change, two-factor sign-in and security events: requests and answers. */
@@ -31,33 +32,7 @@ export const twoFactorEnableSchema = z.strictObject({ code });
 export const twoFactorEnableAnswer = z.object({ recoveryCodes: z.array(z.string()) });
 export const twoFactorDisableSchema = z.strictObject({ password: z.string().min(1).max(128), code });
 
-export const securityEventTypes = [
-  'sign_in',
-  'sign_in_failed',
-  'sign_out',
-  'session_revoked',
-  'token_created',
-  'token_revoked',
-  'password_changed',
-  'two_factor_enabled',
-  'two_factor_disabled',
-  'recovery_code_used',
-  'account_deleted',
-  // Site administration (issue 15): recorded on the person acted on; detail.by names the admin.
-  'admin_user_deactivated',
-  'admin_user_reactivated',
-  'admin_granted',
-  'admin_revoked',
-  'admin_account_created',
-  'admin_password_reset_issued',
-  'password_reset_used',
-  // Moderation: recorded on the reported message's author; detail names the admin, report and action.
-  'admin_report_resolved',
-  'bot_created',
-  // Recorded on the admin who changed the site settings; detail.keys names the settings.
-  'admin_settings_changed',
-] as const;
-export type SecurityEventType = (typeof securityEventTypes)[number];
+export { securityEventTypes, type SecurityEventType } from './security-events';
 
 export const securityEventSchema = z.object({
   id: z.string(),

@@ -4,6 +4,7 @@ import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
 import { localeFromAcceptLanguage, locales, pickLocale } from '../../lib/i18n/config';
 import { english } from '../../lib/i18n/english';
+import { securityEventTypes } from '../../lib/validation/security-events';
 import de from '../../messages/de.json';
 import en from '../../messages/en.json';
 
@@ -83,6 +84,11 @@ describe('messages', () => {
     const glyph = /[\u2190-\u21ff\u2300-\u23ff\u2460-\u24ff\u2600-\u27bf\u{1f000}-\u{1faff}]/u;
     const withGlyphs = locales.flatMap((l) => [...flatten(catalogs[l]!)].filter(([, m]) => glyph.test(m)).map(([k]) => `${l}: ${k}`));
     expect(withGlyphs).toEqual([]);
+  });
+
+  it('every kind of security event has a label in the activity list', () => {
+    const missing = securityEventTypes.filter((type) => !english_.has(`security.activity.events.${type}`));
+    expect(missing).toEqual([]);
   });
 
   it('the helpers outside components speak the same English as before', () => {
