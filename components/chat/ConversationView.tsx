@@ -6,6 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Avatar } from '@/components/ui/Avatar';
 import { api } from '@/lib/client/api';
 import { conversationTitle } from '@/lib/client/store';
+import { LIVE_MAX, WINDOW_PAGE, windowOf, withLiveCopies, withNewer, withOlder, type HistoryWindow, type PageAnswer } from '@/lib/client/history-window';
 import { AppError } from '@/lib/errors';
 import type { MessageDto } from '@/lib/validation/dto';
 import { useChat, useChatActions } from './ChatProvider';
@@ -103,7 +104,13 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
     setUnreadAfterSeq(conversation.unreadCount > 0 && mine ? mine.lastReadSeq : null);
   }, [unreadAfterSeq, conversation, page?.loaded, me.id]);
   const known = usePresenceKnown();
-  const [historyWindow, setHistoryWindow] = useState<{ items: MessageDto[]; hasMore: boolean; loadingOlder: boolean } | null>(null);
+  // Reading far back (past LIVE_MAX messages) or a permalink further back than the live timeline: a window on the
+  // history (lib/client/history-window.ts), shown in place of the live timeline until reading comes back to the
+  // newest, "Jump to the present", or sending. listKey starts the list afresh (a jump), not when reading scrolls on.
+  const [historyWindow, setHistoryWindow] = useState<HistoryWindow | null>(null);
+  const [listKey, setListKey] = useState(0);
+  const windowRef = useRef(historyWindow);
+  windowRef.current = historyWindow;
 
   useEffect(() => {
     setMissing(false);
@@ -138,29 +145,84 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
   }, [typingList]);
   const typers = (typingList ?? []).filter((t) => t.until > now).map((t) => t.displayName);
 
-  // A permalink further back than the loaded history: the window around it (GET …/messages?around=), shown in
-  // place of the live timeline until "Jump to the present" (or sending).
-  const loadOlderInWindow = useCallback(async () => {
-    const w = historyWindow;
-    if (!w || !w.hasMore || w.loadingOlder || !w.items[0]) return;
-    setHistoryWindow({ ...w, loadingOlder: true });
+  // The window's messages, with the live copy of those the live timeline also holds (edited, reacted to, deleted).
+  const windowItems = useMemo(() => (historyWindow ? withLiveCopies(historyWindow.items, page?.items) : null), [historyWindow, page?.items]);
+
+  // One page at a time each way: scroll events come faster than React renders the flag that one is on its way.
+  const loading = useRef({ older: false, newer: false });
+  const loadOlderHistory = useCallback(async () => {
+    const w = windowRef.current;
+    const live = chat.store.get().messages[id];
+    if (!w) {
+      if (!live || live.items.length < LIVE_MAX) return void loadOlder(id).catch(() => {});
+      if (!live.hasMore || live.loadingOlder) return;
+    } else if (!w.hasMore || w.loadingOlder) return;
+    // The live timeline as it is becomes the window (newer messages after it are read from the server on the way back).
+    const base = w ?? windowOf(live!.items, live!.hasMore, true);
+    const oldest = base.items[0];
+    if (!oldest || loading.current.older) return;
+    loading.current.older = true;
+    setHistoryWindow(w ? (cur) => cur && { ...cur, loadingOlder: true } : { ...base, loadingOlder: true });
     try {
-      const r = await api<{ messages: MessageDto[]; hasMore: boolean }>(`/conversations/${id}/messages?limit=50&before=${w.items[0].id}`);
-      setHistoryWindow((cur) => (cur ? { items: [...r.messages, ...cur.items], hasMore: r.hasMore, loadingOlder: false } : cur));
+      const r = await api<PageAnswer>(`/conversations/${id}/messages?limit=${WINDOW_PAGE}&before=${oldest.id}`);
+      setHistoryWindow((cur) => (cur ? withOlder(cur, r) : cur));
     } catch {
       setHistoryWindow((cur) => (cur ? { ...cur, loadingOlder: false } : cur));
+    } finally {
+      loading.current.older = false;
     }
-  }, [historyWindow, id]);
+  }, [chat.store, id, loadOlder]);
 
+  const loadNewerHistory = useCallback(async () => {
+    const w = windowRef.current;
+    const newest = w?.items[w.items.length - 1];
+    if (!w || !newest || !w.hasMoreAfter || loading.current.newer) return;
+    loading.current.newer = true;
+    setHistoryWindow((cur) => cur && { ...cur, loadingNewer: true });
+    try {
+      const r = await api<PageAnswer>(`/conversations/${id}/messages?limit=${WINDOW_PAGE}&after=${newest.id}`);
+      // Back at the newest: the live timeline again (the list keeps the message in view where it is).
+      setHistoryWindow((cur) => (!cur ? cur : r.hasMore ? withNewer(cur, r) : null));
+    } catch {
+      setHistoryWindow((cur) => (cur ? { ...cur, loadingNewer: false } : cur));
+    } finally {
+      loading.current.newer = false;
+    }
+  }, [id]);
+
+  /** Scrolls to a message in the list and highlights it for a moment. */
+  const show = useCallback((messageId: string, smooth: boolean) => {
+    setHighlightId(messageId);
+    const behavior = smooth && !window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'smooth' : 'auto';
+    requestAnimationFrame(() => requestAnimationFrame(() => document.getElementById(`m-${messageId}`)?.scrollIntoView({ block: 'center', behavior })));
+    setTimeout(() => setHighlightId((h) => (h === messageId ? null : h)), 3000);
+  }, []);
+
+  // A message of this conversation (a reply's original, a search hit, a permalink): in view if shown; from the live
+  // timeline if it holds it; else the window around it (GET …/messages?around=), which loads only that part.
   const jumpTo = useCallback(
     async (messageId: string) => {
-      const found = !!document.getElementById(`m-${messageId}`) || (await chat.ensureLoaded(id, messageId));
-      if (!found) return;
-      setHighlightId(messageId);
-      requestAnimationFrame(() => document.getElementById(`m-${messageId}`)?.scrollIntoView({ block: 'center', behavior: window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' }));
-      setTimeout(() => setHighlightId((h) => (h === messageId ? null : h)), 2500);
+      if (document.getElementById(`m-${messageId}`)) return show(messageId, true);
+      if (chat.store.get().messages[id]?.items.some((x) => x.id === messageId)) {
+        setHistoryWindow(null);
+        setListKey((k) => k + 1);
+        return show(messageId, false);
+      }
+      const w = await api<PageAnswer & { hasMoreAfter?: boolean }>(`/conversations/${id}/messages?limit=${WINDOW_PAGE}&around=${messageId}`).catch(() => null);
+      if (!w?.messages.some((m) => m.id === messageId)) return;
+      if (w.hasMoreAfter) {
+        setHistoryWindow(windowOf(w.messages, w.hasMore, true));
+        setListKey((k) => k + 1);
+        return show(messageId, false);
+      }
+      // Among the newest: the live timeline reaches it.
+      if (await chat.ensureLoaded(id, messageId)) {
+        setHistoryWindow(null);
+        setListKey((k) => k + 1);
+        show(messageId, false);
+      }
     },
-    [chat, id],
+    [chat, id, show],
   );
 
   // Opened from a search result or a notification: /c/{id}?m={messageId}
@@ -178,26 +240,12 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
         .catch(() => null);
       if (cancelled) return;
       if (m?.threadId && !m.alsoToChannel) return setThread({ rootId: m.threadId, highlight: m.id });
-      const held = chat.store.get().messages[id]?.items.some((x) => x.id === target);
-      if (!held && m) {
-        const w = await api<{ messages: MessageDto[]; hasMore: boolean; hasMoreAfter?: boolean }>(`/conversations/${id}/messages?limit=100&around=${target}`).catch(
-          () => null,
-        );
-        if (cancelled) return;
-        if (w?.hasMoreAfter) {
-          setHistoryWindow({ items: w.messages, hasMore: w.hasMore, loadingOlder: false });
-          setHighlightId(target);
-          requestAnimationFrame(() => requestAnimationFrame(() => document.getElementById(`m-${target}`)?.scrollIntoView({ block: 'center' })));
-          setTimeout(() => setHighlightId((h) => (h === target ? null : h)), 4000);
-          return;
-        }
-      }
       void jumpRef.current(target);
     })();
     return () => {
       cancelled = true;
     };
-  }, [target, page?.loaded, chat.store, id]);
+  }, [target, page?.loaded]);
 
   useEffect(() => {
     if (panel !== 'pins') return;
@@ -340,6 +388,7 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
                 className="btn btn-sm"
                 onClick={() => {
                   setHistoryWindow(null);
+                  setListKey((k) => k + 1);
                   setJump((n) => n + 1);
                 }}
               >
@@ -348,16 +397,20 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
             </div>
           )}
           <MessageList
-            key={historyWindow ? 'window' : 'live'}
+            key={listKey}
             meId={me.id}
             meUsername={me.username}
             kind={conversation?.kind ?? 'group'}
-            messages={historyWindow ? historyWindow.items : page.items}
+            messages={windowItems ?? page.items}
             pending={historyWindow ? [] : pending}
             hasMore={historyWindow ? historyWindow.hasMore : page.hasMore}
             loadingOlder={historyWindow ? historyWindow.loadingOlder : page.loadingOlder}
             members={conversation?.members ?? []}
-            onLoadOlder={() => (historyWindow ? void loadOlderInWindow() : void loadOlder(id).catch(() => {}))}
+            onLoadOlder={() => void loadOlderHistory()}
+            follow={!historyWindow}
+            hasNewer={!!historyWindow?.hasMoreAfter}
+            loadingNewer={!!historyWindow?.loadingNewer}
+            onLoadNewer={() => void loadNewerHistory()}
             onRetry={retry}
             onDiscard={discard}
             onAtBottomChange={setAtBottom}
@@ -397,6 +450,7 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
           onSend={(body, attachments, opts) => {
             send(id, body, { ...(replyTo ? { replyToId: replyTo.id } : {}), attachments, ...opts });
             setReplyTo(null);
+            if (historyWindow) setListKey((k) => k + 1);
             setHistoryWindow(null);
             setJump((n) => n + 1);
             setSentHere((n) => n + 1);

@@ -40,12 +40,38 @@ interface Props {
   noReceipts?: boolean;
   /** Messages after this seq were unread when the conversation opened: a "New" divider goes before the first. */
   unreadAfterSeq?: number | null;
+  /** The live end of the conversation (default): new messages follow the bottom. false: a window on older history. */
+  follow?: boolean;
+  /** A window with newer messages after its last: reaching the bottom loads them. */
+  hasNewer?: boolean;
+  loadingNewer?: boolean;
+  onLoadNewer?: () => void;
+}
+
+/**
+ * The message to hold in place while pages come and go: the first one in view, but not the first or last of the
+ * list (a page added next to those can change how they are drawn: a message joins its neighbour's group).
+ */
+function anchorIn(el: HTMLElement): { id: string; top: number } | null {
+  const top = el.getBoundingClientRect().top;
+  const list = el.querySelectorAll<HTMLElement>('article[id^="m-"]');
+  // Messages are in order down the page: the first whose bottom is below the top, by halving.
+  let lo = 1;
+  let hi = list.length - 2;
+  if (hi < lo) return null;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.getBoundingClientRect().bottom > top) hi = mid;
+    else lo = mid + 1;
+  }
+  const r = list[lo]!.getBoundingClientRect();
+  return { id: list[lo]!.id, top: r.top - top };
 }
 
 export function MessageList(p: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const [atBottom, setAtBottom] = useState(true);
-  const prev = useRef<{ firstId?: string; lastId?: string; height: number; pendingCount: number }>({ height: 0, pendingCount: 0 });
+  const prev = useRef<{ firstId?: string; lastId?: string; lastSeq?: number; follow?: boolean; height: number; pendingCount: number }>({ height: 0, pendingCount: 0 });
   const [newBelow, setNewBelow] = useState(0);
   const roving = useRovingMessages(ref);
   const t = useTranslations('messages');
@@ -53,25 +79,49 @@ export function MessageList(p: Props) {
 
   const first = p.messages[0];
   const last = p.messages[p.messages.length - 1];
+  const follow = p.follow !== false;
+  const followRef = useRef(follow);
+  followRef.current = follow;
+
+  // Before React changes which messages are shown, where the first one in view sits: restored after, so pages loaded
+  // (or dropped) above or below never move what is being read.
+  const anchor = useRef<{ id: string; top: number } | null>(null);
+  if (ref.current && (first?.id !== prev.current.firstId || last?.id !== prev.current.lastId)) anchor.current = anchorIn(ref.current);
+  // Set when the effect below placed the view, so the one after it does not place it again.
+  const placed = useRef(false);
 
   // Keep the view where it should be: at the bottom for new messages (when already there or when it is ours),
-  // and in place when older messages are added on top.
+  // and in place when older messages are added on top or a window's pages come and go.
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
     const before = prev.current;
-    const addedOnTop = before.firstId !== undefined && first?.id !== before.firstId && before.lastId === last?.id;
-    if (addedOnTop) {
-      el.scrollTop += el.scrollHeight - before.height;
-    } else if (before.lastId === undefined) {
-      el.scrollTop = el.scrollHeight;
-    } else if (last?.id !== before.lastId || p.pending.length > before.pendingCount) {
+    const a = anchor.current;
+    anchor.current = null;
+    const keep = () => {
+      const node = a && document.getElementById(a.id);
+      if (node) el.scrollTop += node.getBoundingClientRect().top - el.getBoundingClientRect().top - a.top;
+    };
+    const changed = first?.id !== before.firstId || last?.id !== before.lastId;
+    if (before.lastId === undefined) {
+      // A window opens where the jump to its message puts it, not at its end (which would load the next page).
+      if (follow) el.scrollTop = el.scrollHeight;
+    } else if (follow && before.follow && (last?.seq ?? 0) > (before.lastSeq ?? 0)) {
+      // A new message at the live end.
       const mine = last?.sender?.id === p.meId || p.pending.length > before.pendingCount;
       if (atBottom || mine) el.scrollTop = el.scrollHeight;
-      else setNewBelow((n) => n + 1);
+      else {
+        keep();
+        setNewBelow((n) => n + 1);
+      }
+    } else if (follow && p.pending.length > before.pendingCount) {
+      el.scrollTop = el.scrollHeight;
+    } else if (changed) {
+      keep();
     }
-    prev.current = { firstId: first?.id, lastId: last?.id, height: el.scrollHeight, pendingCount: p.pending.length };
-  }, [first?.id, last?.id, p.pending.length, p.meId, atBottom, last?.sender?.id]);
+    placed.current = changed;
+    prev.current = { firstId: first?.id, lastId: last?.id, lastSeq: last?.seq, follow, height: el.scrollHeight, pendingCount: p.pending.length };
+  }, [first?.id, last?.id, last?.seq, p.pending.length, p.meId, atBottom, last?.sender?.id, follow]);
 
   // At the bottom, stay there when what is shown grows without a new message: a "Seen" line, a reaction or an
   // edit on the last messages (otherwise the view opens a line short of the end).
@@ -83,7 +133,8 @@ export function MessageList(p: Props) {
     // jump (to the first unread, to a permalink), and snapping back then would undo it.
     const h = el.scrollHeight;
     const wasAtBottom = lastHeight.current - el.scrollTop - el.clientHeight < 80;
-    if (wasAtBottom && lastHeight.current !== 0 && h !== lastHeight.current) el.scrollTop = h;
+    if (!placed.current && followRef.current && wasAtBottom && lastHeight.current !== 0 && h !== lastHeight.current) el.scrollTop = h;
+    placed.current = false;
     lastHeight.current = h;
   });
 
@@ -100,7 +151,7 @@ export function MessageList(p: Props) {
     if (!el) return;
     let height = el.scrollHeight;
     const stick = () => {
-      if (height - el.scrollTop - el.clientHeight < 80) el.scrollTop = el.scrollHeight;
+      if (followRef.current && height - el.scrollTop - el.clientHeight < 80) el.scrollTop = el.scrollHeight;
       height = el.scrollHeight;
     };
     const onScroll = () => {
@@ -127,7 +178,19 @@ export function MessageList(p: Props) {
     }
     if (bottom) setNewBelow(0);
     if (el.scrollTop < 120 && p.hasMore && !p.loadingOlder) p.onLoadOlder();
+    if (p.hasNewer && !p.loadingNewer && el.scrollHeight - el.scrollTop - el.clientHeight < 120) p.onLoadNewer?.();
   }, [atBottom, p]);
+
+  // A page came in while the view was already at an edge (a scroll made while one was loading is not seen again):
+  // the next one, without waiting for another scroll.
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    if (p.hasNewer && !p.loadingNewer && el.scrollHeight - el.scrollTop - el.clientHeight < 120) p.onLoadNewer?.();
+    else if (p.hasMore && !p.loadingOlder && el.scrollTop < 120 && el.scrollHeight > el.clientHeight + 10) p.onLoadOlder();
+    // Only when a load ends; p's own identity changes with every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [p.loadingNewer, p.loadingOlder]);
 
   // If the first page does not fill the screen, load more right away.
   useEffect(() => {
@@ -220,6 +283,11 @@ export function MessageList(p: Props) {
             </Fragment>
           );
         })}
+        {p.hasNewer && (
+          <div className="load-older" role="status">
+            {p.loadingNewer ? t('loadingNewer') : <button type="button" className="btn btn-ghost btn-sm" onClick={p.onLoadNewer}>{t('loadNewer')}</button>}
+          </div>
+        )}
         {p.pending.map((o) => (
           <article key={o.clientId} className="msg mine" data-testid="pending-message" data-status={o.status}>
             <div className="msg-col">

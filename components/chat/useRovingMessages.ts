@@ -14,35 +14,34 @@ const FOCUSABLE = 'a[href], button, input, textarea, select, [tabindex]';
 export function useRovingMessages(container: RefObject<HTMLDivElement | null>) {
   const current = useRef<string | null>(null);
 
+  // Touches only what is out of place (a message just rendered, the one that was current): it runs after every render,
+  // and a window of 300 messages made rewriting every message's controls each time the larger part of a page's render.
   const apply = useCallback(() => {
     const root = container.current;
     if (!root) return;
-    const messages = Array.from(root.querySelectorAll<HTMLElement>(MESSAGE));
-    if (messages.length === 0) {
-      root.tabIndex = 0;
-      return;
-    }
-    let active = messages.find((m) => m.dataset.messageId === current.current);
+    let active = current.current ? root.querySelector<HTMLElement>(`${MESSAGE}[data-message-id="${CSS.escape(current.current)}"]`) : null;
     if (!active) {
+      const messages = root.querySelectorAll<HTMLElement>(MESSAGE);
+      if (messages.length === 0) {
+        root.tabIndex = 0;
+        return;
+      }
       active = messages[messages.length - 1]!;
       current.current = active.dataset.messageId ?? null;
     }
     // The list itself is reached through its current message.
-    root.tabIndex = -1;
-    for (const m of messages) {
-      const on = m === active;
-      m.tabIndex = on ? 0 : -1;
-      for (const el of Array.from(m.querySelectorAll<HTMLElement>(FOCUSABLE))) {
-        if (on) {
-          if (el.dataset.roving === 'off') {
-            el.removeAttribute('tabindex');
-            delete el.dataset.roving;
-          }
-        } else if (el.tabIndex !== -1 || el.dataset.roving === 'off') {
-          if (el.getAttribute('tabindex') === null) el.dataset.roving = 'off';
-          el.tabIndex = -1;
-        }
-      }
+    if (root.tabIndex !== -1) root.tabIndex = -1;
+    // Messages render in the Tab order (tabindex 0): all but the current one leave it, with their controls.
+    for (const m of Array.from(root.querySelectorAll<HTMLElement>(`${MESSAGE}[tabindex="0"]`))) if (m !== active) m.tabIndex = -1;
+    if (active.tabIndex !== 0) active.tabIndex = 0;
+    for (const el of Array.from(root.querySelectorAll<HTMLElement>(`${MESSAGE} :is(${FOCUSABLE}):not([tabindex="-1"])`))) {
+      if (active.contains(el)) continue;
+      if (el.getAttribute('tabindex') === null) el.dataset.roving = 'off';
+      el.tabIndex = -1;
+    }
+    for (const el of Array.from(active.querySelectorAll<HTMLElement>('[data-roving="off"]'))) {
+      el.removeAttribute('tabindex');
+      delete el.dataset.roving;
     }
   }, [container]);
 
