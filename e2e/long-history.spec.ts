@@ -129,6 +129,14 @@ function walk(page: Page, direction: 'up' | 'down'): Promise<Walk> {
           // Nothing yet after 3 s: scroll away from the edge and back, as a reader would (counted and reported; a
           // load that never comes even so fails the test at the deadline).
           if (performance.now() > nudgeAt) {
+            // What the page looked like when no page came (forwarded to the test's output): the cause is not known yet.
+            const reads = performance.getEntriesByType('resource').filter((e) => e.name.includes('/messages?')).slice(-2);
+            console.log(
+              `[long history] re-scroll at step ${steps}: ${log.scrollHeight - log.scrollTop - log.clientHeight} px from the ${direction === 'up' ? 'bottom' : 'end'}, ` +
+                `edge row "${(direction === 'up' ? log.firstElementChild : log.lastElementChild)?.textContent}", last reads ` +
+                reads.map((e) => `${e.name.split('messages?')[1]} at +${Math.round(e.startTime - started)} ms took ${Math.round(e.duration)} ms`).join(', ') +
+                ` (now +${Math.round(performance.now() - started)} ms)`,
+            );
             nudges++;
             nudgeAt = performance.now() + 3_000;
             log.scrollTop += direction === 'up' ? 300 : -300;
@@ -159,6 +167,9 @@ test('a 50,000-message conversation scrolls to the first message and back, holdi
   await new LoginPage(page).signIn(a.username, a.password);
   const chat = new ChatPage(page);
   await chat.expectSignedInAs(a);
+  page.on('console', (m) => {
+    if (m.text().startsWith('[long history]')) console.log(m.text());
+  });
   await page.goto(`/c/${conversationId}`);
   await chat.expectMessage(`history message ${TOTAL}`);
 
