@@ -67,6 +67,50 @@ test('a status and do-not-disturb set in Settings show beside the name for anoth
   await b.context.close();
 });
 
+test('a status cleared while the conversation list is on its way stays cleared when the older list arrives', async ({ browser, request }) => {
+  const ana = await person(request, 'stana');
+  const ben = await person(request, 'stben');
+  const dm = (await ana.api.post<{ conversation: { id: string } }>('/conversations', { kind: 'direct', userId: ben.id })).conversation.id;
+  await ana.api.post(`/conversations/${dm}/messages`, { body: 'hello' });
+  await ana.api.put('/me/status', { emoji: '🌴', text: 'On holiday' });
+
+  // No service worker: the route below sees the page's own requests.
+  const b = await signedIn(browser, ben, { serviceWorkers: 'block' });
+  await b.page.goto(`/c/${dm}`);
+  const mark = b.page.getByTestId(`conversation-${dm}`).getByTestId('status');
+  await expect(mark).toHaveCount(1);
+  await expect(b.page.getByTestId('connection-state')).toHaveText('Connected');
+
+  // The next conversation list is read from the server and then held, as a slow network would.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let answered!: () => void;
+  const read = new Promise<void>((resolve) => (answered = resolve));
+  await b.page.route(
+    (url) => url.pathname === '/api/v1/conversations',
+    async (route) => {
+      const response = await route.fetch();
+      answered();
+      await released;
+      await route.fulfill({ response });
+    },
+  );
+  // A reconnect reads the list again (its catch-up).
+  await b.context.setOffline(true);
+  await b.context.setOffline(false);
+  await read;
+  // Cleared while that list (with the status in it) is on its way: the event shows it at once.
+  await ana.api.put('/me/status', {});
+  await expect(mark).toHaveCount(0);
+  const caughtUp = b.page.waitForRequest((r) => r.url().includes(`/conversations/${dm}/messages`));
+  release();
+  // The list is applied before the catch-up reads the conversation's messages.
+  await caughtUp;
+  await b.page.waitForTimeout(300);
+  await expect(mark).toHaveCount(0);
+  await b.context.close();
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 // The service worker and push
 

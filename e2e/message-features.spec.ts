@@ -5,7 +5,7 @@
  * opening the conversation at its message. Conversations and filler history are set up over the REST API.
  */
 import { randomBytes } from 'node:crypto';
-import type { APIRequestContext, Browser, BrowserContext } from '@playwright/test';
+import type { APIRequestContext, Browser, BrowserContext, WebSocketRoute } from '@playwright/test';
 import { ChatPage } from './pages/ChatPage';
 import { ConversationView } from './pages/ConversationView';
 import { LoginPage } from './pages/LoginPage';
@@ -190,6 +190,34 @@ test('what changed while the reader was offline (an edit, a deletion, a reaction
   await expect(b.view.byId(fixed)).toContainText('edited');
   await expect(b.view.byId(dropped)).toContainText('Message deleted');
   await expect(b.view.reaction(b.view.byId(kept), '👍')).toHaveAccessibleName(/^👍 1, by Ana Alvarez/);
+  await b.context.close();
+});
+
+test('an edit made after the page read the conversation but before its socket connected shows once it connects', async ({ browser, request }) => {
+  const g = await group(request, 'Changed while connecting');
+  // Ben's own message, edited by him elsewhere: nothing here is left unread for the tests after this one.
+  const fixed = await post(request, ben, g, 'Fix me');
+  // No service worker here: the routes below see the page's own requests.
+  const b = await open(browser, ben, { serviceWorkers: 'block' });
+  // The socket cannot connect until released (a slow network, a proxy that holds the upgrade): its WebSocket opens
+  // but nothing comes through until it is connected to the server.
+  const held: WebSocketRoute[] = [];
+  await b.page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    held.push(ws);
+  });
+  await b.view.goto(g);
+  await expect(b.view.byId(fixed)).toContainText('Fix me');
+  await expect(b.page.getByTestId('connection-state')).toHaveText('Connecting');
+  await api(request, ben, 'PATCH', `/messages/${fixed}`, { body: 'Fixed' });
+  // The page's read came before the edit, and its socket was not in the room when the edit went out.
+  await b.page.waitForTimeout(500);
+  await expect(b.view.byId(fixed)).toContainText('Fix me');
+  expect(held).toHaveLength(1);
+  held[0]!.connectToServer();
+  // The first connect reads the newest page again.
+  await expect(b.page.getByTestId('connection-state')).toHaveText('Connected');
+  await expect(b.view.byId(fixed)).toContainText('Fixed');
+  await expect(b.view.byId(fixed)).toContainText('edited');
   await b.context.close();
 });
 

@@ -7,7 +7,7 @@ import type { ClientToServerEvents, PresenceDto } from '@/lib/realtime/contract'
 import { api } from '@/lib/client/api';
 import { fillGap, hasGap, type FetchAfter } from '@/lib/client/gap';
 import { idbGet, idbSet, keepApiOffline, keepPageOffline, userDataErased } from '@/lib/client/idb';
-import { fetchStamp, loadOlderPage, markDeleted, markLive, mergeMessages, sortConversations, Store, tombstone, withFirstPage, type ChatState, type OutboxItem } from '@/lib/client/store';
+import { fetchStamp, loadOlderPage, markDeleted, markLive, markPersonLive, mergeMessages, sortConversations, Store, tombstone, withFirstPage, withLivePeople, type ChatState, type OutboxItem } from '@/lib/client/store';
 import { dropSent, mergeThreadReplies } from '@/lib/client/threads';
 import type { AttachmentDto, ConversationDto, MessageDto } from '@/lib/validation/dto';
 import type { Me } from '@/lib/validation/users';
@@ -168,7 +168,10 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
   );
 
   const loadConversations = useCallback(async (fresh = false) => {
-    const { conversations } = await api<{ conversations: ConversationDto[] }>('/conversations', { fresh });
+    const fetchedAt = fetchStamp();
+    const { conversations: answered } = await api<{ conversations: ConversationDto[] }>('/conversations', { fresh });
+    // Someone's status or presence that changed live while the list was on its way stays as the event said.
+    const conversations = withLivePeople(answered, fetchedAt);
     store.set((s) => {
       // Drop messages of conversations we are no longer in.
       const keep = new Set(conversations.map((c) => c.id));
@@ -212,9 +215,11 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
 
   /**
    * After any (re)connect: fetch what came after the newest message we hold, for every loaded conversation; then the
-   * newest page again, for what changed while we were away (edits, deletions, reactions of messages already held).
+   * newest page again where it was read before this connect (`connectedAt`), for what changed in between (edits,
+   * deletions, reactions of messages already held). On a first connect that is a page read while the socket was
+   * still connecting, or one the service worker answered from its cache.
    */
-  const catchUp = useCallback(async (reconnect: boolean) => {
+  const catchUp = useCallback(async (connectedAt: number) => {
     // Every read here asks for the network's answer (`fresh`): the worker's cached snapshot would be the page from
     // before the outage.
     await loadConversations(true);
@@ -236,11 +241,12 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
           receive(page.messages, { fetchedAt });
           if (!page.hasMore) break;
         }
-        // On the first connect the pages are fresh: nothing to refresh.
-        if (!reconnect) return;
+        // Read after this connect (opened since): fresh, nothing to refresh.
+        if ((store.get().messages[id]?.readAt ?? 0) > connectedAt) return;
         const fetchedAt = fetchStamp();
         const latest = await api<{ messages: MessageDto[]; hasMore: boolean }>(`/conversations/${id}/messages?limit=${FIRST_PAGE}`, { fresh: true }).catch(notFound);
         receive(latest.messages, { fetchedAt });
+        store.set((s) => (s.messages[id] ? { messages: { ...s.messages, [id]: { ...s.messages[id], readAt: fetchedAt } } } : {}));
       }),
     );
   }, [loadConversations, receive, store]);
@@ -408,8 +414,6 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
     saving.current = restore;
   }, [me.id, store]);
 
-  /** Whether this page has been connected before: a connect after that is a reconnect. */
-  const connectedBefore = useRef(false);
   // Keep this device's offline copy warm: the conversation list and the newest messages of the 20 most recent
   // conversations, fetched with the very URLs the app reads (the service worker caches them, network first).
   const warmTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -563,7 +567,8 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
               : c,
           ) ?? null,
       }));
-    const onPresence = (p: PresenceDto) =>
+    const onPresence = (p: PresenceDto) => {
+      markPersonLive(p.userId, presencePatch(p));
       store.set((s) => ({
         conversations:
           s.conversations?.map((c) =>
@@ -572,6 +577,7 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
               : c,
           ) ?? null,
       }));
+    };
     // Another device changed a notification level: take this conversation's counts from the server again.
     const onPreferences = (p: { conversationId?: string }) => {
       if (p.conversationId) void api<{ conversation: ConversationDto }>(`/conversations/${p.conversationId}`).then((r) => upsertConversation(r.conversation), () => {});
@@ -588,9 +594,7 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
       }));
     const onConnect = () => {
       store.set({ synced: false });
-      const reconnect = connectedBefore.current;
-      connectedBefore.current = true;
-      catchUp(reconnect)
+      catchUp(fetchStamp())
         .then(() => {
           store.set({ synced: true });
           void flush();

@@ -2,6 +2,7 @@
 
 import { useEffect } from 'react';
 import type { UserRefDto } from '@/lib/realtime/contract';
+import { markPersonLive } from '@/lib/client/store';
 import { applyUserUpdate } from '@/lib/client/user-updates';
 import { useChatActions } from './ChatProvider';
 import { useRealtime } from './Realtime';
@@ -12,7 +13,11 @@ export function LiveProfiles() {
   const { store } = useChatActions();
   useEffect(() => {
     if (!socket) return;
-    const onUpdated = ({ user }: { user: UserRefDto }) => store.set((s) => applyUserUpdate(s, user));
+    const onUpdated = ({ user }: { user: UserRefDto }) => {
+      // A conversation list on its way keeps the new name and photo (lib/client/store.ts, withLivePeople).
+      markPersonLive(user.id, { displayName: user.displayName, avatarUrl: user.avatarUrl });
+      store.set((s) => applyUserUpdate(s, user));
+    };
     socket.on('user:updated', onUpdated);
     return () => {
       socket.off('user:updated', onUpdated);

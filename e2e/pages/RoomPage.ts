@@ -111,6 +111,11 @@ export function asUser(request: APIRequestContext, token: string) {
       expect(res.status(), await res.text()).toBeLessThan(300);
       return (await res.json()) as T;
     },
+    async put<T>(path: string, data: unknown): Promise<T> {
+      const res = await request.put(`/api/v1${path}`, { data, headers });
+      expect(res.status(), await res.text()).toBeLessThan(300);
+      return (await res.json()) as T;
+    },
     async get<T>(path: string): Promise<T> {
       const res = await request.get(`/api/v1${path}`, { headers });
       expect(res.status(), await res.text()).toBe(200);

@@ -28,6 +28,12 @@ export interface ConversationMessages {
   hasMore: boolean;
   loaded: boolean;
   loadingOlder: boolean;
+  /**
+   * The stamp taken before the newest page was last asked for (the first page, or the refresh after a connect). A
+   * change to a held message made before the socket joined and after this read reached nobody: the catch-up after
+   * a connect reads the newest page again when this is older than the connect.
+   */
+  readAt?: number;
 }
 
 export interface ChatState {
@@ -98,6 +104,40 @@ export function fetchStamp(): number {
   return ++clock;
 }
 
+/**
+ * Live changes to people (presence, status, do-not-disturb, name, photo), by stamp: a conversation list asked for
+ * before one of them came answers with the person as they were, and must not undo it.
+ */
+type Member = ConversationDto['members'][number];
+const livePeople = new Map<string, { at: number; patch: Partial<Member> }>();
+
+/** This person just changed live (an event). */
+export function markPersonLive(userId: string, patch: Partial<Member>): void {
+  clock++;
+  if (livePeople.size > 5000) livePeople.clear();
+  livePeople.set(userId, { at: clock, patch: { ...livePeople.get(userId)?.patch, ...patch } });
+}
+
+/** A conversation list asked for at `fetchedAt`, with the people who changed live since then as they are now. */
+export function withLivePeople(list: ConversationDto[], fetchedAt: number): ConversationDto[] {
+  if (livePeople.size === 0) return list;
+  const newer = (id: string) => {
+    const live = livePeople.get(id);
+    return live && live.at > fetchedAt ? live.patch : undefined;
+  };
+  return list.map((c) =>
+    c.members.some((m) => newer(m.id))
+      ? {
+          ...c,
+          members: c.members.map((m) => {
+            const patch = newer(m.id);
+            return patch ? { ...m, ...patch } : m;
+          }),
+        }
+      : c,
+  );
+}
+
 /** Deleted live, by stamp: a page asked for before may still bring the message whole, held or not. */
 const deletedAt = new Map<string, { at: number; deletedAt: string }>();
 
@@ -162,6 +202,7 @@ export function withFirstPage(held: MessageDto[] | undefined, page: Page, fetche
     hasMore: page.hasMore,
     loaded: true,
     loadingOlder: false,
+    readAt: fetchedAt,
   };
 }
 

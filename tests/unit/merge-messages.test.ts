@@ -3,8 +3,8 @@
  * held or not yet held), while a page fetched after it is taken as it is.
  */
 import { describe, expect, it } from 'vitest';
-import { fetchStamp, markDeleted, mergeMessages } from '../../lib/client/store';
-import type { MessageDto } from '../../lib/validation/dto';
+import { fetchStamp, markDeleted, markPersonLive, mergeMessages, withLivePeople } from '../../lib/client/store';
+import type { ConversationDto, MessageDto } from '../../lib/validation/dto';
 
 let n = 0;
 function msg(body: string, over: Partial<MessageDto> = {}): MessageDto {
@@ -45,5 +45,27 @@ describe('mergeMessages', () => {
     // A page asked for before the deletion but about another message is untouched.
     const other = msg('other');
     expect(mergeMessages([], [other], asked)[0]!.body).toBe('other');
+  });
+});
+
+describe('withLivePeople', () => {
+  function conversation(members: { id: string; status: { emoji: string; text: string } | null; online: boolean }[]): ConversationDto {
+    return {
+      id: 'c1', kind: 'direct', title: null, memberCount: members.length, lastMessage: null, updatedAt: new Date(0).toISOString(),
+      members: members.map((m) => ({ ...m, username: m.id, displayName: m.id, avatarUrl: null, role: 'member', lastSeenAt: null, lastReadMessageId: null, lastReadSeq: 0 })),
+    } as unknown as ConversationDto;
+  }
+
+  it('a status cleared live while the conversation list is on its way stays cleared; a list asked for later is taken', () => {
+    const asked = fetchStamp();
+    markPersonLive('ana', { status: null, online: true });
+    const stale = conversation([{ id: 'ana', status: { emoji: '🌴', text: 'On holiday' }, online: false }, { id: 'ben', status: null, online: true }]);
+    const [c] = withLivePeople([stale], asked);
+    expect(c!.members.find((m) => m.id === 'ana')).toMatchObject({ status: null, online: true });
+    expect(c!.members.find((m) => m.id === 'ben')).toBe(stale.members[1]);
+    // Set again after the event and read after that: the list's answer is newer than the event.
+    const later = fetchStamp();
+    const fresh = conversation([{ id: 'ana', status: { emoji: '🍝', text: 'Lunch' }, online: true }]);
+    expect(withLivePeople([fresh], later)[0]).toBe(fresh);
   });
 });
