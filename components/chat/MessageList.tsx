@@ -192,6 +192,32 @@ export function MessageList(p: Props) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [p.loadingNewer, p.loadingOlder]);
 
+  // The loading rows in view (or within 120 px of it): the next page. An observer sees the rows come into view
+  // however the view got there (a scroll event can be missed, or come while a page was still loading), and a new
+  // one after each page reports at once whether the row is still in view.
+  const pRef = useRef(p);
+  pRef.current = p;
+  const olderRow = useRef<HTMLDivElement>(null);
+  const newerRow = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const root = ref.current;
+    if (!root || typeof IntersectionObserver === 'undefined') return;
+    const io = new IntersectionObserver(
+      (entries) => {
+        const q = pRef.current;
+        for (const e of entries) {
+          if (!e.isIntersecting) continue;
+          if (e.target === olderRow.current && q.hasMore && !q.loadingOlder && q.messages.length > 0 && root.scrollHeight > root.clientHeight + 10) q.onLoadOlder();
+          if (e.target === newerRow.current && q.hasNewer && !q.loadingNewer) q.onLoadNewer?.();
+        }
+      },
+      { root, rootMargin: '120px 0px' },
+    );
+    if (olderRow.current) io.observe(olderRow.current);
+    if (newerRow.current) io.observe(newerRow.current);
+    return () => io.disconnect();
+  }, [first?.id, last?.id, p.hasMore, p.hasNewer]);
+
   // If the first page does not fill the screen, load more right away.
   useEffect(() => {
     const el = ref.current;
@@ -224,7 +250,7 @@ export function MessageList(p: Props) {
     <div className="messages-wrap">
       <div ref={ref} className="messages" onScroll={onScroll} role="log" aria-live="off" aria-label={p.label ?? t('history')} tabIndex={0} onFocus={roving.onFocus} onKeyDown={roving.onKeyDown}>
         {p.hasMore ? (
-          <div className="load-older" role="status">
+          <div ref={olderRow} className="load-older" role="status">
             {p.loadingOlder ? t('loadingOlder') : <button type="button" className="btn btn-ghost btn-sm" onClick={p.onLoadOlder}>{t('loadOlder')}</button>}
           </div>
         ) : (
@@ -284,7 +310,7 @@ export function MessageList(p: Props) {
           );
         })}
         {p.hasNewer && (
-          <div className="load-older" role="status">
+          <div ref={newerRow} className="load-older" role="status">
             {p.loadingNewer ? t('loadingNewer') : <button type="button" className="btn btn-ghost btn-sm" onClick={p.onLoadNewer}>{t('loadNewer')}</button>}
           </div>
         )}
