@@ -310,6 +310,12 @@ test('typing is shown to the other person, and "Seen" appears only once they ope
   await expect(b.page.getByTestId(`conversation-${dm}`)).toHaveAccessibleName(/1 unread/);
   await expect(b.page).toHaveTitle(/^\(1\) /);
   await expect(a.view.seen(mine)).toHaveCount(0);
+  // The count stays through pages with titles of their own (the sidebar stays; Next writes each page's title).
+  await b.page.getByRole('link', { name: 'Search messages' }).click();
+  await expect(b.page).toHaveURL(/\/search/);
+  await expect(b.page).toHaveTitle('(1) Search · Chattrix');
+  await b.page.goBack();
+  await expect(b.page).toHaveTitle('(1) Chattrix');
 
   await b.page.getByTestId(`conversation-${dm}`).click();
   await expect(b.view.message('Are you there?')).toBeVisible();

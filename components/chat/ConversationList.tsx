@@ -28,7 +28,18 @@ export const ConversationList = memo(function ConversationList({ activeId, onNew
   const unread = (conversations ?? []).reduce((n, c) => n + c.badgeCount, 0);
   const mentions = (conversations ?? []).reduce((n, c) => n + c.mentionCount, 0);
   useEffect(() => {
-    document.title = unread > 0 ? `(${unread}) ${siteName}` : siteName;
+    // The page's own title (the site name, or "Search · Chattrix"), with the count before it.
+    const apply = () => {
+      const base = document.title.replace(/^\(\d+\) /, '') || siteName;
+      const want = unread > 0 ? `(${unread}) ${base}` : base;
+      if (document.title !== want) document.title = want;
+    };
+    apply();
+    // The page's own title can come after this (Next streams a page's metadata in, and writes it on every
+    // navigation while this list stays): the count is put back whenever the head changes.
+    const head = new MutationObserver(apply);
+    head.observe(document.head, { subtree: true, childList: true, characterData: true });
+    return () => head.disconnect();
   }, [unread, siteName]);
   useEffect(() => {
     const nav = navigator as Navigator & { setAppBadge?: (n?: number) => Promise<void>; clearAppBadge?: () => Promise<void> };
