@@ -8,6 +8,7 @@ import type { ConversationDto } from '@/lib/validation/dto';
 import { useChat } from './ChatProvider';
 import { CreateChannelDialog } from './CreateChannelDialog';
 import { matchesFilter } from './SidebarFilter';
+import { useConversationTitle } from './useConversationTitle';
 import { useCanCreateChannel } from './Site';
 import { useTranslations } from 'next-intl';
 import { useFormat } from '@/components/i18n/useFormat';
@@ -58,6 +59,7 @@ function ChannelRow({ c, active }: { c: ConversationDto; active: boolean }) {
 
 /** The sidebar's Threads entry and its Channels and Archived sections (DMs and groups stay in ConversationList). */
 export const ChannelSections = memo(function ChannelSections({ activeId, filter = '' }: { activeId: string | null; filter?: string }) {
+  const titleOf = useConversationTitle();
   const conversations = useChat((s) => s.conversations);
   const threadUnread = useChat((s) => Object.values(s.threadUnread).filter((n) => n > 0).length);
   const [creating, setCreating] = useState(false);
@@ -65,7 +67,7 @@ export const ChannelSections = memo(function ChannelSections({ activeId, filter 
   const pathname = usePathname();
   const meId = useChat((s) => s.me.id);
   const t = useTranslations('sidebar');
-  const channels = (conversations ?? []).filter((c) => c.kind === 'channel' && matchesFilter(c, filter, meId));
+  const channels = (conversations ?? []).filter((c) => c.kind === 'channel' && matchesFilter(c, filter, meId, titleOf));
   const open = channels.filter((c) => !c.archived).sort((a, b) => (a.title ?? '').localeCompare(b.title ?? ''));
   const archived = channels.filter((c) => c.archived);
   return (

@@ -5,7 +5,7 @@ import { Hash, Users } from 'lucide-react';
 import Link from 'next/link';
 import { memo, useEffect } from 'react';
 import { Avatar } from '@/components/ui/Avatar';
-import { conversationTitle } from '@/lib/client/store';
+import { useConversationTitle } from './useConversationTitle';
 import { useChat } from './ChatProvider';
 import { useTranslations } from 'next-intl';
 import { useFormat } from '@/components/i18n/useFormat';
@@ -19,9 +19,10 @@ export const ConversationList = memo(function ConversationList({ activeId, onNew
   const me = useChat((s) => s.me);
   const known = usePresenceKnown();
   const t = useTranslations('sidebar');
+  const titleOf = useConversationTitle();
   const f = useFormat();
   const siteName = useSite().siteName;
-  const shown = (conversations ?? []).filter((c) => c.kind !== 'channel' && matchesFilter(c, filter, me.id));
+  const shown = (conversations ?? []).filter((c) => c.kind !== 'channel' && matchesFilter(c, filter, me.id, titleOf));
 
   // The tab title counts what each conversation's notification level lets through (its badgeCount); the installed
   // app's icon shows the unread mentions (navigator.setAppBadge, where the platform has it).
@@ -58,7 +59,7 @@ export const ConversationList = memo(function ConversationList({ activeId, onNew
       {conversations === null && <p className="row-sub pad">{t('loadingConversations')}</p>}
       <ul className="list" aria-label={t('conversations')}>
         {shown.map((c) => {
-          const title = conversationTitle(c, me.id);
+          const title = titleOf(c);
           const other = c.kind === 'direct' ? c.members.find((m) => m.id !== me.id) : undefined;
           const last = c.lastMessage;
           const preview = !last

@@ -5,7 +5,7 @@ import { useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Avatar } from '@/components/ui/Avatar';
 import { api } from '@/lib/client/api';
-import { conversationTitle } from '@/lib/client/store';
+import { useConversationTitle } from './useConversationTitle';
 import { LIVE_MAX, WINDOW_PAGE, windowOf, withLiveCopies, withNewer, withOlder, type HistoryWindow, type PageAnswer } from '@/lib/client/history-window';
 import { AppError } from '@/lib/errors';
 import type { MessageDto } from '@/lib/validation/dto';
@@ -41,6 +41,7 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
   const t = useTranslations('conversation');
   const tTyping = useTranslations('typing') as unknown as Words;
   const tBroadcast = useTranslations('broadcast') as unknown as Words;
+  const titleOf = useConversationTitle();
   const tp = usePresenceWords();
   const f = useFormat();
   const chat = useChatActions();
@@ -291,7 +292,7 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
     );
   }
 
-  const title = conversation ? conversationTitle(conversation, me.id) : '…';
+  const title = conversation ? titleOf(conversation) : '…';
   const other = conversation?.kind === 'direct' ? conversation.members.find((m) => m.id !== me.id) : undefined;
   const sub = other
     ? presenceText(other, known, tp, f)

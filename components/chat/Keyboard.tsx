@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent a
 import { Avatar } from '@/components/ui/Avatar';
 import { api } from '@/lib/client/api';
 import { fuzzyRank } from '@/lib/client/fuzzy';
-import { conversationTitle } from '@/lib/client/store';
+import { useConversationTitle } from './useConversationTitle';
 import type { ConversationDto } from '@/lib/validation/dto';
 import type { PublicUser } from '@/lib/validation/users';
 import { useChat, useChatActions } from './ChatProvider';
@@ -49,6 +49,7 @@ type Option = { kind: 'conversation'; c: ConversationDto; title: string; sub: st
 /** Ctrl/Cmd+K: conversations (most recent first) and people, fuzzy; Enter opens. */
 export function QuickSwitcher({ open, onClose }: { open: boolean; onClose: () => void }) {
   const t = useTranslations('switcher');
+  const titleOf = useConversationTitle();
   const ref = useModal(open, onClose);
   const router = useRouter();
   const me = useChat((s) => s.me);
@@ -87,12 +88,12 @@ export function QuickSwitcher({ open, onClose }: { open: boolean; onClose: () =>
   const options = useMemo<Option[]>(() => {
     const convs: Option[] = (conversations ?? []).map((c) => {
       const other = c.kind === 'direct' ? c.members.find((m) => m.id !== me.id) : undefined;
-      return { kind: 'conversation', c, title: conversationTitle(c, me.id), sub: other ? `@${other.username}` : c.kind === 'channel' ? t('channel') : t('members', { count: c.memberCount }) };
+      return { kind: 'conversation', c, title: titleOf(c), sub: other ? `@${other.username}` : c.kind === 'channel' ? t('channel') : t('members', { count: c.memberCount }) };
     });
     const withDirect = new Set((conversations ?? []).filter((c) => c.kind === 'direct').flatMap((c) => c.members.map((m) => m.id)));
     const ppl: Option[] = people.filter((u) => u.id !== me.id && !withDirect.has(u.id)).map((u) => ({ kind: 'person', u, title: u.displayName, sub: `@${u.username}` }));
     return fuzzyRank(q, [...convs, ...ppl], (o) => [o.title, o.sub], 30).map((r) => r.item);
-  }, [conversations, people, q, me.id, t]);
+  }, [conversations, people, q, me.id, t, titleOf]);
 
   const choose = useCallback(
     async (o: Option | undefined) => {

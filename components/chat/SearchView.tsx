@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { api } from '@/lib/client/api';
-import { conversationTitle } from '@/lib/client/store';
+import { useConversationTitle } from './useConversationTitle';
 import type { MessageDto } from '@/lib/validation/dto';
 import { useChat } from './ChatProvider';
 import { useTranslations } from 'next-intl';
@@ -21,7 +21,6 @@ interface Result {
 export function SearchView() {
   const params = useSearchParams();
   const router = useRouter();
-  const me = useChat((s) => s.me);
   const conversations = useChat((s) => s.conversations);
   const [q, setQ] = useState(params.get('q') ?? '');
   const [conversationId, setConversationId] = useState(params.get('conversationId') ?? '');
@@ -29,6 +28,7 @@ export function SearchView() {
   const [results, setResults] = useState<Result[] | null>(null);
   const [busy, setBusy] = useState(false);
   const t = useTranslations('search');
+  const conversationOf = useConversationTitle();
   const f = useFormat();
 
   const people = new Map<string, string>();
@@ -60,7 +60,7 @@ export function SearchView() {
 
   const titleOf = (id: string) => {
     const c = conversations?.find((x) => x.id === id);
-    return c ? conversationTitle(c, me.id) : t('conversation');
+    return c ? conversationOf(c) : t('conversation');
   };
 
   return (
@@ -83,7 +83,7 @@ export function SearchView() {
               <option value="">{t('allConversations')}</option>
               {(conversations ?? []).map((c) => (
                 <option key={c.id} value={c.id}>
-                  {conversationTitle(c, me.id)}
+                  {conversationOf(c)}
                 </option>
               ))}
             </select>

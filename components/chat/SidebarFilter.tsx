@@ -3,16 +3,16 @@
 import { X } from 'lucide-react';
 import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
-import { conversationTitle } from '@/lib/client/store';
 import type { ConversationDto } from '@/lib/validation/dto';
 import { useChat } from './ChatProvider';
+import { useConversationTitle } from './useConversationTitle';
 
 /** Whether a conversation's name (a direct one's: the other person's name or username) holds the filter's words. */
-export function matchesFilter(c: ConversationDto, query: string, meId: string): boolean {
+export function matchesFilter(c: ConversationDto, query: string, meId: string, titleOf: (c: ConversationDto) => string): boolean {
   const q = query.trim().toLowerCase();
   if (!q) return true;
   const other = c.kind === 'direct' ? c.members.find((m) => m.id !== meId) : undefined;
-  const hay = `${conversationTitle(c, meId)} ${other?.username ?? ''}`.toLowerCase();
+  const hay = `${titleOf(c)} ${other?.username ?? ''}`.toLowerCase();
   return q.split(/\s+/).every((w) => hay.includes(w.replace(/^#/, '')));
 }
 
@@ -26,6 +26,7 @@ export function SidebarFilter({ value, onChange }: { value: string; onChange: (v
   const conversations = useChat((s) => s.conversations);
   const meId = useChat((s) => s.me.id);
   const t = useTranslations('sidebar');
+  const titleOf = useConversationTitle();
   return (
     <div className="sidebar-filter" role="search" aria-label={t('conversations')}>
       <input
@@ -45,7 +46,7 @@ export function SidebarFilter({ value, onChange }: { value: string; onChange: (v
           } else if (e.key === 'Enter' && value.trim()) {
             const list = conversations ?? [];
             const channels = list.filter((c) => c.kind === 'channel' && !c.archived).sort((a, b) => (a.title ?? '').localeCompare(b.title ?? ''));
-            const first = [...channels, ...list.filter((c) => c.kind !== 'channel')].find((c) => matchesFilter(c, value, meId));
+            const first = [...channels, ...list.filter((c) => c.kind !== 'channel')].find((c) => matchesFilter(c, value, meId, titleOf));
             if (first) {
               e.preventDefault();
               onChange('');

@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useCallback, useEffect, useState } from 'react';
 import { Avatar } from '@/components/ui/Avatar';
 import { api } from '@/lib/client/api';
-import { conversationTitle } from '@/lib/client/store';
+import { useConversationTitle } from './useConversationTitle';
 import { AppError } from '@/lib/errors';
 import type { MessageDto } from '@/lib/validation/dto';
 import { useChat } from './ChatProvider';
@@ -30,6 +30,7 @@ export function ThreadsView() {
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const w = useTranslations('threads');
+  const titleOf = useConversationTitle();
   const f = useFormat();
   const loadError = w('loadError');
 
@@ -74,7 +75,7 @@ export function ThreadsView() {
           <ul className="list threads-list" aria-label={w('followed')}>
             {threads.map((t) => {
               const c = conversations?.find((x) => x.id === t.root.conversationId);
-              const where = c ? conversationTitle(c, me.id) : w('aConversation');
+              const where = c ? titleOf(c) : w('aConversation');
               const unread = live[t.root.id] ?? t.unreadCount;
               // Read since the list came (the live count fell to 0): its mentions are read too.
               const mentions = unread === 0 ? 0 : t.mentionCount;

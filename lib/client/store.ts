@@ -227,11 +227,22 @@ export async function loadOlderPage(
   }
 }
 
-export function conversationTitle(c: ConversationDto, meId: string): string {
+/** What a conversation without a name of its own is called, in the reader's language (`useConversationTitle`). */
+export interface UntitledNames {
+  direct: string;
+  group: string;
+  channel: string;
+}
+
+/**
+ * A conversation's name: a direct one's is the other person's; a group's or channel's its title. Without one (the
+ * other person gone, no title), the words of `untitled`.
+ */
+export function conversationTitle(c: ConversationDto, meId: string, untitled: UntitledNames): string {
   if (c.kind === 'direct') {
     const other = c.members.find((m) => m.id !== meId);
-    return other?.displayName ?? 'Direct message';
+    return other?.displayName ?? untitled.direct;
   }
-  if (c.kind === 'channel') return `# ${c.title ?? 'channel'}`;
-  return c.title ?? 'Group';
+  if (c.kind === 'channel') return `# ${c.title ?? untitled.channel}`;
+  return c.title ?? untitled.group;
 }

@@ -6,7 +6,7 @@ import Link from 'next/link';
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '@/lib/client/api';
 import { useDrafts } from '@/lib/client/compose';
-import { conversationTitle } from '@/lib/client/store';
+import { useConversationTitle } from '../useConversationTitle';
 import { AppError } from '@/lib/errors';
 import type { ScheduledDto } from '@/lib/validation/compose';
 import { useChat } from '../ChatProvider';
@@ -19,7 +19,6 @@ import { FormError } from '@/components/ui/FieldError';
 
 /** Every draft (newest first) and every message waiting to be sent later, with send now, edit and cancel. */
 export function DraftsView() {
-  const me = useChat((s) => s.me);
   const conversations = useChat((s) => s.conversations);
   const drafts = Object.values(useDrafts()).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   const { socket } = useRealtime();
@@ -27,11 +26,12 @@ export function DraftsView() {
   const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState<{ id: string; body: string; at: string } | null>(null);
   const t = useTranslations('drafts');
+  const conversationOf = useConversationTitle();
   const f = useFormat();
   const loadError = t('loadError');
   const titleOf = (id: string) => {
     const c = conversations?.find((x) => x.id === id);
-    return c ? conversationTitle(c, me.id) : t('aConversation');
+    return c ? conversationOf(c) : t('aConversation');
   };
 
   const load = useCallback(() => {
