@@ -52,11 +52,15 @@ interface Upload {
   cancel?: () => void;
 }
 
-function uploadError(e: unknown, t: ReturnType<typeof useTranslations<'composer'>>): string {
+/**
+ * An upload's failure in the reader's language: too large (with the site's limit), a type not allowed, or failed (the
+ * network, the server); any other refusal (not a member any more, too many at once) as the server words it.
+ */
+function uploadError(e: unknown, t: ReturnType<typeof useTranslations<'composer'>>, maxSize: string): string {
   if (e instanceof AppError) {
-    if (e.code === 'payload_too_large') return e.message || t('tooLarge');
-    if (e.code === 'unsupported_media_type') return e.message || t('typeNotAllowed');
-    return e.message;
+    if (e.code === 'payload_too_large') return t('tooLargeMax', { size: maxSize });
+    if (e.code === 'unsupported_media_type') return t('typeNotAllowed');
+    if (e.code !== 'internal') return e.message;
   }
   return t('uploadFailed');
 }
@@ -109,7 +113,7 @@ export function Composer(p: Props) {
         (attachment) => setUploads((u) => u.map((x) => (x.key === key ? { ...x, status: 'done', progress: 1, attachment } : x))),
         (e: unknown) =>
           setUploads((u) =>
-            e instanceof AppError && e.message === 'Cancelled' ? u.filter((x) => x.key !== key) : u.map((x) => (x.key === key ? { ...x, status: 'error', error: uploadError(e, t) } : x)),
+            e instanceof AppError && e.message === 'Cancelled' ? u.filter((x) => x.key !== key) : u.map((x) => (x.key === key ? { ...x, status: 'error', error: uploadError(e, t, formatBytes(maxFile, f.locale)) } : x)),
           ),
       );
     }
