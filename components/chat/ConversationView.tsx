@@ -2,7 +2,7 @@
 
 import { ArrowLeft, BellOff, Hash, Info, Pin, Users, X } from 'lucide-react';
 import { useRouter, useSearchParams } from 'next/navigation';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Avatar } from '@/components/ui/Avatar';
 import { api } from '@/lib/client/api';
 import { useConversationTitle } from './useConversationTitle';
@@ -149,8 +149,14 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
   // The window's messages, with the live copy of those the live timeline also holds (edited, reacted to, deleted).
   const windowItems = useMemo(() => (historyWindow ? withLiveCopies(historyWindow.items, page?.items) : null), [historyWindow, page?.items]);
 
-  // One page at a time each way: scroll events come faster than React renders the flag that one is on its way.
-  const loading = useRef({ older: false, newer: false });
+  // One page at a time each way: scroll events come faster than React renders the flag that one is on its way. A
+  // page's answer is in the window only once React has rendered it (until then the window still ends where it did,
+  // and another load would ask for the same page again): 'shown' holds the next load back until that render.
+  const loading = useRef<{ older: boolean | 'shown'; newer: boolean | 'shown' }>({ older: false, newer: false });
+  useLayoutEffect(() => {
+    if (loading.current.older === 'shown') loading.current.older = false;
+    if (loading.current.newer === 'shown') loading.current.newer = false;
+  }, [historyWindow]);
   const loadOlderHistory = useCallback(async () => {
     const w = windowRef.current;
     const live = chat.store.get().messages[id];
@@ -161,16 +167,17 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
     // The live timeline as it is becomes the window (newer messages after it are read from the server on the way back).
     const base = w ?? windowOf(live!.items, live!.hasMore, true);
     const oldest = base.items[0];
-    if (!oldest || loading.current.older) return;
+    // ('shown' with no window: the answer found none to go into, and was dropped.)
+    if (!oldest || loading.current.older === true || (loading.current.older === 'shown' && w)) return;
     loading.current.older = true;
     setHistoryWindow(w ? (cur) => cur && { ...cur, loadingOlder: true } : { ...base, loadingOlder: true });
     try {
       const r = await api<PageAnswer>(`/conversations/${id}/messages?limit=${WINDOW_PAGE}&before=${oldest.id}`);
+      loading.current.older = 'shown';
       setHistoryWindow((cur) => (cur ? withOlder(cur, r) : cur));
     } catch {
-      setHistoryWindow((cur) => (cur ? { ...cur, loadingOlder: false } : cur));
-    } finally {
       loading.current.older = false;
+      setHistoryWindow((cur) => (cur ? { ...cur, loadingOlder: false } : cur));
     }
   }, [chat.store, id, loadOlder]);
 
@@ -182,12 +189,12 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
     setHistoryWindow((cur) => cur && { ...cur, loadingNewer: true });
     try {
       const r = await api<PageAnswer>(`/conversations/${id}/messages?limit=${WINDOW_PAGE}&after=${newest.id}`);
+      loading.current.newer = 'shown';
       // Back at the newest: the live timeline again (the list keeps the message in view where it is).
       setHistoryWindow((cur) => (!cur ? cur : r.hasMore ? withNewer(cur, r) : null));
     } catch {
-      setHistoryWindow((cur) => (cur ? { ...cur, loadingNewer: false } : cur));
-    } finally {
       loading.current.newer = false;
+      setHistoryWindow((cur) => (cur ? { ...cur, loadingNewer: false } : cur));
     }
   }, [id]);
 
