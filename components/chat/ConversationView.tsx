@@ -29,6 +29,9 @@ import { JoinBar } from './JoinBar';
 import { ThreadPanel } from './ThreadPanel';
 import type { ConversationDto } from '@/lib/validation/dto';
 
+/** How long a message jumped to (a permalink, a search hit, a reply's original) stays highlighted once on screen. */
+const HIGHLIGHT_MS = 5000;
+
 /** "Ana is typing…"; `t` is `useTranslations('typing')` (English without it). */
 export function typingText(names: string[], t: Words = english('typing')): string {
   if (names.length === 0) return '';
@@ -198,12 +201,24 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
     }
   }, [id]);
 
-  /** Scrolls to a message in the list and highlights it for a moment. */
+  /**
+   * Scrolls to a message in the list and highlights it for a moment: HIGHLIGHT_MS from when it is on screen, not from
+   * the call (on a slow device the window around it can take that long to render). A second jump restarts it.
+   */
+  const highlightTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => () => clearTimeout(highlightTimer.current), []);
   const show = useCallback((messageId: string, smooth: boolean) => {
     setHighlightId(messageId);
+    clearTimeout(highlightTimer.current);
     const behavior = smooth && !window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'smooth' : 'auto';
-    requestAnimationFrame(() => requestAnimationFrame(() => document.getElementById(`m-${messageId}`)?.scrollIntoView({ block: 'center', behavior })));
-    setTimeout(() => setHighlightId((h) => (h === messageId ? null : h)), 3000);
+    let frames = 0;
+    const reveal = () => {
+      const el = document.getElementById(`m-${messageId}`);
+      if (!el && ++frames < 120) return void requestAnimationFrame(reveal);
+      el?.scrollIntoView({ block: 'center', behavior });
+      highlightTimer.current = setTimeout(() => setHighlightId((h) => (h === messageId ? null : h)), HIGHLIGHT_MS);
+    };
+    requestAnimationFrame(() => requestAnimationFrame(reveal));
   }, []);
 
   // A message of this conversation (a reply's original, a search hit, a permalink): in view if shown; from the live
