@@ -3,10 +3,9 @@
  * serious or critical violation. Plus the screen-reader announcement of new messages (open conversation only) and
  * reduced motion.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { apiToken, asUser, signedIn } from './pages/RoomPage';
-import { ConsoleErrors, expect, newPerson, registerViaApi, test, type Person } from './fixtures';
+import { axeOn, ConsoleErrors, expect, newPerson, registerViaApi, test, type Person } from './fixtures';
 
 let ana: Person;
 let ben: Person;
@@ -44,7 +43,7 @@ async function check(page: Page, what: string, include?: string): Promise<void> 
   await expect.poll(() => page.title(), { message: `${what}: a document title` }).not.toBe('');
   // A dialog, menu or panel opened over a page already checked: axe looks at what was added (the whole page again
   // costs seconds each time, mostly colour contrast over every message).
-  const builder = new AxeBuilder({ page });
+  const builder = axeOn(page);
   if (include) builder.include(include);
   const results = await builder.analyze();
   for (const v of results.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {

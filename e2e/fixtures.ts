@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
 import { ChatPage } from './pages/ChatPage';
 import { LoginPage } from './pages/LoginPage';
@@ -66,3 +67,11 @@ export const test = base.extend<{ loginPage: LoginPage; registerPage: RegisterPa
 });
 
 export { expect };
+
+/**
+ * axe-core on a page, with only violations worked out in full (axe still runs every rule; passes and the rest keep
+ * one node each): the same findings, in a fraction of the time on a page of many messages.
+ */
+export function axeOn(page: Page): AxeBuilder {
+  return new AxeBuilder({ page }).options({ resultTypes: ['violations'] });
+}

@@ -5,16 +5,15 @@
  * and settings pages. With I18N_SHOTS=dir set, it also writes screenshots of both pages (light and dark, 360 and
  * 1280 px) there, for a person to look at how the longer German words fit.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { apiToken, asUser } from './pages/RoomPage';
-import { ConsoleErrors, expect, newPerson, registerViaApi, test } from './fixtures';
+import { axeOn, ConsoleErrors, expect, newPerson, registerViaApi, test } from './fixtures';
 
 const GERMAN_WEEKDAY = /(Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag), \d{1,2}\. /;
 
 async function axe(page: Page, what: string): Promise<string[]> {
   await expect.poll(() => page.title(), { message: `${what}: a document title` }).not.toBe('');
-  const results = await new AxeBuilder({ page }).analyze();
+  const results = await axeOn(page).analyze();
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${what}: ${v.id} (${v.impact}): ${v.help} ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);

@@ -9,11 +9,10 @@
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import AxeBuilder from '@axe-core/playwright';
 import sharp from 'sharp';
 import { ChatPage } from './pages/ChatPage';
 import { LoginPage } from './pages/LoginPage';
-import { expect, newPerson, registerViaApi, test } from './fixtures';
+import { axeOn, expect, newPerson, registerViaApi, test } from './fixtures';
 
 const dir = 'test-results/screens';
 
@@ -55,7 +54,7 @@ test('bots, an incoming webhook posting live with the BOT mark, and slash comman
   await page.keyboard.press('Enter');
   await (await own).setFiles({ name: 'me.png', mimeType: 'image/png', buffer: png });
   await expect(page.getByText('Photo updated.')).toBeVisible();
-  const axe = await new AxeBuilder({ page }).include('section[aria-labelledby="bots-title"]').analyze();
+  const axe = await axeOn(page).include('section[aria-labelledby="bots-title"]').analyze();
   expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 
   // A channel, and an incoming webhook in its settings.
@@ -132,7 +131,7 @@ test('bots, an incoming webhook posting live with the BOT mark, and slash comman
   await chat.composer.pressSequentially('sh');
   await expect(list.getByRole('option')).toHaveCount(1);
   await expect(chat.composer).toHaveAttribute('aria-activedescendant', /commands-0$/);
-  const axeList = await new AxeBuilder({ page }).include('.composer').analyze();
+  const axeList = await axeOn(page).include('.composer').analyze();
   expect(axeList.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
   await page.setViewportSize({ width: 360, height: 740 });
   await page.screenshot({ path: `${dir}/command-list-360-light.png` });

@@ -3,8 +3,7 @@
  * signing secret once, see a delivery of a matching message appear (pending: the receiver's name does not resolve
  * on the test machine, so it is retried), disable it; axe-clean at 360 px and wide.
  */
-import AxeBuilder from '@axe-core/playwright';
-import { expect, newPerson, registerViaApi, test } from './fixtures';
+import { axeOn, expect, newPerson, registerViaApi, test } from './fixtures';
 
 test('a group owner adds an outgoing webhook and sees its deliveries', async ({ page, request, loginPage, chatPage, consoleErrors }) => {
   void consoleErrors;
@@ -42,7 +41,7 @@ test('a group owner adds an outgoing webhook and sees its deliveries', async ({ 
 
   for (const width of [360, 1280]) {
     await page.setViewportSize({ width, height: 800 });
-    const results = await new AxeBuilder({ page }).include('[data-testid="outgoing-webhooks"]').analyze();
+    const results = await axeOn(page).include('[data-testid="outgoing-webhooks"]').analyze();
     expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
     await page.screenshot({ path: `test-results/outgoing-webhooks-${width}.png`, fullPage: false });
   }
