@@ -387,3 +387,40 @@ test('a search result opens the conversation at that message, highlighted, even 
   await expect(a.view.byId(target)).toContainText(w);
   await a.context.close();
 });
+
+test('a search hit far back in a long thread opens the thread there, holding every reply after it, and live replies follow with no gap', async ({ browser, request }) => {
+  const g = await group(request, 'Long thread');
+  const root = await post(request, ana, g, 'Where shall we go for the retreat?');
+  const w = `wombat${randomBytes(4).toString('hex')}`;
+  // 130 replies (more than a page of 50 on each side of the hit, and more than one page of 100 after it).
+  const replies: string[] = [];
+  for (let i = 0; i < 130; i += 10) {
+    const batch = await Promise.all(
+      Array.from({ length: 10 }, (_, j) =>
+        api<{ message: { id: string; seq: number } }>(request, i + j === 2 ? ben : ana, 'POST', `/conversations/${g}/messages`, {
+          body: i + j === 2 ? `The ${w} lodge, reply 2` : `thread reply ${i + j}`,
+          threadId: root,
+        }),
+      ),
+    );
+    replies.push(...batch.sort((x, y) => x.message.seq - y.message.seq).map((r) => r.message.id));
+  }
+
+  const a = await open(browser, ana);
+  await a.page.goto(`/search?q=${w}`);
+  await a.page.getByTestId('search-result').filter({ hasText: w }).click();
+  const panel = a.page.getByTestId('thread-panel');
+  const hit = panel.getByTestId('message').filter({ hasText: w });
+  await expect(hit).toBeVisible({ timeout: 30_000 });
+  await expect(hit).toHaveClass(/highlighted/);
+  // Every reply from the hit to the newest is held (the page around the hit ends at reply 27).
+  await expect(panel.getByTestId('message').filter({ hasText: 'thread reply 129' })).toBeAttached();
+  // A live reply joins the end, and nothing is missing before it.
+  await api(request, ben, 'POST', `/conversations/${g}/messages`, { body: 'live reply after the hit', threadId: root });
+  await expect(panel.getByTestId('message').filter({ hasText: 'live reply after the hit' })).toBeAttached();
+  const held = await panel.getByTestId('message').evaluateAll((els) => els.map((e) => e.getAttribute('data-message-id')));
+  const from = held.indexOf(replies[2]!);
+  expect(from).toBeGreaterThan(0);
+  expect(held.slice(from, from + 128)).toEqual(replies.slice(2));
+  await a.context.close();
+});

@@ -13,6 +13,8 @@ interface ThreadPage {
   root: MessageDto;
   messages: MessageDto[];
   hasMore: boolean;
+  /** Only with `around=`: replies after the page. */
+  hasMoreAfter?: boolean;
 }
 
 interface ThreadsPage {
@@ -21,6 +23,8 @@ interface ThreadsPage {
 }
 
 const PAGE = 50;
+/** The most replies `GET /messages/{id}/thread` gives at once. */
+const MAX_PAGE = 100;
 
 /**
  * Live thread state for the whole shell: `thread:updated` (the shared summary on roots), `thread:unread` (this
@@ -72,10 +76,15 @@ export function ThreadEvents() {
         store.set({ threadUnread: Object.fromEntries(page.threads.map((t) => [t.root.id, t.unreadCount])) });
         for (const [rootId, t] of Object.entries(store.get().threads)) {
           if (!t.loaded) continue;
-          const newest = t.items[t.items.length - 1];
-          const fetchedAt = fetchStamp();
-          const more = await api<ThreadPage>(`/messages/${rootId}/thread?limit=100${newest ? `&after=${newest.id}` : ''}`);
-          store.set((s) => ({ threads: { ...s.threads, [rootId]: { ...s.threads[rootId]!, root: more.root, items: mergeMessages(s.threads[rootId]!.items, more.messages, fetchedAt) } } }));
+          // Page by page until the newest (more than a page may have come while this tab was away).
+          for (let newest = t.items[t.items.length - 1], more = true; more; ) {
+            const fetchedAt = fetchStamp();
+            const page = await api<ThreadPage>(`/messages/${rootId}/thread?limit=${MAX_PAGE}${newest ? `&after=${newest.id}` : ''}`);
+            store.set((s) => ({ threads: { ...s.threads, [rootId]: { ...s.threads[rootId]!, root: page.root, items: mergeMessages(s.threads[rootId]!.items, page.messages, fetchedAt) } } }));
+            // (Without `after=`, hasMore is about older replies: that one page is the newest.)
+            more = !!newest && page.hasMore && page.messages.length > 0;
+            newest = page.messages[page.messages.length - 1] ?? newest;
+          }
         }
       } catch {
         /* offline or restarting: the next connect tries again */
@@ -110,6 +119,15 @@ export function useThreadActions() {
       if (cur?.loaded && !around) return;
       const fetchedAt = fetchStamp();
       const page = await api<ThreadPage>(`/messages/${rootId}/thread?limit=${PAGE}${around ? `&around=${around}` : ''}`);
+      // A reply far back (a search hit, a permalink): the thread is held from there to its newest reply, so the replies
+      // after the page are read too (live ones then join the end with no gap between).
+      for (let after = page.hasMoreAfter; after; ) {
+        const newest = page.messages[page.messages.length - 1];
+        if (!newest) break;
+        const more = await api<ThreadPage>(`/messages/${rootId}/thread?limit=${MAX_PAGE}&after=${newest.id}`);
+        page.messages.push(...more.messages);
+        after = more.hasMore && more.messages.length > 0;
+      }
       store.set((s) => ({ threads: { ...s.threads, [rootId]: { root: page.root, ...withFirstPage(s.threads[rootId]?.items, page, fetchedAt) } } }));
     },
     [store],
