@@ -263,3 +263,40 @@ test('the sidebar filter narrows channels and conversations as you type; Enter o
   await ctx.close();
   errors.expectNone();
 });
+
+test('switching back to a conversation opened before asks the server for no page: it shows at once, with what came meanwhile', async ({ browser, request }) => {
+  const { ctx, page, errors } = await anaPage(browser);
+  const log = page.getByRole('log', { name: 'Conversation history' });
+  const open = async (id: string) => {
+    await page.getByTestId(`conversation-${id}`).click();
+    await expect(page).toHaveURL(new RegExp(`/c/${id}$`));
+  };
+  await page.goto(`/c/${dmId}`);
+  await expect(page.getByTestId('connection-state')).toHaveText('Connected');
+  await expect(log.getByTestId('message').filter({ hasText: 'message number 20' })).toBeVisible();
+  await open(falconId);
+  await expect(page.locator('main h1')).toHaveText('Project Falcon');
+
+  // From here on, every navigation request (Next's RSC fetch of a route; its prefetches are not navigations).
+  const navigations: string[] = [];
+  page.on('request', (r) => {
+    const h = r.headers();
+    if (h['rsc'] === '1' && !h['next-router-prefetch']) navigations.push(r.url());
+  });
+  // Ben writes in the direct conversation while Ana is in the group: going back shows it (the page is the store's).
+  await asUser(request, benToken).post(`/conversations/${dmId}/messages`, { body: 'written while you were away' });
+  await expect(page.getByTestId(`conversation-${dmId}`).getByTestId('unread')).toBeVisible();
+  await open(dmId);
+  await expect(log.getByTestId('message').filter({ hasText: 'written while you were away' })).toBeVisible();
+  await open(falconId);
+  await expect(page.locator('main h1')).toHaveText('Project Falcon');
+  await open(dmId);
+  await expect(log.getByTestId('message').filter({ hasText: 'message number 20' })).toBeAttached();
+  expect(navigations, 'route requests when switching between conversations already opened').toEqual([]);
+  // A conversation not opened before is one request.
+  await open(weekendId);
+  await expect(page.locator('main h1')).toHaveText('Weekend plans');
+  expect(navigations).toHaveLength(1);
+  await ctx.close();
+  errors.expectNone();
+});
