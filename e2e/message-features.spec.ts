@@ -413,6 +413,8 @@ test('a search hit far back in a long thread opens the thread there, holding eve
   const hit = panel.getByTestId('message').filter({ hasText: w });
   await expect(hit).toBeVisible({ timeout: 30_000 });
   await expect(hit).toHaveClass(/highlighted/);
+  // Only two replies come before it: the panel holds the thread's start, and says so of the thread.
+  await expect(panel.getByText('This is the beginning of the thread.')).toBeVisible();
   // Every reply from the hit to the newest is held (the page around the hit ends at reply 27).
   await expect(panel.getByTestId('message').filter({ hasText: 'thread reply 129' })).toBeAttached();
   // A live reply joins the end, and nothing is missing before it.

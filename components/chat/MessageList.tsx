@@ -38,6 +38,8 @@ interface Props {
   label?: string;
   /** No "Seen" lines (a thread's replies have no per-member read positions). */
   noReceipts?: boolean;
+  /** Above the first message when the whole history is held (a thread says so of itself). */
+  startText?: string;
   /** Messages after this seq were unread when the conversation opened: a "New" divider goes before the first. */
   unreadAfterSeq?: number | null;
   /** The live end of the conversation (default): new messages follow the bottom. false: a window on older history. */
@@ -255,7 +257,7 @@ export function MessageList(p: Props) {
           </div>
         ) : (
           <div className="history-start">
-            {p.messages.length > 0 || p.pending.length > 0 ? t('beginning') : t('empty')}
+            {p.messages.length > 0 || p.pending.length > 0 ? (p.startText ?? t('beginning')) : t('empty')}
           </div>
         )}
         {p.messages.map((m) => {

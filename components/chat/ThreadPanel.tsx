@@ -162,6 +162,7 @@ export function ThreadPanel({
           highlightId={highlightId}
           actions={actions}
           label={w('replies')}
+          startText={w('beginning')}
           noReceipts
         />
       )}
