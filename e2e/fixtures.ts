@@ -70,7 +70,7 @@ export { expect };
 
 /**
  * axe-core on a page, with only violations worked out in full (axe still runs every rule; passes and the rest keep
- * one node each): the same findings, in a fraction of the time on a page of many messages.
+ * one node each): the same findings with less to collect (measured here: an a11y test's time barely changed).
  */
 export function axeOn(page: Page): AxeBuilder {
   return new AxeBuilder({ page }).options({ resultTypes: ['violations'] });
