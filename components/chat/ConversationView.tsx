@@ -15,7 +15,7 @@ import { Composer } from './Composer';
 import { presenceText, shownOnline, usePresenceKnown, usePresenceWords } from './presence';
 import { useTranslations } from 'next-intl';
 import { useFormat } from '@/components/i18n/useFormat';
-import { english, type Words } from '@/lib/i18n/english';
+import type { Words } from '@/lib/i18n/english';
 import { MembersPanel } from './MembersPanel';
 import type { MessageActions } from './MessageItem';
 import { MessageList } from './MessageList';
@@ -33,7 +33,7 @@ import type { ConversationDto } from '@/lib/validation/dto';
 const HIGHLIGHT_MS = 5000;
 
 /** "Ana is typing…"; `t` is `useTranslations('typing')` (English without it). */
-export function typingText(names: string[], t: Words = english('typing')): string {
+export function typingText(names: string[], t: Words): string {
   if (names.length === 0) return '';
   if (names.length === 1) return t('one', { name: names[0] ?? '' });
   if (names.length === 2) return t('two', { first: names[0] ?? '', second: names[1] ?? '' });

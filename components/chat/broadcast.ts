@@ -1,11 +1,11 @@
 import type { ConversationDto } from '@/lib/validation/dto';
-import { english, type Words } from '@/lib/i18n/english';
+import type { Words } from '@/lib/i18n/english';
 
 /** Mirrors the server (lib/services/threads.ts): over this many members only owners and admins may notify everyone. */
 export const BROADCAST_LIMIT = 50;
 
 /** What the composer warns about a draft that uses `@channel`, `@everyone` or `@here`; null when it does not. */
-export function broadcastNotice(draft: string, c: ConversationDto | undefined, t: Words = english('broadcast')): string | null {
+export function broadcastNotice(draft: string, c: ConversationDto | undefined, t: Words): string | null {
   if (!c || c.kind === 'direct') return null;
   const all = /(^|[^A-Za-z0-9_.@])@(channel|everyone)\b/i.test(draft);
   const here = /(^|[^A-Za-z0-9_.@])@here\b/i.test(draft);

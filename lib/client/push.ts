@@ -1,4 +1,4 @@
-import { english, type Words } from '@/lib/i18n/english';
+import type { Words } from '@/lib/i18n/english';
 import { api } from './api';
 
 /** Web push on this device: subscribe (asks permission), unsubscribe, and the current state. */
@@ -18,7 +18,7 @@ export function pushSupported(): boolean {
  * Why this browser cannot receive web push, in words a person can act on; null when it can (as far as can be told
  * before asking). Only call it in the browser (after hydration): the server cannot know.
  */
-export function pushUnavailableReason(t: Words = english('push')): string | null {
+export function pushUnavailableReason(t: Words): string | null {
   if (typeof window === 'undefined') return null;
   if (!window.isSecureContext) return t('insecure');
   if (!('serviceWorker' in navigator)) return t('noWorker');
@@ -29,7 +29,7 @@ export function pushUnavailableReason(t: Words = english('push')): string | null
 }
 
 /** A failure while turning push on, explained (the browser's own errors say little). `t`: useTranslations('push'). */
-export function explainPushError(e: unknown, t: Words = english('push')): string {
+export function explainPushError(e: unknown, t: Words): string {
   const reason = pushUnavailableReason(t);
   if (reason) return reason;
   const err = e as { name?: string; message?: string };
@@ -46,7 +46,8 @@ export async function currentSubscription(): Promise<PushSubscription | null> {
 }
 
 export async function subscribePush(): Promise<PushSubscription> {
-  if (!pushSupported()) throw new Error(pushUnavailableReason() ?? 'This browser does not support notifications');
+  // explainPushError words this in the person's language (it asks pushUnavailableReason first).
+  if (!pushSupported()) throw new Error('This browser does not support notifications');
   const permission = await Notification.requestPermission();
   if (permission !== 'granted') {
     // Named as the browser names a refusal, so explainPushError words it in the person's language.

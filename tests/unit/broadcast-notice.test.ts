@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { broadcastNotice } from '../../components/chat/broadcast';
+import { broadcastNotice as noticeIn } from '../../components/chat/broadcast';
+import { english } from '../../lib/i18n/english';
 import type { ConversationDto, MemberDto } from '../../lib/validation/dto';
 
 const member = (id: string, online: boolean): MemberDto => ({
@@ -13,6 +14,8 @@ const member = (id: string, online: boolean): MemberDto => ({
   lastReadMessageId: null,
   lastReadSeq: 0,
 });
+
+const broadcastNotice = (draft: string, c: ConversationDto | undefined) => noticeIn(draft, c, english('broadcast'));
 
 function channel(memberCount: number, myRole: ConversationDto['myRole'], online = 3): ConversationDto {
   return {

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
@@ -96,6 +96,24 @@ describe('messages', () => {
     expect(t('one', { name: 'Ana' })).toBe('Ana is typing…');
     expect(english('broadcast')('all', { count: 1 })).toBe('This will notify 1 person.');
     expect(english('broadcast')('all', { count: 3 })).toBe('This will notify 3 people.');
+  });
+
+  it('no browser code imports a catalogue or english() as a value (it would put a whole catalogue in the page\'s JavaScript)', () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const offenders: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = `${dir}/${e.name}`;
+        if (e.isDirectory()) walk(p);
+        else if (/\.tsx?$/.test(e.name)) {
+          const src = readFileSync(p, 'utf8');
+          const client = /^['"]use client['"]/m.test(src) || p.includes('/lib/client/') || p.includes('/components/');
+          if (client && /^import (?!type )[^;]*from '(@\/messages\/|[./]+messages\/|@\/lib\/i18n\/english|[./]+lib\/i18n\/english)/m.test(src)) offenders.push(p.slice(root.length));
+        }
+      }
+    };
+    for (const d of ['components', 'lib/client', 'app']) walk(`${root}${d}`);
+    expect(offenders).toEqual([]);
   });
 });
 

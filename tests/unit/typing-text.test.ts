@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { typingText } from '../../components/chat/ConversationView';
+import { typingText as typingTextIn } from '../../components/chat/ConversationView';
+import { english } from '../../lib/i18n/english';
+
+const typingText = (names: string[]) => typingTextIn(names, english('typing'));
 
 describe('typingText', () => {
   it('names one, two, or the first and how many others', () => {
