@@ -273,7 +273,8 @@ test('switching back to a conversation opened before asks the server for no page
   };
   await page.goto(`/c/${dmId}`);
   await expect(page.getByTestId('connection-state')).toHaveText('Connected');
-  await expect(log.getByTestId('message').filter({ hasText: 'message number 20' })).toBeVisible();
+  // Exactly: a message's text runs into its time, so 'message number 2' at 01:11 reads 'message number 201:11'.
+  await expect(log.getByText('message number 20', { exact: true })).toBeVisible();
   await open(falconId);
   await expect(page.locator('main h1')).toHaveText('Project Falcon');
 
@@ -291,7 +292,7 @@ test('switching back to a conversation opened before asks the server for no page
   await open(falconId);
   await expect(page.locator('main h1')).toHaveText('Project Falcon');
   await open(dmId);
-  await expect(log.getByTestId('message').filter({ hasText: 'message number 20' })).toBeAttached();
+  await expect(log.getByText('message number 20', { exact: true })).toBeAttached();
   expect(navigations, 'route requests when switching between conversations already opened').toEqual([]);
   // A conversation not opened before is one request.
   await open(weekendId);
