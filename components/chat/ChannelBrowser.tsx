@@ -8,7 +8,7 @@ import { api } from '@/lib/client/api';
 import { AppError } from '@/lib/errors';
 import type { ChannelDto, ConversationDto } from '@/lib/validation/dto';
 import { useChatActions } from './ChatProvider';
-import { CreateChannelDialog } from './CreateChannelDialog';
+import { CreateChannelDialog, useOpenedOnce } from './lazy';
 import { useCanCreateChannel } from './Site';
 import { useTranslations } from 'next-intl';
 import { useFormat } from '@/components/i18n/useFormat';
@@ -24,6 +24,7 @@ export function ChannelBrowser() {
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
+  const creatingMounted = useOpenedOnce(creating);
   const canCreate = useCanCreateChannel();
   const seq = useRef(0);
   const t = useTranslations('channelBrowser');
@@ -125,7 +126,7 @@ export function ChannelBrowser() {
           </button>
         )}
       </div>
-      <CreateChannelDialog open={creating} onClose={() => setCreating(false)} />
+      {creatingMounted && <CreateChannelDialog open={creating} onClose={() => setCreating(false)} />}
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { usePathname } from 'next/navigation';
 import { memo, useState } from 'react';
 import type { ConversationDto } from '@/lib/validation/dto';
 import { useChat } from './ChatProvider';
-import { CreateChannelDialog } from './CreateChannelDialog';
+import { CreateChannelDialog, useOpenedOnce } from './lazy';
 import { matchesFilter } from './SidebarFilter';
 import { useConversationTitle } from './useConversationTitle';
 import { useCanCreateChannel } from './Site';
@@ -63,6 +63,7 @@ export const ChannelSections = memo(function ChannelSections({ activeId, filter 
   const conversations = useChat((s) => s.conversations);
   const threadUnread = useChat((s) => Object.values(s.threadUnread).filter((n) => n > 0).length);
   const [creating, setCreating] = useState(false);
+  const creatingMounted = useOpenedOnce(creating);
   const canCreate = useCanCreateChannel();
   const pathname = usePathname();
   const meId = useChat((s) => s.me.id);
@@ -140,7 +141,7 @@ export const ChannelSections = memo(function ChannelSections({ activeId, filter 
           </ul>
         </section>
       )}
-      <CreateChannelDialog open={creating} onClose={() => setCreating(false)} />
+      {creatingMounted && <CreateChannelDialog open={creating} onClose={() => setCreating(false)} />}
     </>
   );
 });

@@ -3,7 +3,6 @@
 import { Search, Settings } from 'lucide-react';
 import { useTranslations } from 'next-intl';
 import Link from 'next/link';
-import { signOut } from 'next-auth/react';
 import { useParams, useRouter, useSelectedLayoutSegment } from 'next/navigation';
 import { memo, useCallback, useDeferredValue, useState, type ReactNode } from 'react';
 import { api } from '@/lib/client/api';
@@ -17,15 +16,14 @@ import { ThreadEvents } from './ThreadEvents';
 import { KeyboardShortcuts } from './Keyboard';
 import { LiveProfiles } from './LiveProfiles';
 import { LiveCompose } from './compose/LiveCompose';
-import { NewGroupDialog } from './NewGroupDialog';
+import { NewGroupDialog, useOpenedOnce } from './lazy';
 import { PeopleList } from './PeopleList';
 import { RealtimeProvider, useRealtime } from './Realtime';
 import { ServiceWorker } from './ServiceWorker';
 import { SidebarFilter } from './SidebarFilter';
 import { SiteProvider, useSite } from './Site';
 import { UserMenu } from './UserMenu';
-import { eraseUserData } from '@/lib/client/idb';
-import { unsubscribePush } from '@/lib/client/push';
+import { signOutThisDevice } from '@/lib/client/sign-out';
 
 function ConnectionBanner() {
   const { state } = useRealtime();
@@ -66,6 +64,7 @@ function Shell({ children }: { children: ReactNode }) {
   const { upsertConversation } = useChatActions();
   const [signingOut, setSigningOut] = useState(false);
   const [newGroup, setNewGroup] = useState(false);
+  const newGroupMounted = useOpenedOnce(newGroup);
   const t = useTranslations('sidebar');
   const hasOpen = segment !== null;
   const activeId = typeof params?.id === 'string' ? params.id : null;
@@ -120,11 +119,7 @@ function Shell({ children }: { children: ReactNode }) {
             disabled={signingOut}
             onClick={async () => {
               setSigningOut(true);
-              // This device forgets the user: push for this device, cached conversations, the outbox.
-              await unsubscribePush().catch(() => {});
-              await eraseUserData(me.id);
-              await signOut({ redirect: false });
-              window.location.assign('/login');
+              await signOutThisDevice(me.id);
             }}
           >
             {t('signOut')}
@@ -134,7 +129,7 @@ function Shell({ children }: { children: ReactNode }) {
       <main className="pane" id="main">
         {children}
       </main>
-      <NewGroupDialog open={newGroup} onClose={() => setNewGroup(false)} meId={me.id} />
+      {newGroupMounted && <NewGroupDialog open={newGroup} onClose={() => setNewGroup(false)} meId={me.id} />}
       <ServiceWorker />
       <ThreadEvents />
       <LiveProfiles />

@@ -16,17 +16,14 @@ import { presenceText, shownOnline, usePresenceKnown, usePresenceWords } from '.
 import { useTranslations } from 'next-intl';
 import { useFormat } from '@/components/i18n/useFormat';
 import type { Words } from '@/lib/i18n/english';
-import { MembersPanel } from './MembersPanel';
 import type { MessageActions } from './MessageItem';
 import { MessageList } from './MessageList';
-import { ProfileCard } from './ProfileCard';
 import { PushPrompt } from './PushPrompt';
 import { useRealtime } from './Realtime';
 import { RichText } from './RichText';
 import { broadcastNotice } from './broadcast';
-import { ChannelSettings } from './ChannelSettings';
 import { JoinBar } from './JoinBar';
-import { ThreadPanel } from './ThreadPanel';
+import { ChannelSettings, MembersPanel, ProfileCard, ThreadPanel } from './lazy';
 import type { ConversationDto } from '@/lib/validation/dto';
 
 /** How long a message jumped to (a permalink, a search hit, a reply's original) stays highlighted once on screen. */

@@ -1,20 +1,17 @@
 'use client';
 
 import { Check, Flag, Link2, MessagesSquare, Pencil, Pin, Reply, SmilePlus, Trash2 } from 'lucide-react';
-import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useState, type KeyboardEvent } from 'react';
 import { Avatar } from '@/components/ui/Avatar';
 import type { MessageDto, MemberDto } from '@/lib/validation/dto';
 import { Attachments } from './Attachments';
-import { EMOJI, QUICK_REACTIONS } from './emoji';
+import { QUICK_REACTIONS } from './emoji';
 import { useTranslations } from 'next-intl';
 import { useFormat } from '@/components/i18n/useFormat';
-import { ReportDialog } from './ReportDialog';
+import { IntegrationCards, ReactionPicker, ReportDialog } from './lazy';
 import { RichText } from './RichText';
-import { IntegrationCards } from './IntegrationCards';
 import { BotMark } from '@/components/ui/BotMark';
 import { LinkPreviewCard, ReactionEmoji } from './compose/LinkPreview';
-import { CustomEmojiSection } from './compose/CustomEmoji';
-import { useCustomEmoji } from '@/lib/client/compose';
 import { ThreadSummary } from './ThreadSummary';
 
 export interface MessageActions {
@@ -59,32 +56,6 @@ export function plainExcerpt(body: string): string {
       .replace(/\s+/g, ' ')
       .trim()
       .slice(0, 140)
-  );
-}
-
-function EmojiPicker({ onPick, onClose }: { onPick: (e: string) => void; onClose: () => void }) {
-  const [q, setQ] = useState('');
-  const ref = useRef<HTMLInputElement>(null);
-  useEffect(() => ref.current?.focus(), []);
-  const shown = EMOJI.filter(([, names]) => !q || names.includes(q.toLowerCase())).slice(0, 64);
-  const custom = useCustomEmoji();
-  const t = useTranslations('message');
-  return (
-    <div className="emoji-picker" role="dialog" aria-label={t('pickReaction')} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-      <label className="sr-only" htmlFor="emoji-search">
-        {t('searchEmoji')}
-      </label>
-      <input id="emoji-search" ref={ref} type="search" placeholder={t('searchEmoji')} value={q} onChange={(e) => setQ(e.target.value)} />
-      <CustomEmojiSection list={custom} q={q} onPick={onPick} labelPrefix={t('reactPrefix')} />
-      <div className="emoji-grid">
-        {shown.map(([e, names]) => (
-          <button key={e} type="button" className="emoji-btn" title={names} aria-label={t('reactWith', { emoji: names.split(' ')[0] ?? '' })} onClick={() => onPick(e)}>
-            {e}
-          </button>
-        ))}
-        {shown.length === 0 && <span className="row-sub">{t('noEmoji')}</span>}
-      </div>
-    </div>
   );
 }
 
@@ -306,7 +277,7 @@ function MessageItemInner(p: Props) {
                     </button>
                   </div>
                 ) : (
-                  <EmojiPicker onPick={react} onClose={() => setMenu('none')} />
+                  <ReactionPicker onPick={react} onClose={() => setMenu('none')} />
                 )}
               </div>
             )}

@@ -3,9 +3,11 @@
 import { useTranslations } from 'next-intl';
 import { useEffect, useState } from 'react';
 import type { Words } from '@/lib/i18n/english';
-import { explainPushError, pushSupported, subscribePush } from '@/lib/client/push';
 
 const KEY = 'chattrix-push-prompted';
+
+/** As lib/client/push's pushSupported, which is loaded only when the person says yes (it is not in the page's JavaScript). */
+const pushSupported = () => 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
 
 /** A gentle offer to turn on notifications, once, after you sent your first message (never on page load). */
 export function PushPrompt({ sentCount }: { sentCount: number }) {
@@ -31,10 +33,12 @@ export function PushPrompt({ sentCount }: { sentCount: number }) {
         type="button"
         className="btn btn-sm"
         onClick={() =>
-          subscribePush().then(dismiss, (e: unknown) => {
-            setError(explainPushError(e, tPush));
-            localStorage.setItem(KEY, '1');
-          })
+          void import('@/lib/client/push').then(({ explainPushError, subscribePush }) =>
+            subscribePush().then(dismiss, (e: unknown) => {
+              setError(explainPushError(e, tPush));
+              localStorage.setItem(KEY, '1');
+            }),
+          )
         }
       >
         {t('turnOn')}

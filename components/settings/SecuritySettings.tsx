@@ -1,6 +1,7 @@
 'use client';
 
-import { signOut } from 'next-auth/react';
+import { signOutThisDevice } from '@/lib/client/sign-out';
+import { useChat } from '@/components/chat/ChatProvider';
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslations } from 'next-intl';
 import { useFormat } from '@/components/i18n/useFormat';
@@ -48,6 +49,7 @@ function Status({ error, notice, id }: { error: string | null; notice: string | 
 }
 
 function Sessions() {
+  const meId = useChat((s) => s.me.id);
   const [sessions, setSessions] = useState<SessionDto[] | null>(null);
   const t = useTranslations('security.sessions');
   const f = useFormat();
@@ -82,8 +84,7 @@ function Sessions() {
                 onClick={() =>
                   void run(async () => {
                     if (s.current) {
-                      await signOut({ redirect: false });
-                      window.location.assign('/login');
+                      await signOutThisDevice(meId);
                       return;
                     }
                     await api(`/me/sessions/${s.id}`, { method: 'DELETE' });

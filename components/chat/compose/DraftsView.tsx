@@ -12,7 +12,7 @@ import type { ScheduledDto } from '@/lib/validation/compose';
 import { useChat } from '../ChatProvider';
 import { plainExcerpt } from '../MessageItem';
 import { useRealtime } from '../Realtime';
-import { toLocalInput } from './SendLater';
+import { toLocalInput } from './SendLaterPanel';
 import { useTranslations } from 'next-intl';
 import { useFormat } from '@/components/i18n/useFormat';
 import { FormError } from '@/components/ui/FieldError';
