@@ -426,3 +426,26 @@ test('a search hit far back in a long thread opens the thread there, holding eve
   expect(held.slice(from, from + 128)).toEqual(replies.slice(2));
   await a.context.close();
 });
+
+test("a message's tools in the narrow thread panel stay inside it, for one's own long reply and another's", async ({ browser, request }) => {
+  const g = await group(request, 'Tools in threads');
+  const root = await post(request, ana, g, 'Root of a thread with long replies');
+  const long = 'A long reply that fills the width of the thread panel, so that nothing is left beside its bubble for the tools. '.repeat(2);
+  await api(request, ana, 'POST', `/conversations/${g}/messages`, { body: `Mine: ${long}`, threadId: root });
+  await api(request, ben, 'POST', `/conversations/${g}/messages`, { body: `Ben's: ${long}`, threadId: root });
+  const a = await open(browser, ana);
+  await a.page.goto(`/c/${g}?thread=${root}`);
+  const panel = a.page.getByTestId('thread-panel');
+  const inside = await panel.boundingBox();
+  for (const who of ['Mine:', "Ben's:"]) {
+    const reply = panel.getByTestId('message').filter({ hasText: who });
+    await reply.hover();
+    const tools = reply.getByRole('toolbar');
+    await expect(tools).toBeVisible();
+    const box = (await tools.boundingBox())!;
+    expect(box.x, `${who} tools start inside the panel`).toBeGreaterThanOrEqual(inside!.x);
+    expect(box.x + box.width, `${who} tools end inside the panel`).toBeLessThanOrEqual(inside!.x + inside!.width);
+    if (process.env.SHOTS) await a.page.screenshot({ path: `${process.env.SHOTS}/thread-tools-${who.startsWith('M') ? 'mine' : 'other'}.png` });
+  }
+  await a.context.close();
+});
