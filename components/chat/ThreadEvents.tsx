@@ -27,6 +27,21 @@ const PAGE = 50;
 const MAX_PAGE = 100;
 
 /**
+ * The replies after `afterId`, page by page (the largest page the server gives) up to the newest, each with the
+ * stamp taken before it was asked for (mergeMessages keeps what changed live since).
+ */
+async function* newerReplies(rootId: string, afterId: string): AsyncGenerator<{ page: ThreadPage; fetchedAt: number }> {
+  for (let after = afterId; ; ) {
+    const fetchedAt = fetchStamp();
+    const page = await api<ThreadPage>(`/messages/${rootId}/thread?limit=${MAX_PAGE}&after=${after}`);
+    yield { page, fetchedAt };
+    const last = page.messages[page.messages.length - 1];
+    if (!page.hasMore || !last) return;
+    after = last.id;
+  }
+}
+
+/**
  * Live thread state for the whole shell: `thread:updated` (the shared summary on roots), `thread:unread` (this
  * person's follow state and unread count), the Threads unread counts after every (re)connect, and catch-up of the
  * threads open in this tab (replies share the conversation's seq, so `after=` the newest reply held is enough).
@@ -76,15 +91,17 @@ export function ThreadEvents() {
         store.set({ threadUnread: Object.fromEntries(page.threads.map((t) => [t.root.id, t.unreadCount])) });
         for (const [rootId, t] of Object.entries(store.get().threads)) {
           if (!t.loaded) continue;
-          // Page by page until the newest (more than a page may have come while this tab was away).
-          for (let newest = t.items[t.items.length - 1], more = true; more; ) {
-            const fetchedAt = fetchStamp();
-            const page = await api<ThreadPage>(`/messages/${rootId}/thread?limit=${MAX_PAGE}${newest ? `&after=${newest.id}` : ''}`);
+          const merge = ({ page, fetchedAt }: { page: ThreadPage; fetchedAt: number }) =>
             store.set((s) => ({ threads: { ...s.threads, [rootId]: { ...s.threads[rootId]!, root: page.root, items: mergeMessages(s.threads[rootId]!.items, page.messages, fetchedAt) } } }));
-            // (Without `after=`, hasMore is about older replies: that one page is the newest.)
-            more = !!newest && page.hasMore && page.messages.length > 0;
-            newest = page.messages[page.messages.length - 1] ?? newest;
+          const newest = t.items[t.items.length - 1];
+          if (!newest) {
+            // No reply held: the newest page is all there is to catch up on.
+            const fetchedAt = fetchStamp();
+            merge({ page: await api<ThreadPage>(`/messages/${rootId}/thread?limit=${MAX_PAGE}`), fetchedAt });
+            continue;
           }
+          // Page by page until the newest (more than a page may have come while this tab was away).
+          for await (const answer of newerReplies(rootId, newest.id)) merge(answer);
         }
       } catch {
         /* offline or restarting: the next connect tries again */
@@ -121,13 +138,8 @@ export function useThreadActions() {
       const page = await api<ThreadPage>(`/messages/${rootId}/thread?limit=${PAGE}${around ? `&around=${around}` : ''}`);
       // A reply far back (a search hit, a permalink): the thread is held from there to its newest reply, so the replies
       // after the page are read too (live ones then join the end with no gap between).
-      for (let after = page.hasMoreAfter; after; ) {
-        const newest = page.messages[page.messages.length - 1];
-        if (!newest) break;
-        const more = await api<ThreadPage>(`/messages/${rootId}/thread?limit=${MAX_PAGE}&after=${newest.id}`);
-        page.messages.push(...more.messages);
-        after = more.hasMore && more.messages.length > 0;
-      }
+      const newest = page.messages[page.messages.length - 1];
+      if (page.hasMoreAfter && newest) for await (const more of newerReplies(rootId, newest.id)) page.messages.push(...more.page.messages);
       store.set((s) => ({ threads: { ...s.threads, [rootId]: { root: page.root, ...withFirstPage(s.threads[rootId]?.items, page, fetchedAt) } } }));
     },
     [store],
