@@ -2,7 +2,8 @@
 
 import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
+import { useModalDialog } from '@/components/ui/useModalDialog';
 import { api } from '@/lib/client/api';
 import { AppError } from '@/lib/errors';
 import type { ConversationDto } from '@/lib/validation/dto';
@@ -11,7 +12,7 @@ import { FormError } from '@/components/ui/FieldError';
 
 /** "Create channel": name (unique ignoring case), topic, description, public or private. */
 export function CreateChannelDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog(open);
   const router = useRouter();
   const { upsertConversation } = useChatActions();
   const [title, setTitle] = useState('');
@@ -21,13 +22,6 @@ export function CreateChannelDialog({ open, onClose }: { open: boolean; onClose:
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const t = useTranslations('createChannel');
-
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();

@@ -5,8 +5,9 @@
 import { Hash, Keyboard as KeyboardIcon, Search, User, Users } from 'lucide-react';
 import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { Avatar } from '@/components/ui/Avatar';
+import { useModalDialog } from '@/components/ui/useModalDialog';
 import { api } from '@/lib/client/api';
 import { fuzzyRank } from '@/lib/client/fuzzy';
 import { useConversationTitle } from './useConversationTitle';
@@ -23,13 +24,7 @@ export const SHORTCUTS = ['switcher', 'nextConversation', 'nextUnread', 'escape'
 
 /** A modal <dialog> that follows `open`, closes on Esc and reports it. */
 function useModal(open: boolean, onClose: () => void) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
+  const ref = useModalDialog(open);
   useEffect(() => {
     const d = ref.current;
     if (!d) return;

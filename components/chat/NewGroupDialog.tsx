@@ -2,7 +2,8 @@
 
 import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
-import { useActionState, useEffect, useRef, useState } from 'react';
+import { useActionState, useEffect, useState } from 'react';
+import { useModalDialog } from '@/components/ui/useModalDialog';
 import { createGroupAction } from '@/app/(chat)/settings/actions';
 import type { PublicUser } from '@/lib/validation/users';
 import { useChatActions } from './ChatProvider';
@@ -10,7 +11,7 @@ import { UserPicker } from './UserPicker';
 import { FormError } from '@/components/ui/FieldError';
 
 export function NewGroupDialog({ open, onClose, meId }: { open: boolean; onClose: () => void; meId: string }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog(open);
   const router = useRouter();
   const { upsertConversation } = useChatActions();
   const [title, setTitle] = useState('');
@@ -18,13 +19,6 @@ export function NewGroupDialog({ open, onClose, meId }: { open: boolean; onClose
   const [error, setError] = useState<string | null>(null);
   const t = useTranslations('newGroup');
   const failed = t('failed');
-
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
 
   // A server action (the same schema and service as POST /api/v1/conversations): works before hydration too.
   const [state, formAction, pending] = useActionState(createGroupAction, { ok: false, at: 0 });
