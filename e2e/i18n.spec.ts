@@ -85,8 +85,15 @@ test('a German browser: register, chat and settings in German, German dates and 
   violations.push(...(await axe(page, 'German settings')));
   expect(violations.join('\n'), 'axe: serious or critical violations in German').toBe('');
 
-  await context.close();
+  // No console error so far (checked before the deliberate refusal below, whose 403 the browser logs).
   errors.expectNone();
+
+  // A refusal the server words (lib/i18n/api-errors.ts) reaches a German reader in German.
+  await page.getByLabel('Aktuelles Passwort').fill('not my password at all');
+  await page.getByLabel('Neues Passwort').fill('another long password');
+  await page.getByRole('button', { name: 'Passwort ändern' }).click();
+  await expect(page.getByText('Falsches aktuelles Passwort')).toBeVisible();
+  await context.close();
 });
 
 test('Settings → Language: English to Deutsch, kept after a reload, and back to the browser default', async ({ browser, request }) => {

@@ -1722,6 +1722,7 @@ export interface components {
                     message: string;
                     path: (string | number)[];
                 }[];
+                /** @description For people, in the asker's language (the `locale` cookie, else Accept-Language, else English); branch on `code` */
                 message: string;
             };
         };

@@ -66,17 +66,18 @@ export function normalizeError(e: unknown, where = 'request'): AppError {
   return new AppError('internal', 'Something went wrong on our side');
 }
 
-export function toResponse(e: unknown): Response {
+/** The error as the contract's JSON answer; `localize` words its message in the asker's language (lib/i18n/api-errors.ts). */
+export function toResponse(e: unknown, localize: (body: ErrorBody) => ErrorBody = (b) => b): Response {
   const err = normalizeError(e);
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
   if (err.retryAfter !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(err.retryAfter)));
   // A body cut off before its end may still be arriving: close the connection rather than reuse it.
   if (err.code === 'payload_too_large') headers.connection = 'close';
-  return new Response(JSON.stringify({ error: err.toBody() }), { status: err.status, headers });
+  return new Response(JSON.stringify({ error: localize(err.toBody()) }), { status: err.status, headers });
 }
 
 export type AckError = { ok: false; error: ErrorBody };
 
-export function toAck(e: unknown): AckError {
-  return { ok: false, error: normalizeError(e, 'socket event').toBody() };
+export function toAck(e: unknown, localize: (body: ErrorBody) => ErrorBody = (b) => b): AckError {
+  return { ok: false, error: localize(normalizeError(e, 'socket event').toBody()) };
 }

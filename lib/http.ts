@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { initDb } from '../db';
 import { AppError, toResponse } from './errors';
+import { localeOfHeaders, localizeBody } from './i18n/api-errors';
 import { parseWith } from './validation/parse';
 
 export const MAX_JSON_BYTES = 64 * 1024;
@@ -8,7 +9,7 @@ export const MAX_JSON_BYTES = 64 * 1024;
 type Params = Record<string, string | string[] | undefined>;
 type Ctx = { params: Promise<Params> };
 
-/** Wraps a route handler: database ready, errors in the contract's shape, never a raw 500. */
+/** Wraps a route handler: database ready, errors in the contract's shape (worded in the asker's language), never a raw 500. */
 export function route<P extends Params = Params>(handler: (req: Request, params: P) => Promise<Response>) {
   return async (req: Request, ctx: Ctx): Promise<Response> => {
     try {
@@ -16,7 +17,7 @@ export function route<P extends Params = Params>(handler: (req: Request, params:
       const params = ((await ctx?.params) ?? {}) as P;
       return await handler(req, params);
     } catch (e) {
-      return toResponse(e);
+      return toResponse(e, (body) => localizeBody(body, localeOfHeaders(req.headers)));
     }
   };
 }

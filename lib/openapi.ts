@@ -74,7 +74,7 @@ function js(schema: Schema, io: 'input' | 'output' = 'output'): Record<string, u
 const errorSchema = z.object({
   error: z.object({
     code: z.enum(['bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'payload_too_large', 'unsupported_media_type', 'rate_limited', 'internal']),
-    message: z.string(),
+    message: z.string().describe("For people, in the asker's language (the `locale` cookie, else Accept-Language, else English); branch on `code`"),
     issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string(), code: z.string().optional() })).optional(),
   }),
 });

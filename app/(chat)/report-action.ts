@@ -1,6 +1,8 @@
 'use server';
 
-import { getTranslations } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
+import { localizeMessage } from '@/lib/i18n/api-errors';
+import type { Locale } from '@/lib/i18n/config';
 import { z } from 'zod';
 import { currentActor } from '@/lib/auth/current';
 import { AppError } from '@/lib/errors';
@@ -21,7 +23,7 @@ export async function reportMessageAction(_prev: FormState, form: FormData): Pro
     return { ok: true, at: Date.now() };
   } catch (e) {
     if (e instanceof z.ZodError) return { ok: false, at: Date.now(), message: e.issues[0]?.message ?? t('checkReason'), fieldErrors: { reason: e.issues[0]?.message ?? '' } };
-    if (e instanceof AppError) return { ok: false, at: Date.now(), message: e.message };
+    if (e instanceof AppError) return { ok: false, at: Date.now(), message: localizeMessage(e.message, (await getLocale()) as Locale) };
     console.error('[chattrix] report failed:', e);
     return { ok: false, at: Date.now(), message: t('ourSide') };
   }

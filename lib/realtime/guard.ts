@@ -1,4 +1,5 @@
 import { AppError, toAck } from '../errors';
+import { localeOfHeaders, localizeBody } from '../i18n/api-errors';
 import { liveSession } from '../services/sessions';
 import type { ChattrixSocket } from './handlers/util';
 
@@ -16,7 +17,7 @@ export function credentialGuard(socket: ChattrixSocket) {
     const [event, ...args] = packet;
     const ack = args[args.length - 1];
     const refuse = (e: AppError) => {
-      if (typeof ack === 'function') (ack as (r: unknown) => void)(toAck(e));
+      if (typeof ack === 'function') (ack as (r: unknown) => void)(toAck(e, (body) => localizeBody(body, localeOfHeaders(socket.handshake.headers))));
     };
     const { sessionId, scopes, expiresAt } = socket.data;
     if (expiresAt !== undefined && Date.now() >= expiresAt) {

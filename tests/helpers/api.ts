@@ -141,10 +141,12 @@ export interface SocketOptions {
   cookie?: string;
   origin?: string;
   transports?: ('websocket' | 'polling')[];
+  /** More handshake headers (Accept-Language, say). */
+  headers?: Record<string, string>;
 }
 
 function socketFor(baseUrl: string, opts: SocketOptions): ClientSocket {
-  const extraHeaders: Record<string, string> = {};
+  const extraHeaders: Record<string, string> = { ...(opts.headers ?? {}) };
   if (opts.cookie) extraHeaders.cookie = opts.cookie;
   if (opts.origin) extraHeaders.origin = opts.origin;
   return io(baseUrl, {

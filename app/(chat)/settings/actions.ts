@@ -1,7 +1,9 @@
 'use server';
 
 import { headers } from 'next/headers';
-import { getTranslations } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
+import { localizeMessage } from '@/lib/i18n/api-errors';
+import type { Locale } from '@/lib/i18n/config';
 import { z } from 'zod';
 import { currentActor } from '@/lib/auth/current';
 import { requestMeta } from '@/lib/auth/meta';
@@ -40,7 +42,7 @@ async function fail<T>(e: unknown): Promise<FormState<T>> {
   if (e instanceof AppError) {
     const fieldErrors: Record<string, string> = {};
     for (const issue of e.issues ?? []) fieldErrors[String(issue.path[0] ?? 'form')] ??= issue.message;
-    return { ok: false, at: Date.now(), message: e.message, fieldErrors };
+    return { ok: false, at: Date.now(), message: localizeMessage(e.message, (await getLocale()) as Locale), fieldErrors };
   }
   console.error('[chattrix] server action failed:', e);
   return { ok: false, at: Date.now(), message: t('ourSide') };

@@ -1,4 +1,5 @@
 import { toAck } from '../../errors';
+import { localeOfHeaders, localizeAck } from '../../i18n/api-errors';
 import { checkRate, rules, type LimitRule } from '../../rate-limit';
 import type { ChattrixServer } from '../io';
 import { composeHandlers } from './compose';
@@ -33,20 +34,24 @@ export const EVENT_RULES: Record<string, LimitRule | null> = {
 /** Registers every client → server event on a connected socket. */
 export function registerHandlers(io: ChattrixServer, socket: ChattrixSocket): void {
   const deps: HandlerDeps = { io, socket, actor: actorOf(socket) };
+  // Refusals in the language of the page that opened the socket (its handshake's cookie or Accept-Language).
+  const locale = localeOfHeaders(socket.handshake.headers);
+  const localized = (ack: unknown) => (typeof ack === 'function' ? (r: unknown) => (ack as (r: unknown) => void)(localizeAck(r, locale)) : ack);
   const all = { ...presenceHandlers(deps), ...messageHandlers(deps), ...typingHandlers(deps), ...composeHandlers(deps), ...watchHandlers(deps) };
   for (const [event, fn] of Object.entries(all)) {
     const rule = event in EVENT_RULES ? EVENT_RULES[event]! : rules.presence;
-    const limited = rule
-      ? async (payload: unknown, ack?: unknown) => {
-          try {
-            await checkRate(rule, `user:${deps.actor.id}`);
-          } catch (e) {
-            if (typeof ack === 'function') (ack as (r: unknown) => void)(toAck(e));
-            return;
-          }
-          return (fn as (p: unknown, a?: unknown) => Promise<void>)(payload, ack);
+    const limited = async (payload: unknown, rawAck?: unknown) => {
+      const ack = localized(rawAck);
+      if (rule) {
+        try {
+          await checkRate(rule, `user:${deps.actor.id}`);
+        } catch (e) {
+          if (typeof ack === 'function') (ack as (r: unknown) => void)(toAck(e));
+          return;
         }
-      : fn;
+      }
+      return (fn as (p: unknown, a?: unknown) => Promise<void>)(payload, ack);
+    };
     socket.on(event as 'presence:subscribe', limited as never);
   }
 }
