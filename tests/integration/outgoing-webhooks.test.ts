@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { verifySignature } from '../../lib/integrations/signature';
 import { connectSocket, createToken, nextEvent, registerUser, request, type ClientSocket, type TestUser } from '../helpers/api';
 import { expectError } from '../helpers/errors';
+import { freshDatabase, type FreshDatabase } from '../helpers/ops';
 import { startServer } from '../helpers/server';
 import { WebhookReceiver } from '../helpers/webhook-receiver';
 
@@ -245,14 +246,23 @@ describe('outgoing webhooks (shared server)', () => {
 
 describe('outgoing webhooks across a restart (own server)', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'chattrix-webhooks-'));
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-  const env = { OUTBOUND_ALLOW: '127.0.0.1', WEBHOOK_RETRY_BASE_MS: '2000', WEBHOOK_POLL_MS: '200' };
+  // On PostgreSQL a database of its own: sharing the suite's, the shared server's delivery poller could send a retry
+  // before this server's backoff (seen once: a retry 338 ms after the failure).
+  let db: FreshDatabase = { url: undefined, drop: async () => {} };
+  beforeAll(async () => {
+    db = await freshDatabase('webhooks');
+  });
+  afterAll(async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    await db.drop();
+  });
+  const envOf = () => ({ OUTBOUND_ALLOW: '127.0.0.1', WEBHOOK_RETRY_BASE_MS: '2000', WEBHOOK_POLL_MS: '200', DATABASE_URL: db.url });
 
   it('a delivery that failed before a restart is retried after it; without the allowance a loopback URL is refused', async () => {
     const t0 = Date.now();
     const step = (what: string) => console.log(`[restart test] ${what} at ${Date.now() - t0} ms`);
     // The first server polls only every two minutes: its own retries must come on time all the same.
-    let server = await startServer({ dataDir, env: { ...env, WEBHOOK_POLL_MS: '120000' } });
+    let server = await startServer({ dataDir, env: { ...envOf(), WEBHOOK_POLL_MS: '120000' } });
     step('server up');
     try {
       const s = await setup(server.url);
@@ -276,7 +286,7 @@ describe('outgoing webhooks across a restart (own server)', () => {
       expect(await server.stop()).toBe(0);
       step('server stopped');
 
-      server = await startServer({ dataDir, env });
+      server = await startServer({ dataDir, env: envOf() });
       step('server up again');
       const second = await receiver.nth('/restart', 2, 30_000);
       expect(second.headers['chattrix-delivery']).toBe(first.headers['chattrix-delivery']);
@@ -288,7 +298,7 @@ describe('outgoing webhooks across a restart (own server)', () => {
       await server.stop();
 
       // Without OUTBOUND_ALLOW, a name that resolves to loopback (localhost) is refused up front.
-      server = await startServer({ dataDir, env: { ...env, OUTBOUND_ALLOW: undefined } });
+      server = await startServer({ dataDir, env: { ...envOf(), OUTBOUND_ALLOW: undefined } });
       const refused = await request(server.url, `/api/v1/conversations/${s.conversationId}/outgoing-webhooks`, {
         method: 'POST',
         token: s.owner.token,
@@ -303,7 +313,7 @@ describe('outgoing webhooks across a restart (own server)', () => {
 
   it('a delivery is stored with its message: a server killed the moment the message is acknowledged sends it after a restart', async () => {
     // The runner polls only every two minutes on the first server: what it left is for the second one.
-    let server = await startServer({ dataDir, env: { ...env, WEBHOOK_POLL_MS: '120000' } });
+    let server = await startServer({ dataDir, env: { ...envOf(), WEBHOOK_POLL_MS: '120000' } });
     try {
       const s = await setup(server.url);
       const hook = await subscribe(server.url, s, receiver.url('/crash'));
@@ -311,7 +321,7 @@ describe('outgoing webhooks across a restart (own server)', () => {
       const sent = await send(server.url, s, 'stored with its delivery');
       // SIGKILL at once: no shutdown, nothing written after the acknowledgement.
       await server.kill();
-      server = await startServer({ dataDir, env });
+      server = await startServer({ dataDir, env: envOf() });
       const got = await receiver.nth('/crash', 1, 90_000);
       const payload = JSON.parse(got.raw);
       expect(payload).toMatchObject({ type: 'message.created', conversation: { id: s.conversationId }, message: { id: sent.id, body: 'stored with its delivery' } });
