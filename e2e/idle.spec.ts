@@ -77,7 +77,8 @@ async function signedInContext(browser: import('@playwright/test').Browser, pers
 }
 
 test('two signed-in people with idle tabs on every page send nothing but pings for 30 s', async ({ browser }) => {
-  test.setTimeout(120_000);
+  // Eight tabs, up to 45 s of warm-up and the 30 s window: on a slow machine (CI's took over 120 s once) it needs room.
+  test.setTimeout(240_000);
   const a = newPerson('idlea');
   const b = newPerson('idleb');
   await registerViaApi(request, a);
@@ -110,8 +111,21 @@ test('two signed-in people with idle tabs on every page send nothing but pings f
   // Let every tab finish loading: each has its socket up and the network quiet.
   for (const c of counters) await expect.poll(() => c.connected, { message: `${c.label}: socket connected`, timeout: 30_000 }).toBe(true);
   for (const context of contexts) for (const page of context.pages()) await page.waitForLoadState('load');
-  // Warm-up: what a page fetches right after it connects (catch-up, presence, the offline cache) is not idle.
-  await new Promise((resolve) => setTimeout(resolve, 5_000));
+  // Warm-up: what a page fetches right after it connects (catch-up, presence, the offline cache) is not idle. It is
+  // over when no tab has sent, received or requested anything for 3 s (at least 5 s, at most 45 s: on a slow
+  // machine the offline cache's fetches can still be running 5 s after the sockets connect).
+  const activity = () => counters.reduce((n, c) => n + c.frames.length + c.requests.length, 0);
+  const warmStart = Date.now();
+  let last = activity();
+  let quietSince = Date.now();
+  while (Date.now() - warmStart < 45_000 && (Date.now() - warmStart < 5_000 || Date.now() - quietSince < 3_000)) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = activity();
+    if (now !== last) {
+      last = now;
+      quietSince = Date.now();
+    }
+  }
 
   // The idle window.
   for (const c of counters) {

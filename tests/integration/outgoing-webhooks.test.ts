@@ -292,8 +292,16 @@ describe('outgoing webhooks across a restart (own server)', () => {
       expect(second.headers['chattrix-delivery']).toBe(first.headers['chattrix-delivery']);
       const list = await waitDeliveries(server.url, s, hook.id, (d) => d[0]?.status === 'succeeded');
       expect(list[0]).toMatchObject({ attempts: 2, statusCode: 200 });
-      const msgs = await request(server.url, `/api/v1/conversations/${s.conversationId}/messages`, { token: s.owner.token });
-      expect(msgs.body.messages.map((m: { body: string }) => m.body)).toContain('back after the restart');
+      // The receiver's answer is posted as the bot's reply just after the delivery is marked succeeded.
+      await expect
+        .poll(
+          async () => {
+            const msgs = await request(server.url, `/api/v1/conversations/${s.conversationId}/messages`, { token: s.owner.token });
+            return msgs.body.messages.map((m: { body: string }) => m.body);
+          },
+          { timeout: 15_000, interval: 200 },
+        )
+        .toContain('back after the restart');
       step('retried after the restart');
       await server.stop();
 
