@@ -1,5 +1,6 @@
 import { toAck } from '../../errors';
 import { localeOfHeaders, localizeAck } from '../../i18n/api-errors';
+import { defaultLocale } from '../../i18n/config';
 import { checkRate, rules, type LimitRule } from '../../rate-limit';
 import type { ChattrixServer } from '../io';
 import { composeHandlers } from './compose';
@@ -36,7 +37,11 @@ export function registerHandlers(io: ChattrixServer, socket: ChattrixSocket): vo
   const deps: HandlerDeps = { io, socket, actor: actorOf(socket) };
   // Refusals in the language of the page that opened the socket (its handshake's cookie or Accept-Language).
   const locale = localeOfHeaders(socket.handshake.headers);
-  const localized = (ack: unknown) => (typeof ack === 'function' ? (r: unknown) => (ack as (r: unknown) => void)(localizeAck(r, locale)) : ack);
+  // English needs no wording pass: its acknowledgements go through as they are (no closure per event).
+  const localized =
+    locale === defaultLocale
+      ? (ack: unknown) => ack
+      : (ack: unknown) => (typeof ack === 'function' ? (r: unknown) => (ack as (r: unknown) => void)(localizeAck(r, locale)) : ack);
   const all = { ...presenceHandlers(deps), ...messageHandlers(deps), ...typingHandlers(deps), ...composeHandlers(deps), ...watchHandlers(deps) };
   for (const [event, fn] of Object.entries(all)) {
     const rule = event in EVENT_RULES ? EVENT_RULES[event]! : rules.presence;
@@ -52,6 +57,7 @@ export function registerHandlers(io: ChattrixServer, socket: ChattrixSocket): vo
       }
       return (fn as (p: unknown, a?: unknown) => Promise<void>)(payload, ack);
     };
-    socket.on(event as 'presence:subscribe', limited as never);
+    // An unlimited event on an English socket needs neither: its handler is registered as it is.
+    socket.on(event as 'presence:subscribe', (rule || locale !== defaultLocale ? limited : fn) as never);
   }
 }
