@@ -56,6 +56,8 @@ export const envSchema = z
      * due deliveries, and after how many consecutive failed deliveries a subscription is disabled. Tests lower them. */
     WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
     WEBHOOK_POLL_MS: z.coerce.number().int().min(50).max(300_000).default(30_000),
+    // Longer than an attempt's 10 s timeout, so a live attempt is never taken over by another node.
+    WEBHOOK_LEASE_MS: z.coerce.number().int().min(15_000).max(3_600_000).default(60_000),
     WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(1).max(1000).default(50),
     /** `off`: no link previews at all, whatever the site setting says. */
     LINK_PREVIEWS: z.enum(['on', 'off']).default('on'),

@@ -35,7 +35,6 @@ import {
   type DeliveryPayload,
 } from './webhook-events';
 
-const LEASE_MS = 60_000;
 const CLAIM_BATCH = 10;
 const MAX_REPLY_CHARS = 4000;
 
@@ -367,7 +366,7 @@ export function startWebhookRunner(): () => Promise<void> {
   const tick = async () => {
     for (;;) {
       again = false;
-      const due = await wq.claimDueDeliveries({ limit: CLAIM_BATCH, leaseMs: LEASE_MS });
+      const due = await wq.claimDueDeliveries({ limit: CLAIM_BATCH, leaseMs: env.WEBHOOK_LEASE_MS });
       for (const d of due) {
         const p = deliver(d)
           .catch((e) => logger.error({ err: e, deliveryId: d.id }, 'webhook delivery failed'))

@@ -321,7 +321,7 @@ describe('outgoing webhooks across a restart (own server)', () => {
 
   it('a delivery is stored with its message: a server killed the moment the message is acknowledged sends it after a restart', async () => {
     // The runner polls only every two minutes on the first server: what it left is for the second one.
-    let server = await startServer({ dataDir, env: { ...envOf(), WEBHOOK_POLL_MS: '120000' } });
+    let server = await startServer({ dataDir, env: { ...envOf(), WEBHOOK_POLL_MS: '120000', WEBHOOK_LEASE_MS: '15000' } });
     try {
       const s = await setup(server.url);
       const hook = await subscribe(server.url, s, receiver.url('/crash'));
@@ -329,12 +329,12 @@ describe('outgoing webhooks across a restart (own server)', () => {
       const sent = await send(server.url, s, 'stored with its delivery');
       // SIGKILL at once: no shutdown, nothing written after the acknowledgement.
       await server.kill();
-      server = await startServer({ dataDir, env: envOf() });
+      server = await startServer({ dataDir, env: { ...envOf(), WEBHOOK_LEASE_MS: '15000' } });
       const got = await receiver.nth('/crash', 1, 90_000);
       const payload = JSON.parse(got.raw);
       expect(payload).toMatchObject({ type: 'message.created', conversation: { id: s.conversationId }, message: { id: sent.id, body: 'stored with its delivery' } });
       expect(payload.bot).toMatchObject({ id: s.bot.id });
-      // An attempt the kill cut short is retried once its lease (60 s) has run out.
+      // An attempt the kill cut short is retried once its lease (15 s here, WEBHOOK_LEASE_MS) has run out.
       const list = await waitDeliveries(server.url, s, hook.id, (d) => d[0]?.status === 'succeeded', 90_000);
       expect(list).toHaveLength(1);
       // Any copy sent again after the crash (at least once) carries the same delivery id, for the receiver to drop.
