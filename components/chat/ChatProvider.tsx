@@ -6,7 +6,7 @@ import { AppError, type ErrorBody } from '@/lib/errors';
 import type { ClientToServerEvents, PresenceDto } from '@/lib/realtime/contract';
 import { api } from '@/lib/client/api';
 import { fillGap, hasGap, type FetchAfter } from '@/lib/client/gap';
-import { idbGet, idbSet, keepApiOffline, keepPageOffline, userDataErased } from '@/lib/client/idb';
+import { cachedApiJson, claimApiCache, idbGet, readApiCopyEarly, idbSet, keepApiOffline, keepPageOffline, userDataErased } from '@/lib/client/idb';
 import { fetchStamp, loadOlderPage, markDeleted, markLive, markPersonLive, mergeMessages, sortConversations, Store, tombstone, withFirstPage, withLivePeople, type ChatState, type OutboxItem } from '@/lib/client/store';
 import { dropSent, mergeThreadReplies } from '@/lib/client/threads';
 import type { AttachmentDto, ConversationDto, MessageDto } from '@/lib/validation/dto';
@@ -38,6 +38,13 @@ const ChatContext = createContext<ChatActions | null>(null);
 
 /** The first page of a conversation; the same URL the offline cache is warmed with. */
 export const FIRST_PAGE = 100;
+
+// A conversation's page being loaded: this device's copy of its first page is read while the app starts, so it can
+// show before the network answers (`openConversation`).
+if (typeof window !== 'undefined') {
+  const open = /^\/c\/([^/]+)/.exec(window.location.pathname);
+  if (open) readApiCopyEarly(`/api/v1/conversations/${open[1]}/messages?limit=${FIRST_PAGE}`);
+}
 const PAGE = 50;
 const PERMANENT = new Set(['bad_request', 'not_found', 'forbidden', 'unauthorized', 'payload_too_large', 'unsupported_media_type']);
 
@@ -196,17 +203,28 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
       void keepPageOffline(`/c/${id}`);
       const cur = store.get().messages[id];
       if (cur?.loaded) return;
+      const path = `/conversations/${id}/messages?limit=${FIRST_PAGE}`;
       const fetchedAt = fetchStamp();
-      const page = await api<{ messages: MessageDto[]; hasMore: boolean }>(`/conversations/${id}/messages?limit=${FIRST_PAGE}`);
+      const network = api<{ messages: MessageDto[]; hasMore: boolean }>(path);
+      // Offline as online: this device's copy of the first page shows at once while the network's answer is on its
+      // way (stamped older than anything, so a live change always wins over it). Only onto an empty conversation.
+      void cachedApiJson<{ messages: MessageDto[]; hasMore: boolean }>(`/api/v1${path}`, me.id).then((copy) => {
+        if (!copy?.messages?.length) return;
+        store.set((s) =>
+          s.messages[id]?.loaded || s.messages[id]?.items.length ? {} : { messages: { ...s.messages, [id]: { ...withFirstPage([], copy, 0), cached: true } } },
+        );
+      });
+      const page = await network;
       store.set((s) => ({ messages: { ...s.messages, [id]: withFirstPage(s.messages[id]?.items, page, fetchedAt) } }));
     },
-    [store],
+    [store, me.id],
   );
 
   const loadOlder = useCallback(
     (id: string) =>
       loadOlderPage(
-        store.get().messages[id],
+        // Not over this device's copy: the first page, on its way, replaces it.
+        store.get().messages[id]?.cached ? undefined : store.get().messages[id],
         (patch) => store.set((s) => ({ messages: { ...s.messages, [id]: { ...s.messages[id]!, ...patch(s.messages[id]!) } } })),
         (before) => api<{ messages: MessageDto[]; hasMore: boolean }>(`/conversations/${id}/messages?limit=${PAGE}${before ? `&before=${before}` : ''}`),
       ),
@@ -229,7 +247,14 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
       throw e;
     };
     await Promise.all(
-      loaded.map(async ([id]) => {
+      loaded.map(async ([id, entry]) => {
+        if (entry.cached) {
+          // Only this device's copy is held (the first page's network answer failed): the newest page replaces it.
+          const fetchedAt = fetchStamp();
+          const page = await api<{ messages: MessageDto[]; hasMore: boolean }>(`/conversations/${id}/messages?limit=${FIRST_PAGE}`, { fresh: true }).catch(notFound);
+          store.set((s) => (s.messages[id]?.cached ? { messages: { ...s.messages, [id]: withFirstPage(s.messages[id]?.items, page, fetchedAt) } } : {}));
+          return;
+        }
         for (let i = 0; i < 50; i++) {
           const items = store.get().messages[id]?.items ?? [];
           const newest = items[items.length - 1];
@@ -399,6 +424,11 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
     [openConversation, loadOlder, store],
   );
 
+  // This device's API copies are painted before the network answers: they must be this user's.
+  useEffect(() => {
+    void claimApiCache(me.id);
+  }, [me.id]);
+
   // Restore the outbox written before a reload (even one made offline), then try to send it.
   const [outboxLoaded, setOutboxLoaded] = useState(false);
   useEffect(() => {
@@ -477,14 +507,17 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
     const onCreated = ({ message }: { message: MessageDto }) => {
       // A seq gap (n+2 after n: an event lost between nodes) is fetched before the message shows (lib/client/gap.ts).
       const cid = message.conversationId;
-      const items = store.get().messages[cid]?.items;
+      const entry = store.get().messages[cid];
+      // (Over this device's copy, painted before the first page came, the gap is that page's to fill.)
+      const items = entry?.cached ? undefined : entry?.items;
       const pending = gapFetches.current.get(cid);
       if (!pending && !hasGap(items?.[items.length - 1], message)) {
         receive([message], { live: true });
       } else {
         const run = (pending ?? Promise.resolve())
           .then(() => {
-            const now = store.get().messages[cid]?.items;
+            const later = store.get().messages[cid];
+            const now = later?.cached ? undefined : later?.items;
             const newest = now?.[now.length - 1];
             return newest && hasGap(newest, message) ? fillGap(newest, message, fetchAfter) : [message];
           })

@@ -51,6 +51,62 @@ export async function idbDelete(key: string): Promise<void> {
 /** Everything this device keeps for the signed-in user: erased on sign out. */
 export const USER_CACHES = ['chattrix-api', 'chattrix-pages', 'chattrix-media'];
 
+const CACHE_OWNER = 'chattrix-cache-owner';
+const cacheOwner = (): string | null => {
+  try {
+    return localStorage.getItem(CACHE_OWNER);
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * Makes this device's API copies the signed-in user's: when they were kept for somebody else (or for nobody known:
+ * a session that ended without signing out), they are dropped first, so the copies painted before the network
+ * answers (`cachedApiJson`) are only ever this user's.
+ */
+export async function claimApiCache(userId: string): Promise<void> {
+  if (erased || !('caches' in globalThis) || cacheOwner() === userId) return;
+  await caches.delete('chattrix-api').catch(() => false);
+  try {
+    localStorage.setItem(CACHE_OWNER, userId);
+  } catch {
+    /* unavailable: nothing is painted from the cache then */
+  }
+}
+
+/**
+ * This device's copy of an API read (the worker's cache, or the store's snapshot written into it), when it was kept
+ * for this user; undefined otherwise, and after signing out.
+ */
+export async function cachedApiJson<T>(url: string, userId: string): Promise<T | undefined> {
+  if (erased || !('caches' in globalThis) || cacheOwner() !== userId) return undefined;
+  const early = earlyReads.get(url);
+  earlyReads.delete(url);
+  const data = await (early ?? readApiCopy(url));
+  // (Checked again: an early read began before anyone was known.)
+  return erased || cacheOwner() !== userId ? undefined : (data as T | undefined);
+}
+
+async function readApiCopy(url: string): Promise<unknown> {
+  try {
+    const res = await (await caches.open('chattrix-api')).match(url, { ignoreVary: true });
+    return res?.ok ? await res.json() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const earlyReads = new Map<string, Promise<unknown>>();
+/**
+ * Starts reading this device's copy of an API read now, while the page is still starting (its scripts evaluated,
+ * React not yet hydrated), for `cachedApiJson` to take up later.
+ */
+export function readApiCopyEarly(url: string): void {
+  if (typeof window === 'undefined' || !('caches' in globalThis) || earlyReads.has(url) || !cacheOwner()) return;
+  earlyReads.set(url, readApiCopy(url));
+}
+
 let erased = false;
 /** True once this tab erased the user's data (signing out): nothing may be written back after that. */
 export function userDataErased(): boolean {

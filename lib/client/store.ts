@@ -34,6 +34,11 @@ export interface ConversationMessages {
    * a connect reads the newest page again when this is older than the connect.
    */
   readAt?: number;
+  /**
+   * The items are this device's copy of the first page, painted while the network's answer is on its way (offline as
+   * online); that answer (or, if it failed, the catch-up after the next connect) replaces it.
+   */
+  cached?: boolean;
 }
 
 export interface ChatState {
