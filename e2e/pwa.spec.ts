@@ -257,3 +257,84 @@ test('messages written offline show as pending, survive a reload, and are delive
   expect((await stored()).map((m) => m.body)).toEqual(['Ping me when you land', first, second]);
   await context.close();
 });
+
+test("a conversation opened before shows this device's copy while the network's page is on its way, then that page replaces it", async ({ browser, request }) => {
+  const ana = await person(request, 'cpya');
+  const ben = await person(request, 'cpyb');
+  const { conversation } = await ana.api.post<{ conversation: { id: string } }>('/conversations', { kind: 'direct', userId: ben.id });
+  await ben.api.post(`/conversations/${conversation.id}/messages`, { body: 'What the server holds' });
+  // No service worker here: the page's own request for the first page can be held (a worker's could not), and the
+  // copy comes from the same Cache Storage the app writes its snapshot into either way.
+  const { context, page, room } = await signedIn(browser, ana, { serviceWorkers: 'block' });
+  await room.conversationLink(conversation.id).click();
+  await expect(room.message('What the server holds')).toBeVisible();
+
+  // This device's copy, with a message only the copy has (after the app's own snapshot has been written).
+  const url = `/api/v1/conversations/${conversation.id}/messages?limit=100`;
+  await cached(page, [url]);
+  await page.waitForTimeout(1_500);
+  await page.evaluate(async (u) => {
+    const cache = await caches.open('chattrix-api');
+    const copy = (await (await cache.match(u))!.json()) as { messages: { id: string; seq: number; body: string }[]; hasMore: boolean };
+    const last = copy.messages[copy.messages.length - 1]!;
+    copy.messages.push({ ...last, id: `${last.id.slice(0, -4)}zzzz`, seq: last.seq + 1, body: 'Only in the copy' });
+    await cache.put(u, new Response(JSON.stringify(copy), { headers: { 'content-type': 'application/json' } }));
+  }, url);
+
+  // The network's answer is held until the copy has shown.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let held = 0;
+  await page.route(new RegExp(`/api/v1/conversations/${conversation.id}/messages\\?limit=100$`), async (route) => {
+    held += 1;
+    await released;
+    await route.continue();
+  });
+  await page.reload();
+  await expect(room.message('Only in the copy')).toBeVisible();
+  await expect(room.message('What the server holds')).toBeVisible();
+  expect(held).toBeGreaterThan(0);
+  release();
+  // The network's page replaces the copy: what only the copy had is gone.
+  await expect(room.message('Only in the copy')).toHaveCount(0);
+  await expect(room.message('What the server holds')).toBeVisible();
+  await context.close();
+});
+
+test("another person signing in on this device never gets the last one's copies (a session that ended without signing out)", async ({ browser, request }) => {
+  const ana = await person(request, 'owna');
+  const ben = await person(request, 'ownb');
+  const cara = await person(request, 'ownc');
+  const { conversation } = await ana.api.post<{ conversation: { id: string } }>('/conversations', { kind: 'group', title: 'Ana and Cara', memberIds: [cara.id] });
+  await cara.api.post(`/conversations/${conversation.id}/messages`, { body: 'The surprise party is on Friday' });
+  const { context, page, room } = await signedIn(browser, ana);
+  await controlled(page);
+  await room.conversationLink(conversation.id).click();
+  await expect(room.message('The surprise party is on Friday')).toBeVisible();
+  const url = `/api/v1/conversations/${conversation.id}/messages?limit=100`;
+  await cached(page, [url]);
+
+  // Ana's session ends without her signing out (it expired, or was ended from another device): nothing erased.
+  await context.clearCookies();
+  // From every new document on: did the secret ever show?
+  await context.addInitScript(() => {
+    const w = window as unknown as { sawSecret?: boolean };
+    new MutationObserver(() => {
+      if (document.body?.textContent?.includes('surprise party')) w.sawSecret = true;
+    }).observe(document, { childList: true, subtree: true, characterData: true });
+  });
+  // Ben signs in on the same browser, straight to that conversation's address.
+  await page.goto(`/c/${conversation.id}`);
+  await expect(page).toHaveURL(/\/login\?next=/);
+  await page.getByLabel('Username', { exact: true }).fill(ben.username);
+  await page.getByLabel('Password', { exact: true }).fill(ben.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(new RegExp(`/c/${conversation.id}$`));
+  // Ben's app claims this device's API copies: Ana's are dropped.
+  await expect.poll(() => page.evaluate(async (u) => !!(await caches.match(u)), url), { message: "Ana's copy of the conversation" }).toBe(false);
+  await page.goto('/');
+  await expect(page.getByTestId('connection-state')).toHaveText('Connected', { timeout: 30_000 });
+  await expect(room.conversationLink(conversation.id)).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { sawSecret?: boolean }).sawSecret ?? false)).toBe(false);
+  await context.close();
+});

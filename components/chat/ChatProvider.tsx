@@ -7,7 +7,7 @@ import type { ClientToServerEvents, PresenceDto } from '@/lib/realtime/contract'
 import { api } from '@/lib/client/api';
 import { fillGap, hasGap, type FetchAfter } from '@/lib/client/gap';
 import { cachedApiJson, claimApiCache, idbGet, readApiCopyEarly, idbSet, keepApiOffline, keepPageOffline, userDataErased } from '@/lib/client/idb';
-import { fetchStamp, loadOlderPage, markDeleted, markLive, markPersonLive, mergeMessages, sortConversations, Store, tombstone, withFirstPage, withLivePeople, type ChatState, type OutboxItem } from '@/lib/client/store';
+import { fetchStamp, loadOlderPage, markDeleted, onlyFromCopy, markLive, markPersonLive, mergeMessages, sortConversations, Store, tombstone, withFirstPage, withLivePeople, type ChatState, type ConversationMessages, type OutboxItem } from '@/lib/client/store';
 import { dropSent, mergeThreadReplies } from '@/lib/client/threads';
 import type { AttachmentDto, ConversationDto, MessageDto } from '@/lib/validation/dto';
 import type { Me } from '@/lib/validation/users';
@@ -47,6 +47,12 @@ if (typeof window !== 'undefined') {
 }
 const PAGE = 50;
 const PERMANENT = new Set(['bad_request', 'not_found', 'forbidden', 'unauthorized', 'payload_too_large', 'unsupported_media_type']);
+
+/** What a conversation holds, less what only this device's copy had (`onlyFromCopy`). */
+function heldBeyondCopy(entry: ConversationMessages | undefined): MessageDto[] | undefined {
+  const fromCopy = onlyFromCopy(entry);
+  return entry?.items.filter((m) => !fromCopy(m));
+}
 
 /** New messages from others, counted as the conversation's notification level says. */
 function addUnseen(c: ConversationDto, unseen: MessageDto[], meId: string): Pick<ConversationDto, 'unreadCount' | 'mentionCount' | 'badgeCount'> {
@@ -215,7 +221,8 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
         );
       });
       const page = await network;
-      store.set((s) => ({ messages: { ...s.messages, [id]: withFirstPage(s.messages[id]?.items, page, fetchedAt) } }));
+      // The network's page replaces the copy: of what it painted, only what came live since stays.
+      store.set((s) => ({ messages: { ...s.messages, [id]: withFirstPage(heldBeyondCopy(s.messages[id]), page, fetchedAt) } }));
     },
     [store, me.id],
   );
@@ -252,7 +259,7 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
           // Only this device's copy is held (the first page's network answer failed): the newest page replaces it.
           const fetchedAt = fetchStamp();
           const page = await api<{ messages: MessageDto[]; hasMore: boolean }>(`/conversations/${id}/messages?limit=${FIRST_PAGE}`, { fresh: true }).catch(notFound);
-          store.set((s) => (s.messages[id]?.cached ? { messages: { ...s.messages, [id]: withFirstPage(s.messages[id]?.items, page, fetchedAt) } } : {}));
+          store.set((s) => (s.messages[id]?.cached ? { messages: { ...s.messages, [id]: withFirstPage(heldBeyondCopy(s.messages[id]), page, fetchedAt) } } : {}));
           return;
         }
         for (let i = 0; i < 50; i++) {

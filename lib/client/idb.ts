@@ -83,8 +83,8 @@ export async function cachedApiJson<T>(url: string, userId: string): Promise<T |
   if (erased || !('caches' in globalThis) || cacheOwner() !== userId) return undefined;
   const early = earlyReads.get(url);
   earlyReads.delete(url);
-  const data = await (early ?? readApiCopy(url));
-  // (Checked again: an early read began before anyone was known.)
+  // An early read is only this user's if the copies were theirs when it began (not another's, claimed since).
+  const data = await (early?.owner === userId ? early.data : readApiCopy(url));
   return erased || cacheOwner() !== userId ? undefined : (data as T | undefined);
 }
 
@@ -97,14 +97,15 @@ async function readApiCopy(url: string): Promise<unknown> {
   }
 }
 
-const earlyReads = new Map<string, Promise<unknown>>();
+const earlyReads = new Map<string, { owner: string; data: Promise<unknown> }>();
 /**
  * Starts reading this device's copy of an API read now, while the page is still starting (its scripts evaluated,
  * React not yet hydrated), for `cachedApiJson` to take up later.
  */
 export function readApiCopyEarly(url: string): void {
-  if (typeof window === 'undefined' || !('caches' in globalThis) || earlyReads.has(url) || !cacheOwner()) return;
-  earlyReads.set(url, readApiCopy(url));
+  const owner = typeof window === 'undefined' || !('caches' in globalThis) ? null : cacheOwner();
+  if (!owner || earlyReads.has(url)) return;
+  earlyReads.set(url, { owner, data: readApiCopy(url) });
 }
 
 let erased = false;

@@ -147,6 +147,11 @@ export function withLivePeople(list: ConversationDto[], fetchedAt: number): Conv
 const deletedAt = new Map<string, { at: number; deletedAt: string }>();
 
 /** These messages just changed live (an event or an acknowledgement). */
+/** Held only because this device's copy had it: not seen live, nor in any page the network answered. */
+export function onlyFromCopy(entry: ConversationMessages | undefined): (m: MessageDto) => boolean {
+  return (m) => !!entry?.cached && !liveAt.has(m.id);
+}
+
 export function markLive(ids: Iterable<string>): void {
   clock++;
   // Only the gap between a page's request and its answer matters: an old stamp can go.
