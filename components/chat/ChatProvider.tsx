@@ -6,8 +6,8 @@ import { AppError, type ErrorBody } from '@/lib/errors';
 import type { ClientToServerEvents, PresenceDto } from '@/lib/realtime/contract';
 import { api } from '@/lib/client/api';
 import { fillGap, hasGap, type FetchAfter } from '@/lib/client/gap';
-import { cachedApiJson, claimApiCache, idbGet, readApiCopyEarly, idbSet, keepApiOffline, keepPageOffline, userDataErased } from '@/lib/client/idb';
-import { fetchStamp, loadOlderPage, markDeleted, onlyFromCopy, markLive, markPersonLive, mergeMessages, sortConversations, Store, tombstone, withFirstPage, withLivePeople, type ChatState, type ConversationMessages, type OutboxItem } from '@/lib/client/store';
+import { cachedApiJson, claimApiCache, idbGet, idbSet, keepApiOffline, keepPageOffline, readApiCopyEarly, userDataErased } from '@/lib/client/idb';
+import { fetchStamp, loadOlderPage, markDeleted, markLive, markPersonLive, mergeMessages, settledItems, sortConversations, Store, tombstone, withFirstPage, withLivePeople, withNetworkFirstPage, type ChatState, type OutboxItem } from '@/lib/client/store';
 import { dropSent, mergeThreadReplies } from '@/lib/client/threads';
 import type { AttachmentDto, ConversationDto, MessageDto } from '@/lib/validation/dto';
 import type { Me } from '@/lib/validation/users';
@@ -47,12 +47,6 @@ if (typeof window !== 'undefined') {
 }
 const PAGE = 50;
 const PERMANENT = new Set(['bad_request', 'not_found', 'forbidden', 'unauthorized', 'payload_too_large', 'unsupported_media_type']);
-
-/** What a conversation holds, less what only this device's copy had (`onlyFromCopy`). */
-function heldBeyondCopy(entry: ConversationMessages | undefined): MessageDto[] | undefined {
-  const fromCopy = onlyFromCopy(entry);
-  return entry?.items.filter((m) => !fromCopy(m));
-}
 
 /** New messages from others, counted as the conversation's notification level says. */
 function addUnseen(c: ConversationDto, unseen: MessageDto[], meId: string): Pick<ConversationDto, 'unreadCount' | 'mentionCount' | 'badgeCount'> {
@@ -222,7 +216,7 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
       });
       const page = await network;
       // The network's page replaces the copy: of what it painted, only what came live since stays.
-      store.set((s) => ({ messages: { ...s.messages, [id]: withFirstPage(heldBeyondCopy(s.messages[id]), page, fetchedAt) } }));
+      store.set((s) => ({ messages: { ...s.messages, [id]: withNetworkFirstPage(s.messages[id], page, fetchedAt) } }));
     },
     [store, me.id],
   );
@@ -259,7 +253,7 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
           // Only this device's copy is held (the first page's network answer failed): the newest page replaces it.
           const fetchedAt = fetchStamp();
           const page = await api<{ messages: MessageDto[]; hasMore: boolean }>(`/conversations/${id}/messages?limit=${FIRST_PAGE}`, { fresh: true }).catch(notFound);
-          store.set((s) => (s.messages[id]?.cached ? { messages: { ...s.messages, [id]: withFirstPage(heldBeyondCopy(s.messages[id]), page, fetchedAt) } } : {}));
+          store.set((s) => (s.messages[id]?.cached ? { messages: { ...s.messages, [id]: withNetworkFirstPage(s.messages[id], page, fetchedAt) } } : {}));
           return;
         }
         for (let i = 0; i < 50; i++) {
@@ -514,17 +508,15 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
     const onCreated = ({ message }: { message: MessageDto }) => {
       // A seq gap (n+2 after n: an event lost between nodes) is fetched before the message shows (lib/client/gap.ts).
       const cid = message.conversationId;
-      const entry = store.get().messages[cid];
       // (Over this device's copy, painted before the first page came, the gap is that page's to fill.)
-      const items = entry?.cached ? undefined : entry?.items;
+      const items = settledItems(store.get().messages[cid]);
       const pending = gapFetches.current.get(cid);
       if (!pending && !hasGap(items?.[items.length - 1], message)) {
         receive([message], { live: true });
       } else {
         const run = (pending ?? Promise.resolve())
           .then(() => {
-            const later = store.get().messages[cid];
-            const now = later?.cached ? undefined : later?.items;
+            const now = settledItems(store.get().messages[cid]);
             const newest = now?.[now.length - 1];
             return newest && hasGap(newest, message) ? fillGap(newest, message, fetchAfter) : [message];
           })

@@ -147,11 +147,6 @@ export function withLivePeople(list: ConversationDto[], fetchedAt: number): Conv
 const deletedAt = new Map<string, { at: number; deletedAt: string }>();
 
 /** These messages just changed live (an event or an acknowledgement). */
-/** Held only because this device's copy had it: not seen live, nor in any page the network answered. */
-export function onlyFromCopy(entry: ConversationMessages | undefined): (m: MessageDto) => boolean {
-  return (m) => !!entry?.cached && !liveAt.has(m.id);
-}
-
 export function markLive(ids: Iterable<string>): void {
   clock++;
   // Only the gap between a page's request and its answer matters: an old stamp can go.
@@ -214,6 +209,19 @@ export function withFirstPage(held: MessageDto[] | undefined, page: Page, fetche
     loadingOlder: false,
     readAt: fetchedAt,
   };
+}
+
+/**
+ * The network's first page over what a conversation holds (`withFirstPage`). Over this device's copy (`cached`) the
+ * page replaces it: of the copy's items only those seen live since stay.
+ */
+export function withNetworkFirstPage(entry: ConversationMessages | undefined, page: Page, fetchedAt: number): ConversationMessages {
+  return withFirstPage(entry?.cached ? entry.items.filter((m) => liveAt.has(m.id)) : entry?.items, page, fetchedAt);
+}
+
+/** The items a gap or an older page is reckoned from: none over this device's copy (the first page's to replace). */
+export function settledItems(entry: ConversationMessages | undefined): MessageDto[] | undefined {
+  return entry?.cached ? undefined : entry?.items;
 }
 
 /**
