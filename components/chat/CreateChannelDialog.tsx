@@ -12,7 +12,7 @@ import { FormError } from '@/components/ui/FieldError';
 
 /** "Create channel": name (unique ignoring case), topic, description, public or private. */
 export function CreateChannelDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const ref = useModalDialog(open);
+  const ref = useModalDialog(open, onClose);
   const router = useRouter();
   const { upsertConversation } = useChatActions();
   const [title, setTitle] = useState('');
@@ -47,7 +47,7 @@ export function CreateChannelDialog({ open, onClose }: { open: boolean; onClose:
   }
 
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby="new-channel-title" onClose={onClose}>
+    <dialog ref={ref} className="dialog" aria-labelledby="new-channel-title">
       <form onSubmit={submit}>
         <h2 id="new-channel-title">{t('title')}</h2>
         <div className="field">

@@ -22,26 +22,13 @@ const isMac = () => typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(n
 const KEY_GLYPHS = { up: '↑', down: '↓' };
 export const SHORTCUTS = ['switcher', 'nextConversation', 'nextUnread', 'escape', 'history', 'editLast', 'send', 'help'] as const;
 
-/** A modal <dialog> that follows `open`, closes on Esc and reports it. */
-function useModal(open: boolean, onClose: () => void) {
-  const ref = useModalDialog(open);
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    const onCloseEvt = () => onClose();
-    d.addEventListener('close', onCloseEvt);
-    return () => d.removeEventListener('close', onCloseEvt);
-  }, [onClose]);
-  return ref;
-}
-
 type Option = { kind: 'conversation'; c: ConversationDto; title: string; sub: string } | { kind: 'person'; u: PublicUser; title: string; sub: string };
 
 /** Ctrl/Cmd+K: conversations (most recent first) and people, fuzzy; Enter opens. */
 export function QuickSwitcher({ open, onClose }: { open: boolean; onClose: () => void }) {
   const t = useTranslations('switcher');
   const titleOf = useConversationTitle();
-  const ref = useModal(open, onClose);
+  const ref = useModalDialog(open, onClose);
   const router = useRouter();
   const me = useChat((s) => s.me);
   const conversations = useChat((s) => s.conversations);
@@ -185,7 +172,7 @@ export function QuickSwitcher({ open, onClose }: { open: boolean; onClose: () =>
 
 /** `?` or Ctrl+/: every shortcut. */
 export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const ref = useModal(open, onClose);
+  const ref = useModalDialog(open, onClose);
   const t = useTranslations('shortcuts');
   return (
     <dialog ref={ref} className="dialog" aria-labelledby="shortcuts-title">

@@ -11,7 +11,7 @@ import { UserPicker } from './UserPicker';
 import { FormError } from '@/components/ui/FieldError';
 
 export function NewGroupDialog({ open, onClose, meId }: { open: boolean; onClose: () => void; meId: string }) {
-  const ref = useModalDialog(open);
+  const ref = useModalDialog(open, onClose);
   const router = useRouter();
   const { upsertConversation } = useChatActions();
   const [title, setTitle] = useState('');
@@ -36,7 +36,7 @@ export function NewGroupDialog({ open, onClose, meId }: { open: boolean; onClose
   const busy = pending;
 
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby="new-group-title" onClose={onClose}>
+    <dialog ref={ref} className="dialog" aria-labelledby="new-group-title">
       <form action={formAction} onSubmit={() => setError(null)}>
         {picked.map((u) => (
           <input key={u.id} type="hidden" name="memberIds" value={u.id} />
