@@ -17,12 +17,12 @@ export const PeopleList = memo(function PeopleList({ meId, onOpen }: { meId: str
   const { socket, state } = useRealtime();
   const [query, setQuery] = useState('');
   const [people, setPeople] = useState<PublicUser[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // Why the last load failed: no network (the list loads when the connection is back) or the server said no.
+  const [error, setError] = useState<'offline' | 'failed' | null>(null);
   const known = usePresenceKnown();
   const t = useTranslations('people');
   const tp = usePresenceWords();
   const f = useFormat();
-  const loadError = t('loadError');
 
   useEffect(() => {
     const ctrl = new AbortController();
@@ -33,14 +33,15 @@ export const PeopleList = memo(function PeopleList({ meId, onOpen }: { meId: str
           setError(null);
         })
         .catch((e: Error) => {
-          if (e.name !== 'AbortError') setError(loadError);
+          if (e.name === 'AbortError') return;
+          setError(e instanceof TypeError || !navigator.onLine ? 'offline' : 'failed');
         });
     }, query ? 200 : 0);
     return () => {
       clearTimeout(t);
       ctrl.abort();
     };
-  }, [query, state, loadError]);
+  }, [query, state]);
 
   // The subscription depends on which people are shown, never on their presence: the acknowledgement below
   // replaces `people` (new objects, same ids), so the effect is keyed on the ids joined into a string. Keying it on
@@ -87,7 +88,12 @@ export const PeopleList = memo(function PeopleList({ meId, onOpen }: { meId: str
         </label>
         <input id="people-search" type="search" placeholder={t('search')} value={query} onChange={(e) => setQuery(e.target.value)} />
       </div>
-      {error && <p className="field-error">{error}</p>}
+      {error === 'failed' && <p className="field-error">{t('loadError')}</p>}
+      {error === 'offline' && people === null && (
+        <p className="row-sub" role="status" style={{ padding: 8, whiteSpace: 'normal' }}>
+          {t('offline')}
+        </p>
+      )}
       {people === null && !error && <p className="row-sub" style={{ padding: 8 }}>{t('loading')}</p>}
       <ul className="list" aria-label={t('title')}>
         {sorted.map((u) => (
