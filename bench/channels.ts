@@ -90,7 +90,9 @@ async function main() {
     const backends = async () => (await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${dbName}`).map((r) => r.pid);
     const cpuOf = async () => ({ server: cpuSeconds(server.child.pid!), db: (await backends()).reduce((t, pid) => t + cpuSeconds(pid), 0) });
     const cpu0 = await cpuOf();
-    for (let i = 0; i < 50; i++) {
+    // BENCH_LIST_RUNS (default 50): more list requests, so that a profile of the server is mostly them.
+    const listRuns = Number(process.env.BENCH_LIST_RUNS ?? 50);
+    for (let i = 0; i < listRuns; i++) {
       const r = await api('/conversations', { token });
       count = r.json.conversations.length;
       list.push(r.ms);
