@@ -4,7 +4,8 @@
  * Starts the built server (embedded PGlite in a temporary DATA_DIR, or DATABASE_URL), makes one person in
  * CLIENT_CONVERSATIONS (20) groups of CLIENT_MESSAGES (60) messages each, signs in at 1280×800, and measures:
  *   - js: the JavaScript the chat page loads on a cold start (no service worker yet), compressed as sent
- *     (Chromium's encoded data length of every Script response) and uncompressed;
+ *     (Chromium's encoded data length of every Script response: compressedKb, with each response's HTTP headers;
+ *     compressedBodyKb, the scripts alone, without them) and uncompressed;
  *   - warm open, online and offline: with the service worker in control and its caches warm, a reload of
  *     `/c/{id}` (the last conversation) until that conversation's newest message is on screen, measured in the page
  *     from the navigation's start (CLIENT_RUNS, 10, each);
@@ -87,9 +88,10 @@ async function main() {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-    const scripts = new Map<string, { url: string; encoded: number; decoded: number }>();
+    const scripts = new Map<string, { url: string; encoded: number; decoded: number; headers: number }>();
     cdp.on('Network.responseReceived', (e: any) => {
-      if (e.type === 'Script') scripts.set(e.requestId, { url: e.response.url, encoded: 0, decoded: 0 });
+      // The bytes received when the response starts: its status line and headers.
+      if (e.type === 'Script') scripts.set(e.requestId, { url: e.response.url, encoded: 0, decoded: 0, headers: e.response.encodedDataLength ?? 0 });
     });
     cdp.on('Network.dataReceived', (e: any) => {
       const s = scripts.get(e.requestId);
@@ -108,6 +110,7 @@ async function main() {
     const js = {
       files: scripts.size,
       compressedKb: round([...scripts.values()].reduce((t, s) => t + s.encoded, 0) / 1024, 1),
+      compressedBodyKb: round([...scripts.values()].reduce((t, s) => t + s.encoded - s.headers, 0) / 1024, 1),
       uncompressedKb: round([...scripts.values()].reduce((t, s) => t + s.decoded, 0) / 1024, 1),
     };
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
