@@ -2,7 +2,8 @@
 
 import { useLocale, useTranslations } from 'next-intl';
 import { File, FileArchive, FileText } from 'lucide-react';
-import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
+import { useState, type CSSProperties, type ReactNode } from 'react';
+import { useModalDialog } from '@/components/ui/useModalDialog';
 import type { AttachmentDto } from '@/lib/validation/dto';
 
 /** `1.5 MB` (`1,5 MB` in German): the decimal mark of the active language. */
@@ -36,11 +37,10 @@ function thumbBox(a: Pick<AttachmentDto, 'width' | 'height'>): CSSProperties | u
 }
 
 function ImageViewer({ a, onClose }: { a: AttachmentDto; onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog(true, onClose);
   const t = useTranslations('attachments');
-  useEffect(() => ref.current?.showModal(), []);
   return (
-    <dialog ref={ref} className="viewer" aria-label={a.name} onClose={onClose} onClick={(e) => e.target === ref.current && ref.current?.close()}>
+    <dialog ref={ref} className="viewer" aria-label={a.name} onClick={(e) => e.target === ref.current && ref.current?.close()}>
       <img src={a.url} alt={a.name} />
       <div className="viewer-bar">
         <span className="ellipsis">{a.name}</span>

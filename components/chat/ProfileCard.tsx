@@ -3,7 +3,8 @@
 import { BotMark } from '@/components/ui/BotMark';
 import { StatusMarks } from './StatusMarks';
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useModalDialog } from '@/components/ui/useModalDialog';
 import { Avatar } from '@/components/ui/Avatar';
 import { api } from '@/lib/client/api';
 import { AppError } from '@/lib/errors';
@@ -16,7 +17,7 @@ import { FormError } from '@/components/ui/FieldError';
 
 /** A person's card: who they are, whether they are around, and what you can do. */
 export function ProfileCard({ userId, meId, onClose }: { userId: string; meId: string; onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog(true, onClose);
   const router = useRouter();
   const { upsertConversation } = useChatActions();
   const [user, setUser] = useState<PublicUser | null>(null);
@@ -28,7 +29,6 @@ export function ProfileCard({ userId, meId, onClose }: { userId: string; meId: s
   const loadError = t('loadError');
 
   useEffect(() => {
-    ref.current?.showModal();
     api<{ user: PublicUser }>(`/users/${userId}`)
       .then((r) => setUser(r.user))
       .catch(() => setError(loadError));
@@ -47,7 +47,7 @@ export function ProfileCard({ userId, meId, onClose }: { userId: string; meId: s
   }
 
   return (
-    <dialog ref={ref} className="dialog profile-card" aria-label={user ? t('of', { name: user.displayName }) : t('title')} onClose={onClose}>
+    <dialog ref={ref} className="dialog profile-card" aria-label={user ? t('of', { name: user.displayName }) : t('title')}>
       {user ? (
         <>
           <div className="profile-top">

@@ -1,22 +1,19 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
-import { useActionState, useEffect, useRef, useState } from 'react';
+import { useActionState, useState } from 'react';
+import { useModalDialog } from '@/components/ui/useModalDialog';
 import { reportMessageAction } from '@/app/(chat)/report-action';
 
 /** Report a message to the site admins, with a reason (a server action: works before hydration too). */
 export function ReportDialog({ messageId, onClose }: { messageId: string; onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog(true, onClose);
   const [state, formAction, pending] = useActionState(reportMessageAction, { ok: false, at: 0 });
   const [reason, setReason] = useState('');
   const t = useTranslations('report');
-  useEffect(() => {
-    const d = ref.current;
-    if (d && !d.open) d.showModal();
-  }, []);
   const done = state.ok;
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby="report-title" onClose={onClose}>
+    <dialog ref={ref} className="dialog" aria-labelledby="report-title">
       <form action={formAction}>
         <input type="hidden" name="messageId" value={messageId} />
         <h2 id="report-title">{t('title')}</h2>
