@@ -25,6 +25,11 @@ export class ChatPage {
     await expect(this.sidebar).toBeVisible();
     await expect(this.sidebar.getByText(`@${user.username}`, { exact: true }).first()).toBeVisible();
     // The page is live (hydrated, socket connected): a click before that would do nothing.
+    await this.expectLive();
+  }
+
+  /** Hydrated, connected and caught up: no status banner ("Syncing…", "Reconnecting…") above the conversation. */
+  async expectLive(): Promise<void> {
     await expect(this.page.getByTestId('connection-state')).toHaveText('Connected', { timeout: 30_000 });
   }
 
