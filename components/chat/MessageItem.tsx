@@ -64,6 +64,10 @@ function MessageItemInner(p: Props) {
   const mine = m.sender?.id === meId;
   const [menu, setMenu] = useState<'none' | 'react' | 'picker'>('none');
   const [reporting, setReporting] = useState(false);
+  // The actions show only on hover or focus (CSS): their buttons and icons are made only then, not for each of the
+  // hundred messages a conversation opens with (some 700 elements and their SVGs, a third of a switch's time).
+  const [hovered, setHovered] = useState(false);
+  const [focused, setFocused] = useState(false);
   const [draft, setDraft] = useState(m.body);
   const [error, setError] = useState<string | null>(null);
   const d = new Date(m.createdAt);
@@ -113,6 +117,12 @@ function MessageItemInner(p: Props) {
       id={`m-${m.id}`}
       tabIndex={0}
       aria-label={t('label', { name: m.sender?.displayName ?? t('someone'), time: f.clockTime(d) })}
+      onMouseEnter={() => setHovered(true)}
+      onMouseLeave={() => setHovered(false)}
+      onFocus={() => setFocused(true)}
+      onBlur={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocused(false);
+      }}
     >
       {!mine && !p.grouped && m.sender && (
         <button type="button" className="avatar-btn" onClick={() => actions.onProfile(m.sender!.id)} aria-label={t('profileOf', { name: m.sender.displayName })}>
@@ -217,7 +227,7 @@ function MessageItemInner(p: Props) {
           </div>
         )}
         {reporting && <ReportDialog messageId={m.id} onClose={() => setReporting(false)} />}
-        {!deleted && !p.editing && (
+        {!deleted && !p.editing && (hovered || focused || menu !== 'none') && (
           <div className="msg-tools" role="toolbar" aria-label={t('actions')}>
             <button type="button" className="tool" aria-label={t('react')} title={t('react')} aria-expanded={menu !== 'none'} onClick={() => setMenu(menu === 'none' ? 'react' : 'none')}>
               <SmilePlus size={18} />
