@@ -3,7 +3,8 @@
  *
  * Seeds (straight into the database, in batches) a person in 500 conversations (each with a message), 10,000
  * channels, and one thread of 1,000 replies; then measures over HTTP on loopback, with the person's token:
- *   - GET /conversations (the 500-conversation list), 50 times
+ *   - GET /conversations (the 500-conversation list in one answer), 50 times; its first page (limit=50), 50 times;
+ *     and every page of 100 walked with the cursor, 10 times (BENCH_LIST_RUNS scales all three)
  *   - the channel browser paged through all 10,000 channels (limit 50, keyset cursor)
  *   - GET /messages/{root}/thread?limit=50 (opening the 1,000-reply thread), 100 times, and paging it to its start
  * Prints one JSON line. With DATABASE_URL (a PostgreSQL server), a fresh database `bench_ch_<random>` is created
@@ -13,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
+import { SUMMARIES_PAGE_SQL } from '../db/queries/conversations';
 import { startServer } from '../tests/helpers/server';
 import { cpuSeconds, round } from './lib';
 
@@ -79,26 +81,58 @@ async function main() {
     // Warm up.
     for (let i = 0; i < 5; i++) {
       await api('/conversations', { token });
+      await api('/conversations?limit=50', { token });
       await api('/messages/broot/thread?limit=50', { token });
       await api('/channels?limit=50', { token });
     }
 
-    const list: number[] = [];
-    let count = 0;
     // CPU per request, the server's and the database's (its backends for this database): a figure the machine's
     // load does not inflate the way it does wall-clock latency.
     const backends = async () => (await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${dbName}`).map((r) => r.pid);
     const cpuOf = async () => ({ server: cpuSeconds(server.child.pid!), db: (await backends()).reduce((t, pid) => t + cpuSeconds(pid), 0) });
-    const cpu0 = await cpuOf();
+    /** `runs` times `one()` (each returning how many conversations it read): wall-clock p50/p99 and CPU per run. */
+    const timed = async (runs: number, one: () => Promise<number>) => {
+      const ms: number[] = [];
+      let conversations = 0;
+      const cpu0 = await cpuOf();
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        conversations = await one();
+        ms.push(performance.now() - t0);
+      }
+      const cpu1 = await cpuOf();
+      return {
+        conversations,
+        runs,
+        p50Ms: pct(ms, 50),
+        p99Ms: pct(ms, 99),
+        serverCpuMsPerRequest: round(((cpu1.server - cpu0.server) * 1000) / runs, 1),
+        dbCpuMsPerRequest: round(((cpu1.db - cpu0.db) * 1000) / runs, 1),
+        loadAverage: round(os.loadavg()[0]!, 1),
+      };
+    };
     // BENCH_LIST_RUNS (default 50): more list requests, so that a profile of the server is mostly them.
     const listRuns = Number(process.env.BENCH_LIST_RUNS ?? 50);
-    for (let i = 0; i < listRuns; i++) {
-      const r = await api('/conversations', { token });
-      count = r.json.conversations.length;
-      list.push(r.ms);
+    // The whole list in one answer (no limit), as integrations and older clients ask for it.
+    const conversationList = await timed(listRuns, async () => (await api('/conversations', { token })).json.conversations.length);
+    // The client's first page (what the sidebar shows first), and every page of 100 walked with the cursor.
+    const firstPage = await timed(listRuns, async () => (await api('/conversations?limit=50', { token })).json.conversations.length);
+    const pageMs: number[] = [];
+    const allPages = await timed(Math.max(10, listRuns / 5), async () => {
+      let n = 0;
+      let cursor: string | null = null;
+      do {
+        const r = await api(`/conversations?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { token });
+        pageMs.push(r.ms);
+        n += r.json.conversations.length;
+        cursor = r.json.nextCursor;
+      } while (cursor);
+      return n;
+    });
+    if (process.env.BENCH_EXPLAIN) {
+      const plan = await sql.unsafe(`explain (analyze, costs off) ${SUMMARIES_PAGE_SQL}`, [userId, 'infinity', '', 51]);
+      console.error(plan.map((r) => r['QUERY PLAN']).join('\n'));
     }
-    const cpu1 = await cpuOf();
-    const listCpu = { serverCpuMsPerRequest: round(((cpu1.server - cpu0.server) * 1000) / list.length, 1), dbCpuMsPerRequest: round(((cpu1.db - cpu0.db) * 1000) / list.length, 1) };
 
     const pages: number[] = [];
     let seen = 0;
@@ -132,7 +166,9 @@ async function main() {
     console.log(
       JSON.stringify({
         database: 'postgresql',
-        conversationList: { conversations: count, runs: list.length, p50Ms: pct(list, 50), p99Ms: pct(list, 99), ...listCpu, loadAverage: round(os.loadavg()[0]!, 1) },
+        conversationList,
+        conversationListFirstPage: { limit: 50, ...firstPage },
+        conversationListAllPages: { limit: 100, ...allPages, pageP50Ms: pct(pageMs, 50), pageP99Ms: pct(pageMs, 99) },
         channelBrowser: { channels: seen, pages: pages.length, pageP50Ms: pct(pages, 50), pageP99Ms: pct(pages, 99), searchP50Ms: pct(search, 50), searchP99Ms: pct(search, 99) },
         thread1000: {
           replies,

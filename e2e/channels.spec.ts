@@ -186,3 +186,51 @@ test('channels and threads: create, browse, read, join, talk in a thread, Thread
   await a.context.close();
   await b.context.close();
 });
+
+test('a person in 56 conversations sees the newest 50 first, then the whole list, on a start with nothing on screen', async ({ browser, request }) => {
+  test.setTimeout(120_000);
+  const cy = newPerson('cy');
+  await registerViaApi(request, cy);
+  const tok = await request.post('/api/v1/auth/tokens', { data: { username: cy.username, password: cy.password, name: 'e2e' } });
+  const auth = { authorization: `Bearer ${((await tok.json()) as { token: string }).token}` };
+  const tag = Date.now().toString(36);
+  const ids: string[] = [];
+  for (let i = 0; i < 55; i++) {
+    const res = await request.post('/api/v1/conversations', { headers: auth, data: { kind: 'channel', title: `page-${tag}-${String(i).padStart(2, '0')}` } });
+    expect(res.status(), await res.text()).toBe(201);
+    ids.push(((await res.json()) as { conversation: { id: string } }).conversation.id);
+  }
+  // The five made first are never on the first page (general, joined at sign-up, may be anywhere: other tests talk in it).
+  const oldest = ids.slice(0, 5);
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const login = new LoginPage(page);
+  await login.goto();
+  // The whole list is held back until the first page has shown (context.route also sees the service worker's fetches).
+  const asked: string[] = [];
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await context.route(/\/api\/v1\/conversations(\?[^/]*)?$/, async (route) => {
+    if (route.request().method() !== 'GET') return route.continue();
+    const url = new URL(route.request().url());
+    asked.push(url.search);
+    if (url.search === '') await released;
+    await route.continue();
+  });
+  await login.signIn(cy.username, cy.password);
+  const rows = page.locator('[data-testid^="conversation-"]');
+  await expect(rows).toHaveCount(50);
+  await expect(page.getByTestId(`conversation-${ids[54]}`)).toBeVisible(); // the newest
+  for (const id of oldest) await expect(page.getByTestId(`conversation-${id}`)).toHaveCount(0);
+  expect(asked[0]).toBe('?limit=50');
+  release();
+  await expect(rows).toHaveCount(56);
+  await expect(page.getByTestId('conversation-general')).toHaveCount(1);
+  await new ChatPage(page).expectLive();
+  // One whole list when the socket was up by the time the first page came, two when it was not (the connect's
+  // catch-up reads it again, fresh): never more.
+  console.log(`conversation list requests at start: ${asked.map((s) => s || '(whole)').join(', ')}`);
+  expect(asked.filter((s) => s === '').length).toBeLessThanOrEqual(2);
+  await context.close();
+});

@@ -444,7 +444,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your conversations, most recent first */
+        /** Your conversations, most recent activity first: all of them, or with `limit` (1–500) a page and `nextCursor` (keyset; a conversation that gets a message while you page moves above the cursor: `message:created` tells of it) */
         get: operations["getConversations"];
         put?: never;
         /** Start a direct conversation (get-or-create: 200 when it exists), create a group, or create a channel (name unique ignoring case: 409) */
@@ -4765,7 +4765,10 @@ export interface operations {
     };
     getConversations: {
         parameters: {
-            query?: never;
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4780,6 +4783,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         conversations: components["schemas"]["Conversation"][];
+                        nextCursor?: string | null;
                     };
                 };
             };

@@ -32,7 +32,7 @@ import {
   publicSiteSchema,
 } from './validation/admin';
 import { dndStateSchema, setDndSchema, setKeywordsSchema, setStatusSchema, statusSchema } from './validation/attention';
-import { addMemberSchema, createConversationSchema, listChannelsQuery, updateConversationSchema, updateMemberSchema } from './validation/conversations';
+import { addMemberSchema, createConversationSchema, listChannelsQuery, listConversationsQuery, updateConversationSchema, updateMemberSchema } from './validation/conversations';
 import { attachmentSchema, channelSchema, conversationSchema, messageSchema, reactionSchema, userRefSchema } from './validation/dto';
 import { editMessageSchema, listMessagesQuery, listThreadsQuery, readSchema, searchQuery, sendMessageSchema, threadQuery } from './validation/messages';
 import {
@@ -227,7 +227,12 @@ const paths: Record<string, Record<string, Op>> = {
   '/users/{id}/avatar': { get: { summary: "A person's avatar (WebP)", ok: 200, answer: 'binary' } },
   '/users/{id}/block': { put: { summary: 'Block a person', ok: 204 }, delete: { summary: 'Unblock a person', ok: 204 } },
   '/conversations': {
-    get: { summary: 'Your conversations, most recent first', ok: 200, answer: wrap({ conversations: z.array(conversationSchema) }) },
+    get: {
+      summary: 'Your conversations, most recent activity first: all of them, or with `limit` (1–500) a page and `nextCursor` (keyset; a conversation that gets a message while you page moves above the cursor: `message:created` tells of it)',
+      query: listConversationsQuery,
+      ok: 200,
+      answer: z.object({ conversations: z.array(conversationSchema), nextCursor: z.string().nullable().optional() }),
+    },
     post: {
       summary: 'Start a direct conversation (get-or-create: 200 when it exists), create a group, or create a channel (name unique ignoring case: 409)',
       body: createConversationSchema,

@@ -38,6 +38,8 @@ const ChatContext = createContext<ChatActions | null>(null);
 
 /** The first page of a conversation; the same URL the offline cache is warmed with. */
 export const FIRST_PAGE = 100;
+/** The sidebar's first page of conversations, shown before the whole list on a start with nothing on screen. */
+const FIRST_LIST_PAGE = 50;
 
 // A conversation's page being loaded: this device's copy of its first page is read while the app starts, so it can
 // show before the network answers (`openConversation`).
@@ -671,10 +673,27 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
     };
   }, [socket, store, receive, upsertConversation, catchUp, flush, me.id, scheduleWarm]);
 
-  // First load even before the socket is up (and when it cannot connect at all).
+  // The newest conversations, shown while the whole list is on its way: only onto an empty sidebar (a full list,
+  // even a cached one, is never replaced by a page of it).
+  const loadFirstPage = useCallback(async () => {
+    const fetchedAt = fetchStamp();
+    const { conversations } = await api<{ conversations: ConversationDto[] }>(`/conversations?limit=${FIRST_LIST_PAGE}`);
+    store.set((s) => (s.conversations === null ? { conversations: sortConversations(withLivePeople(conversations, fetchedAt)) } : {}));
+  }, [store]);
+
+  // First load even before the socket is up (and when it cannot connect at all). With nothing on screen yet, the
+  // first page (a few KB) shows first. The whole list then comes from the connect's catch-up, or from here when the
+  // socket is not up by then: a start costs one whole list where it cost two.
+  const socketRef = useRef(socket);
   useEffect(() => {
-    void loadConversations().catch(() => {});
-  }, [loadConversations]);
+    socketRef.current = socket;
+  }, [socket]);
+  useEffect(() => {
+    void (async () => {
+      if (store.get().conversations === null) await loadFirstPage().catch(() => {});
+      if (!socketRef.current?.connected) await loadConversations();
+    })().catch(() => {});
+  }, [loadConversations, loadFirstPage, store]);
 
   useEffect(() => {
     if (connection === 'offline') store.set({ synced: false });

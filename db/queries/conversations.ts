@@ -181,13 +181,15 @@ export interface ConversationSummaryRow {
 
 
 /**
- * The user's conversations (`$1`), or one of them (`$2`), with the last message id, unread and mention counts and the
- * member count. A constant statement run straight on the driver (prepared once; see rawQuery): the list is the
- * heaviest read a client makes at start and after every reconnect.
+ * The user's conversations (`$1`) with the last message id, unread and mention counts and the member count: all of
+ * them, one (`$2`), or a page (after the keyset `$2` = updated_at, `$3` = id, at most `$4`). Constant statements run
+ * straight on the driver (prepared once; see rawQuery): the list is the heaviest read a client makes at start and
+ * after every reconnect. A page is sorted and cut before its counts are computed (PostgreSQL evaluates the
+ * select-list subqueries after a Sort + Limit), so a page of 50 costs 50 rows' counts, not the person's 500.
  */
-function summariesSql(one: boolean): string {
+function summariesSql(mode: 'all' | 'one' | 'page'): string {
   return `
-  select ${conversationRows.select('c')}, ${memberRows.select('cm')},
+  select ${conversationRows.select('c')}, ${memberRows.select('cm')},${mode === 'page' ? ' c.updated_at::text as at_text,' : ''}
     (select m.id from messages m
       where m.conversation_id = c.id and m.seq >= cm.visible_from_seq and (m.thread_id is null or m.also_to_channel)
       order by m.seq desc limit 1) as last_message_id,
@@ -203,27 +205,57 @@ function summariesSql(one: boolean): string {
     (select count(*)::int from conversation_members x where x.conversation_id = c.id) as member_count
   from conversation_members cm
   join conversations c on c.id = cm.conversation_id
-  where cm.user_id = $1${one ? ' and cm.conversation_id = $2' : ''}
-  order by c.updated_at desc, c.id asc`;
+  where cm.user_id = $1${mode === 'one' ? ' and cm.conversation_id = $2' : ''}${
+    mode === 'page' ? ' and (c.updated_at < $2::text::timestamptz or (c.updated_at = $2::text::timestamptz and c.id > $3))' : ''
+  }
+  order by c.updated_at desc, c.id asc${mode === 'page' ? ' limit $4' : ''}`;
 }
-const SUMMARIES_SQL = summariesSql(false);
-const SUMMARY_SQL = summariesSql(true);
+const SUMMARIES_SQL = summariesSql('all');
+const SUMMARY_SQL = summariesSql('one');
+/** Exported for the benchmark's EXPLAIN. */
+export const SUMMARIES_PAGE_SQL = summariesSql('page');
 
-/** The user's conversations, most recent activity first, with the last message id and unread/mention counts. */
-export async function listConversationSummaries(
-  { userId, conversationId }: { userId: string; conversationId?: string },
-  ex: Executor = getDb(),
-): Promise<ConversationSummaryRow[]> {
-  const [text, params, types] = conversationId ? [SUMMARY_SQL, [userId, conversationId], ['text', 'text']] : [SUMMARIES_SQL, [userId], ['text']];
-  const rows = ex === getDb() ? await rawQuery(text, params, types) : rowsOf<Record<string, unknown>>(await ex.execute(toSql(text, params)));
-  return rows.map((r) => ({
+/** Where a page of the list starts: after this conversation (its exact `updated_at` as text, and its id). */
+export interface SummaryKey {
+  at: string;
+  id: string;
+}
+
+function toSummary(r: Record<string, unknown>): ConversationSummaryRow {
+  return {
     conversation: conversationRows.map(r),
     member: memberRows.map(r),
     lastMessageId: (r.last_message_id as string | null) ?? null,
     unreadCount: Number(r.unread_count),
     mentionCount: Number(r.mention_count),
     memberCount: Number(r.member_count),
-  }));
+  };
+}
+
+function summaryRows(text: string, params: unknown[], types: string[], ex: Executor): Promise<Record<string, unknown>[]> {
+  return ex === getDb() ? rawQuery(text, params, types) : ex.execute(toSql(text, params)).then((res) => rowsOf<Record<string, unknown>>(res));
+}
+
+/** The user's conversations (or one of them), most recent activity first, with the last message id and unread/mention counts. */
+export async function listConversationSummaries(
+  { userId, conversationId }: { userId: string; conversationId?: string },
+  ex: Executor = getDb(),
+): Promise<ConversationSummaryRow[]> {
+  const rows = conversationId
+    ? await summaryRows(SUMMARY_SQL, [userId, conversationId], ['text', 'text'], ex)
+    : await summaryRows(SUMMARIES_SQL, [userId], ['text'], ex);
+  return rows.map(toSummary);
+}
+
+/** A page of them: at most `limit` after `after` (none: from the top); `nextKey` is where the next page starts. */
+export async function listConversationSummaryPage(
+  { userId, after, limit }: { userId: string; after?: SummaryKey; limit: number },
+  ex: Executor = getDb(),
+): Promise<{ rows: ConversationSummaryRow[]; nextKey: SummaryKey | null }> {
+  const rows = await summaryRows(SUMMARIES_PAGE_SQL, [userId, after?.at ?? 'infinity', after?.id ?? '', limit + 1], ['text', 'text', 'text', 'int4'], ex);
+  const kept = rows.slice(0, limit);
+  const last = kept[kept.length - 1];
+  return { rows: kept.map(toSummary), nextKey: rows.length > limit && last ? { at: last.at_text as string, id: last.id as string } : null };
 }
 
 export async function updateReadPosition(

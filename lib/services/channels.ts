@@ -8,10 +8,10 @@ import { newId } from '../ids';
 import { iso, type ChannelDto, type ConversationDto } from '../validation/dto';
 import type { UpdateConversationInput } from '../validation/conversations';
 import { announceCreated, announceUpdate, applyNotifyPatch, buildDtos, canManage, getConversation, removeMember, updateConversation } from './conversations';
+import { decodeCursor, encodeCursor } from './cursor';
 import { postSystemMessage, requireMembership } from './messages';
 import { getSiteSettings } from './settings';
 
-const CURSOR_RE = /^[A-Za-z0-9_-]+$/;
 
 function nameTaken(name: string): AppError {
   return new AppError('conflict', `A channel named #${name} already exists`, { issues: [{ path: ['title'], message: 'Name taken' }] });
@@ -62,27 +62,12 @@ export async function createChannel(
   return getConversation(actor, conv.id);
 }
 
-function encodeCursor(key: string): string {
-  return Buffer.from(JSON.stringify({ k: key })).toString('base64url');
-}
-
-function decodeCursor(s: string): string {
-  try {
-    if (!CURSOR_RE.test(s)) throw new Error('bad');
-    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as { k?: unknown };
-    if (typeof v.k !== 'string') throw new Error('bad');
-    return v.k;
-  } catch {
-    throw new AppError('bad_request', 'cursor is not one this server gave out', { issues: [{ path: ['cursor'], message: 'Invalid cursor' }] });
-  }
-}
-
 /** `GET /channels`: public channels and the private ones the caller is in, by name, keyset-paginated. */
 export async function listChannels(
   actor: Actor,
   query: { q?: string; limit: number; cursor?: string },
 ): Promise<{ channels: ChannelDto[]; nextCursor: string | null }> {
-  const afterKey = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const afterKey = query.cursor ? decodeCursor(query.cursor, { k: 'string' }).k : undefined;
   const page = await chq.listChannelsPage({ userId: actor.id, q: query.q || undefined, afterKey, limit: query.limit });
   const channels = page.rows.map((r) => ({
     id: r.id,
@@ -96,7 +81,7 @@ export async function listChannels(
     archived: r.archived,
   }));
   const last = page.rows[page.rows.length - 1];
-  return { channels, nextCursor: page.hasMore && last ? encodeCursor(last.name_key) : null };
+  return { channels, nextCursor: page.hasMore && last ? encodeCursor({ k: last.name_key }) : null };
 }
 
 /**

@@ -17,6 +17,7 @@ import { countsFor, effectiveNotify, publicAttention } from './attention';
 import { setMemberNotify } from '../../db/queries/attention';
 import type { NotifyLevel } from '../validation/attention';
 import { toUserRef } from './users';
+import { decodeCursor, encodeCursor } from './cursor';
 
 /** Channels can be large: their DTO lists at most this many members (memberCount has the total). */
 const CHANNEL_MEMBER_PREVIEW = 50;
@@ -74,6 +75,17 @@ export async function buildDtos(userId: string, rows: cq.ConversationSummaryRow[
 
 export async function listConversations(actor: Actor): Promise<ConversationDto[]> {
   return buildDtos(actor.id, await cq.listConversationSummaries({ userId: actor.id }));
+}
+
+/**
+ * `GET /conversations?limit=`: a page of them, most recent activity first, and where the next one starts. A
+ * conversation that gets a message while the pages are read moves above the cursor: the reader learns of it from
+ * `message:created` (and fetches it by id), not from a later page.
+ */
+export async function listConversationPage(actor: Actor, query: { limit: number; cursor?: string }): Promise<{ conversations: ConversationDto[]; nextCursor: string | null }> {
+  const after = query.cursor ? decodeCursor(query.cursor, { at: 'timestamp', id: 'string' }) : undefined;
+  const page = await cq.listConversationSummaryPage({ userId: actor.id, after, limit: query.limit });
+  return { conversations: await buildDtos(actor.id, page.rows), nextCursor: page.nextKey ? encodeCursor({ ...page.nextKey }) : null };
 }
 
 export async function getConversation(actor: Pick<Actor, 'id'>, id: string): Promise<ConversationDto> {

@@ -8,6 +8,7 @@ import { AppError } from '../errors';
 import { getOnlineUserIds } from '../realtime/presence';
 import { publishToConversation, publishToUsers } from '../realtime/publish';
 import { iso, type MessageDto, type ThreadSummaryDto } from '../validation/dto';
+import { decodeCursor, encodeCursor } from './cursor';
 import { hydrateMessages, requireReader } from './messages';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -153,29 +154,12 @@ export async function markThreadRead(actor: Actor, rootId: string, messageId: st
   publishToUsers([actor.id], 'thread:unread', { conversationId: root.conversationId, rootId, following: row?.following ?? false, unreadCount: unread });
 }
 
-const CURSOR_RE = /^[A-Za-z0-9_-]+$/;
-
-function encodeCursor(c: { at: string; rootId: string }): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
-}
-
-function decodeCursor(s: string): { at: string; rootId: string } {
-  try {
-    if (!CURSOR_RE.test(s)) throw new Error('bad');
-    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as { at?: unknown; rootId?: unknown };
-    if (typeof v.at !== 'string' || typeof v.rootId !== 'string' || !/^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d(:?\d\d)?|Z)?$/.test(v.at)) throw new Error('bad');
-    return { at: v.at, rootId: v.rootId };
-  } catch {
-    throw new AppError('bad_request', 'cursor is not one this server gave out', { issues: [{ path: ['cursor'], message: 'Invalid cursor' }] });
-  }
-}
-
 /** `GET /threads`: the caller's followed threads with replies, newest activity first. */
 export async function listThreads(
   actor: Actor,
   query: { limit: number; cursor?: string },
 ): Promise<{ threads: { root: MessageDto; lastReplies: MessageDto[]; unreadCount: number; mentionCount: number }[]; nextCursor: string | null; unreadTotal: number }> {
-  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const after = query.cursor ? decodeCursor(query.cursor, { at: 'timestamp', rootId: 'string' }) : undefined;
   const page = await tq.listFollowedThreads({ userId: actor.id, after, limit: query.limit });
   const rootIds = page.rows.map((r) => r.root_id);
   const [roots, last] = await Promise.all([mq.getMessagesByIds({ ids: rootIds }), tq.listLastReplies({ rootIds, per: 2 })]);

@@ -47,6 +47,12 @@ export const listChannelsQuery = z.strictObject({
   cursor: z.string().max(400).optional(),
 });
 
+/** `GET /conversations`: no `limit` answers every conversation (as before paging existed); with one, a page. */
+export const listConversationsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z.string().max(400).optional(),
+});
+
 export const addMemberSchema = z.strictObject({ userId: idSchema });
 
 export const updateMemberSchema = z.strictObject({ role: z.enum(['admin', 'member', 'owner']) });

@@ -154,6 +154,61 @@ describe('channels', () => {
     expectError(await call(ben, 'GET', '/channels?limit=0'), 'bad_request', { issues: true });
   });
 
+  it('pages the conversation list with a keyset cursor: the pages add up to the whole list, in its order', async () => {
+    const ana = await freshUser('ana');
+    const ben = await freshUser('ben');
+    const made: ConversationDto[] = [];
+    for (let i = 0; i < 6; i++) made.push(await createChannel(ana));
+    await join(ben, made[1]!.id);
+    await send(ben, made[1]!.id, `hello @${ana.username}`); // an unread message that mentions her, in a page of its own
+    const full = await call<{ conversations: ConversationDto[] }>(ana, 'GET', '/conversations');
+    expect(full.status, full.text).toBe(200);
+    expect(Object.keys(full.body)).toEqual(['conversations']); // no limit: the whole list, as before paging existed
+    expect(full.body.conversations.length).toBeGreaterThanOrEqual(7); // general and her six
+
+    const pages: ConversationDto[][] = [];
+    let cursor: string | null = null;
+    do {
+      const res: HttpResult<{ conversations: ConversationDto[]; nextCursor: string | null }> = await call(
+        ana,
+        'GET',
+        `/conversations?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.conversations.length).toBeLessThanOrEqual(2);
+      pages.push(res.body.conversations);
+      cursor = res.body.nextCursor;
+    } while (cursor && pages.length < 20);
+    expect(cursor).toBeNull();
+    // Same conversations, same order, same fields (general's member count moves with other tests' sign-ups).
+    expect(pages.flat().map((c) => c.id)).toEqual(full.body.conversations.map((c) => c.id));
+    const mine = (list: ConversationDto[]) => list.filter((c) => made.some((m) => m.id === c.id));
+    expect(mine(pages.flat())).toEqual(mine(full.body.conversations));
+    expect(pages.flat().find((c) => c.id === made[1]!.id)).toMatchObject({ unreadCount: 1, mentionCount: 1 });
+
+    // A conversation that gets a message between two pages moves above the cursor: the later pages neither repeat
+    // nor lose any other conversation (the client hears of the moved one from message:created).
+    const first = await call<{ conversations: ConversationDto[]; nextCursor: string }>(ana, 'GET', '/conversations?limit=3');
+    const rest = full.body.conversations.slice(3);
+    const moved = rest[rest.length - 1]!;
+    await send(ana, moved.id, 'bumped');
+    const later: ConversationDto[] = [];
+    for (let c: string | null = first.body.nextCursor; c; ) {
+      const res: HttpResult<{ conversations: ConversationDto[]; nextCursor: string | null }> = await call(ana, 'GET', `/conversations?limit=3&cursor=${c}`);
+      later.push(...res.body.conversations);
+      c = res.body.nextCursor;
+    }
+    expect(later.map((c) => c.id)).toEqual(rest.slice(0, -1).map((c) => c.id));
+    const top = await call<{ conversations: ConversationDto[] }>(ana, 'GET', '/conversations?limit=1');
+    expect(top.body.conversations.map((c) => c.id)).toEqual([moved.id]);
+
+    expectError(await call(ana, 'GET', '/conversations?cursor=not*valid'), 'bad_request', { issues: true });
+    expectError(await call(ana, 'GET', `/conversations?cursor=${Buffer.from('{"at":"yesterday","id":"x"}').toString('base64url')}`), 'bad_request', { issues: true });
+    expectError(await call(ana, 'GET', '/conversations?limit=0'), 'bad_request', { issues: true });
+    expectError(await call(ana, 'GET', '/conversations?limit=501'), 'bad_request', { issues: true });
+    expectError(await call(ana, 'GET', '/conversations?limit=2&sort=name'), 'bad_request', { issues: true });
+  });
+
   it('lets anyone read a public channel before joining, then join (system line, live), talk and leave', async () => {
     const ana = await freshUser('ana');
     const ben = await freshUser('ben');

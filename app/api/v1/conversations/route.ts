@@ -1,14 +1,16 @@
 import { requireUser } from '@/lib/auth/request';
-import { json, readJson, route } from '@/lib/http';
+import { json, readJson, readQuery, route } from '@/lib/http';
 import { createChannel } from '@/lib/services/channels';
-import { createConversation, listConversations } from '@/lib/services/conversations';
-import { createConversationSchema } from '@/lib/validation/conversations';
+import { createConversation, listConversationPage, listConversations } from '@/lib/services/conversations';
+import { createConversationSchema, listConversationsQuery } from '@/lib/validation/conversations';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = route(async (req) => {
   const actor = await requireUser(req);
-  return json({ conversations: await listConversations(actor) });
+  const query = readQuery(req, listConversationsQuery);
+  if (query.limit === undefined && query.cursor === undefined) return json({ conversations: await listConversations(actor) });
+  return json(await listConversationPage(actor, { limit: query.limit ?? 100, cursor: query.cursor }));
 });
 
 export const POST = route(async (req) => {
