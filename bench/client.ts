@@ -10,9 +10,10 @@
  *     `/c/{id}` (the last conversation) until that conversation's newest message is on screen, measured in the page
  *     from the navigation's start (CLIENT_RUNS, 10, each);
  *   - switch: a click on another conversation the page has already loaded until its newest message is on screen
- *     (the first frame after it is in the DOM), CLIENT_RUNS × 2 switches.
+ *     (the first frame after it is in the DOM), CLIENT_RUNS × 2 switches (CLIENT_PROFILE=file: their CPU profile).
  * Prints one JSON line (p50/p99/max of each) on stdout.
  */
+import { writeFileSync } from 'node:fs';
 import { chromium, type Page } from '@playwright/test';
 import { startServer } from '../tests/helpers/server';
 import { restPoster, signInThroughForm } from './browser';
@@ -141,10 +142,18 @@ async function main() {
       await page.evaluate(`(${SWITCH})(${JSON.stringify([c.id, c.newest])})`);
     }
     const switches: number[] = [];
+    // CLIENT_PROFILE=file.cpuprofile: the page's CPU profile over the switches (open it in DevTools or read it).
+    const profile = process.env.CLIENT_PROFILE;
+    if (profile) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      await cdp.send('Profiler.start');
+    }
     for (let r = 0; r < RUNS * 2; r++) {
       const c = conversations[r % 3]!;
       switches.push((await page.evaluate(`(${SWITCH})(${JSON.stringify([c.id, c.newest])})`)) as number);
     }
+    if (profile) writeFileSync(profile, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     log('switch', switches);
 
     const p = (xs: number[]) => {

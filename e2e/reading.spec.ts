@@ -92,3 +92,30 @@ test('the composer: emoji picker, formatting hint, lists and quotes rendered', a
   await context.close();
   errors.expectNone();
 });
+
+test('a conversation opens with its newest 30 messages drawn, the rest right after, and the view stays at the end', async ({ browser, request }) => {
+  const a = asUser(request, await apiToken(request, ana));
+  const benId = (await a.get<{ users: { id: string; username: string }[] }>(`/users?q=${ben.username}`)).users.find((u) => u.username === ben.username)!.id;
+  const group = (await a.post<{ conversation: { id: string } }>('/conversations', { kind: 'group', title: 'Long read', memberIds: [benId] })).conversation.id;
+  let newest = '';
+  for (let i = 1; i <= 99; i++) newest = (await a.post<{ message: { id: string } }>(`/conversations/${group}/messages`, { body: `long read line ${i}` })).message.id;
+
+  const ctx = await browser.newContext({ storageState: anaState, viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  // How many messages were in the page when the newest one first was.
+  await page.addInitScript((id) => {
+    new MutationObserver((_, mo) => {
+      if (!document.querySelector(`[data-message-id="${id}"]`)) return;
+      (window as unknown as { drawnAtFirst: number }).drawnAtFirst = document.querySelectorAll('[data-message-id]').length;
+      mo.disconnect();
+    }).observe(document, { childList: true, subtree: true });
+  }, newest);
+  await page.goto(`/c/${group}`);
+  const log = page.getByRole('log', { name: 'Conversation history' });
+  await expect(log.locator('[data-message-id]')).toHaveCount(99); // and the creation's system line above them
+  expect(await page.evaluate(() => (window as unknown as { drawnAtFirst: number }).drawnAtFirst)).toBe(30);
+  await expect(log.locator(`[data-message-id="${newest}"]`)).toBeInViewport();
+  const gap = await log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+  expect(gap).toBeLessThan(2);
+  await ctx.close();
+});

@@ -1,7 +1,7 @@
 'use client';
 
 import { ArrowDown, Clock } from 'lucide-react';
-import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { Fragment, startTransition, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { OutboxItem } from '@/lib/client/store';
 import type { MemberDto, MessageDto } from '@/lib/validation/dto';
 import { useTranslations } from 'next-intl';
@@ -14,6 +14,12 @@ import { JumpToUnread } from './JumpToUnread';
 import { useRovingMessages } from './useRovingMessages';
 
 const GROUP_GAP_MS = 5 * 60_000;
+/**
+ * How many of the newest messages a conversation draws when it opens at its live end: more than a tall screen holds.
+ * The rest are drawn right after, in an interruptible render, so a switch shows the newest messages after a third of
+ * the work (rendering and laying out 100 messages was most of a switch's time).
+ */
+const FIRST_DRAW = 30;
 
 interface Props {
   meId: string;
@@ -79,9 +85,21 @@ export function MessageList(p: Props) {
   const t = useTranslations('messages');
   const f = useFormat();
 
-  const first = p.messages[0];
-  const last = p.messages[p.messages.length - 1];
   const follow = p.follow !== false;
+  const firstUnreadId =
+    p.unreadAfterSeq == null ? undefined : p.messages.find((m) => m.seq > p.unreadAfterSeq! && m.kind === 'user' && m.sender?.id !== p.meId)?.id;
+  const [drawAll, setDrawAll] = useState(false);
+  const cut = p.messages.length - FIRST_DRAW;
+  // Everything at once where the view does not open at the end: a window, a permalink, a first unread further back.
+  const drawn =
+    drawAll || cut <= 0 || !follow || p.highlightId || (firstUnreadId && p.messages.findIndex((m) => m.id === firstUnreadId) < cut) ? p.messages : p.messages.slice(cut);
+  useEffect(() => {
+    if (drawAll) return;
+    const frame = requestAnimationFrame(() => startTransition(() => setDrawAll(true)));
+    return () => cancelAnimationFrame(frame);
+  }, [drawAll]);
+  const first = drawn[0];
+  const last = drawn[drawn.length - 1];
   const followRef = useRef(follow);
   followRef.current = follow;
 
@@ -246,12 +264,10 @@ export function MessageList(p: Props) {
   }
 
   let prevMsg: MessageDto | undefined;
-  const firstUnreadId =
-    p.unreadAfterSeq == null ? undefined : p.messages.find((m) => m.seq > p.unreadAfterSeq! && m.kind === 'user' && m.sender?.id !== p.meId)?.id;
   return (
     <div className="messages-wrap">
       <div ref={ref} className="messages" onScroll={onScroll} role="log" aria-live="off" aria-label={p.label ?? t('history')} tabIndex={0} onFocus={roving.onFocus} onKeyDown={roving.onKeyDown}>
-        {p.hasMore ? (
+        {p.hasMore || drawn !== p.messages ? (
           <div ref={olderRow} className="load-older" role="status">
             {p.loadingOlder ? t('loadingOlder') : <button type="button" className="btn btn-ghost btn-sm" onClick={p.onLoadOlder}>{t('loadOlder')}</button>}
           </div>
@@ -260,7 +276,7 @@ export function MessageList(p: Props) {
             {p.messages.length > 0 || p.pending.length > 0 ? (p.startText ?? t('beginning')) : t('empty')}
           </div>
         )}
-        {p.messages.map((m) => {
+        {drawn.map((m) => {
           const d = new Date(m.createdAt);
           const newDay = !prevMsg || !sameDay(new Date(prevMsg.createdAt), d);
           const grouped =
