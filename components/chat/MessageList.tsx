@@ -93,11 +93,14 @@ export function MessageList(p: Props) {
   // Everything at once where the view does not open at the end: a window, a permalink, a first unread further back.
   const drawn =
     drawAll || cut <= 0 || !follow || p.highlightId || (firstUnreadId && p.messages.findIndex((m) => m.id === firstUnreadId) < cut) ? p.messages : p.messages.slice(cut);
+  const sliced = drawn !== p.messages;
+  // From the first render with messages (at once for a conversation held, after its first page for one that is not).
+  const hasMessages = p.messages.length > 0;
   useEffect(() => {
-    if (drawAll) return;
+    if (drawAll || !hasMessages) return;
     const frame = requestAnimationFrame(() => startTransition(() => setDrawAll(true)));
     return () => cancelAnimationFrame(frame);
-  }, [drawAll]);
+  }, [drawAll, hasMessages]);
   const first = drawn[0];
   const last = drawn[drawn.length - 1];
   const followRef = useRef(follow);
@@ -238,11 +241,11 @@ export function MessageList(p: Props) {
     return () => io.disconnect();
   }, [first?.id, last?.id, p.hasMore, p.hasNewer]);
 
-  // If the first page does not fill the screen, load more right away.
+  // If the first page does not fill the screen, load more right away (once all of it is drawn).
   useEffect(() => {
     const el = ref.current;
-    if (el && p.hasMore && !p.loadingOlder && el.scrollHeight <= el.clientHeight + 10) p.onLoadOlder();
-  }, [p.hasMore, p.loadingOlder, p.messages.length, p]);
+    if (el && !sliced && p.hasMore && !p.loadingOlder && el.scrollHeight <= el.clientHeight + 10) p.onLoadOlder();
+  }, [p.hasMore, p.loadingOlder, p.messages.length, p, sliced]);
 
   // Read receipts: in a DM, "Seen" under my newest message the other person has read; in a group, "Seen by N"
   // under my newest message.
@@ -267,7 +270,7 @@ export function MessageList(p: Props) {
   return (
     <div className="messages-wrap">
       <div ref={ref} className="messages" onScroll={onScroll} role="log" aria-live="off" aria-label={p.label ?? t('history')} tabIndex={0} onFocus={roving.onFocus} onKeyDown={roving.onKeyDown}>
-        {p.hasMore || drawn !== p.messages ? (
+        {p.hasMore || sliced ? (
           <div ref={olderRow} className="load-older" role="status">
             {p.loadingOlder ? t('loadingOlder') : <button type="button" className="btn btn-ghost btn-sm" onClick={p.onLoadOlder}>{t('loadOlder')}</button>}
           </div>
