@@ -117,32 +117,27 @@ async function main() {
     const conversationList = await timed(listRuns, async () => (await api('/conversations', { token })).json.conversations.length);
     // The client's first page (what the sidebar shows first), and every page of 100 walked with the cursor.
     const firstPage = await timed(listRuns, async () => (await api('/conversations?limit=50', { token })).json.conversations.length);
-    const pageMs: number[] = [];
-    const allPages = await timed(Math.max(10, listRuns / 5), async () => {
+    /** Every page of `path` (which has a query already) walked with its cursor: each page's time into `ms`; how many items. */
+    const walk = async (path: string, key: string, ms: number[]): Promise<number> => {
       let n = 0;
       let cursor: string | null = null;
       do {
-        const r = await api(`/conversations?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { token });
-        pageMs.push(r.ms);
-        n += r.json.conversations.length;
+        const r = await api(`${path}${cursor ? `&cursor=${cursor}` : ''}`, { token });
+        ms.push(r.ms);
+        n += r.json[key].length;
         cursor = r.json.nextCursor;
       } while (cursor);
       return n;
-    });
+    };
+    const pageMs: number[] = [];
+    const allPages = await timed(Math.max(10, listRuns / 5), () => walk('/conversations?limit=100', 'conversations', pageMs));
     if (process.env.BENCH_EXPLAIN) {
       const plan = await sql.unsafe(`explain (analyze, costs off) ${SUMMARIES_PAGE_SQL}`, [userId, 'infinity', '', 51]);
       console.error(plan.map((r) => r['QUERY PLAN']).join('\n'));
     }
 
     const pages: number[] = [];
-    let seen = 0;
-    let cursor: string | null = null;
-    do {
-      const r = await api(`/channels?limit=50${cursor ? `&cursor=${cursor}` : ''}`, { token });
-      pages.push(r.ms);
-      seen += r.json.channels.length;
-      cursor = r.json.nextCursor;
-    } while (cursor);
+    const seen = await walk('/channels?limit=50', 'channels', pages);
     const search: number[] = [];
     for (let i = 0; i < 20; i++) search.push((await api(`/channels?limit=50&q=channel-0${i % 10}`, { token })).ms);
 

@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { ChatPage } from './pages/ChatPage';
 import { LoginPage } from './pages/LoginPage';
+import { apiToken } from './pages/RoomPage';
 import { expect, newPerson, registerViaApi, test, type Person } from './fixtures';
 
 const dir = 'test-results/screens';
@@ -191,8 +192,7 @@ test('a person in 56 conversations sees the newest 50 first, then the whole list
   test.setTimeout(120_000);
   const cy = newPerson('cy');
   await registerViaApi(request, cy);
-  const tok = await request.post('/api/v1/auth/tokens', { data: { username: cy.username, password: cy.password, name: 'e2e' } });
-  const auth = { authorization: `Bearer ${((await tok.json()) as { token: string }).token}` };
+  const auth = { authorization: `Bearer ${await apiToken(request, cy)}` };
   const tag = Date.now().toString(36);
   const ids: string[] = [];
   for (let i = 0; i < 55; i++) {
@@ -224,6 +224,7 @@ test('a person in 56 conversations sees the newest 50 first, then the whole list
   await expect(page.getByTestId(`conversation-${ids[54]}`)).toBeVisible(); // the newest
   for (const id of oldest) await expect(page.getByTestId(`conversation-${id}`)).toHaveCount(0);
   expect(asked[0]).toBe('?limit=50');
+  await page.screenshot({ path: 'test-results/screens/sidebar-first-page-1280-light.png' });
   release();
   await expect(rows).toHaveCount(56);
   await expect(page.getByTestId('conversation-general')).toHaveCount(1);

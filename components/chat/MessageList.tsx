@@ -86,13 +86,13 @@ export function MessageList(p: Props) {
   const f = useFormat();
 
   const follow = p.follow !== false;
-  const firstUnreadId =
-    p.unreadAfterSeq == null ? undefined : p.messages.find((m) => m.seq > p.unreadAfterSeq! && m.kind === 'user' && m.sender?.id !== p.meId)?.id;
+  const firstUnread =
+    p.unreadAfterSeq == null ? -1 : p.messages.findIndex((m) => m.seq > p.unreadAfterSeq! && m.kind === 'user' && m.sender?.id !== p.meId);
+  const firstUnreadId = p.messages[firstUnread]?.id;
   const [drawAll, setDrawAll] = useState(false);
   const cut = p.messages.length - FIRST_DRAW;
   // Everything at once where the view does not open at the end: a window, a permalink, a first unread further back.
-  const drawn =
-    drawAll || cut <= 0 || !follow || p.highlightId || (firstUnreadId && p.messages.findIndex((m) => m.id === firstUnreadId) < cut) ? p.messages : p.messages.slice(cut);
+  const drawn = drawAll || cut <= 0 || !follow || p.highlightId || (firstUnread >= 0 && firstUnread < cut) ? p.messages : p.messages.slice(cut);
   const sliced = drawn !== p.messages;
   // From the first render with messages (at once for a conversation held, after its first page for one that is not).
   const hasMessages = p.messages.length > 0;

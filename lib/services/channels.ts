@@ -12,7 +12,6 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { postSystemMessage, requireMembership } from './messages';
 import { getSiteSettings } from './settings';
 
-
 function nameTaken(name: string): AppError {
   return new AppError('conflict', `A channel named #${name} already exists`, { issues: [{ path: ['title'], message: 'Name taken' }] });
 }
