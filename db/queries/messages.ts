@@ -45,16 +45,19 @@ const justInserted = new WeakMap<Message, { attachments: boolean; mentions: stri
  * each counter once and number the new rows in batch order; insert; move each sender's read position.
  * Answers the stored rows' ids and seqs. Rows it did not store are duplicates (stored before, or by a concurrent
  * node in the meantime: the unique index decides).
+ * The duplicate check is a LATERAL probe of `messages_sender_client_idx` per row: written as `not exists`, the
+ * planner may hash the whole messages table instead (it did on PGlite, whose statistics stay at their first guess
+ * and whose prepared plan is kept for the server's life), a cost that grows with every message stored.
  */
-const INSERT_BATCH_SQL = `
+export const INSERT_BATCH_SQL = `
   with batch_in as materialized (
     select * from jsonb_to_recordset($1::jsonb)
       as x(idx int, id text, "conversationId" text, "senderId" text, kind text, body text, "clientId" text, "replyToId" text, "threadId" text, "alsoToChannel" boolean, integration jsonb)
   ),
   fresh as materialized (
     select i.* from batch_in i
-    where i."clientId" is null or i."senderId" is null
-       or not exists (select 1 from messages m where m.sender_id = i."senderId" and m.client_id = i."clientId")
+    left join lateral (select m.id from messages m where m.sender_id = i."senderId" and m.client_id = i."clientId" limit 1) d on true
+    where d.id is null
   ),
   counts as (select "conversationId" as cid, count(*)::bigint as n from fresh group by 1),
   locked as materialized (

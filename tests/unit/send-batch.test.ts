@@ -1,0 +1,119 @@
+/**
+ * The batch insert every send goes through (db/queries/messages.ts `insertMessageBatch`), on a real database with
+ * thousands of messages stored: PGlite in a fresh folder, and (when DATABASE_URL is set, as in CI) a fresh
+ * PostgreSQL database. Its duplicate check must probe the (sender, clientId) index, whatever the planner's
+ * statistics say: a plan that reads every stored message makes each send dearer as the history grows.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+const pgUrl = process.env.DATABASE_URL;
+delete process.env.DATABASE_URL;
+delete process.env.REDIS_URL;
+
+type DbModule = typeof import('@/db');
+let dbm: DbModule;
+let q: typeof import('@/db/queries/messages');
+
+beforeAll(async () => {
+  dbm = await import('@/db');
+  q = await import('@/db/queries/messages');
+});
+afterEach(async () => {
+  await dbm.closeDb();
+});
+
+async function rows<T = Record<string, unknown>>(query: ReturnType<typeof sql>): Promise<T[]> {
+  const r = (await dbm.getDb().execute(query)) as unknown;
+  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
+}
+
+const STORED = 5_000;
+
+/** Two people in one group with STORED messages, as set-based inserts. */
+async function seed(): Promise<void> {
+  await rows(sql`insert into users (id, username, display_name, password_hash) values ('sb-a', 'sb_a', 'A', 'x'), ('sb-b', 'sb_b', 'B', 'x')`);
+  await rows(sql`insert into conversations (id, kind, title, created_by_id, last_seq) values ('sb-c', 'group', 'Batch', 'sb-a', ${STORED})`);
+  await rows(sql`insert into conversation_members (conversation_id, user_id, role) values ('sb-c', 'sb-a', 'owner'), ('sb-c', 'sb-b', 'member')`);
+  await rows(sql`insert into messages (id, conversation_id, seq, sender_id, kind, body, client_id)
+    select 'sb-m' || g, 'sb-c', g, case when g % 2 = 0 then 'sb-a' else 'sb-b' end, 'user', 'stored ' || g, 'sb-client-' || g
+    from generate_series(1, ${STORED}) g`);
+}
+
+const row = (id: string, clientId: string | null, senderId = 'sb-a'): import('@/db/queries/messages').NewMessageRow => ({
+  id,
+  conversationId: 'sb-c',
+  senderId,
+  kind: 'user',
+  body: `body of ${id}`,
+  clientId,
+  replyToId: null,
+  attachmentIds: [],
+  mentionUserIds: [],
+});
+
+async function expectIndexProbeAndExactlyOnce(): Promise<void> {
+  await seed();
+  const input = Array.from({ length: 25 }, (_, i) => ({ idx: i, id: `sb-new-${i}`, conversationId: 'sb-c', senderId: 'sb-a', kind: 'user', body: 'x', clientId: `sb-fresh-${i}`, replyToId: null, threadId: null, alsoToChannel: false, integration: null }));
+  const plan = (await rows<Record<string, string>>(sql`explain ${q.toSql(q.INSERT_BATCH_SQL, [JSON.stringify(input), new Date().toISOString()])}`))
+    .map((r) => Object.values(r)[0])
+    .join('\n');
+  expect(plan).toContain('messages_sender_client_idx');
+  expect(plan).not.toMatch(/Seq Scan on messages/);
+
+  // And it still stores each (sender, clientId) once, numbered after what is stored.
+  const first = await q.insertMessageBatch({ rows: [row('sb-x1', 'sb-resent'), row('sb-x2', null), row('sb-x3', 'sb-client-2')] });
+  expect(first.map((r) => [r.message.id, r.message.seq, r.duplicate])).toEqual([
+    ['sb-x1', STORED + 1, false],
+    ['sb-x2', STORED + 2, false],
+    ['sb-m2', 2, true], // stored long ago with that clientId
+  ]);
+  const again = await q.insertMessageBatch({ rows: [row('sb-y1', 'sb-resent'), row('sb-y2', null), row('sb-y3', 'sb-resent', 'sb-b')] });
+  expect(again.map((r) => [r.message.id, r.message.seq, r.duplicate])).toEqual([
+    ['sb-x1', STORED + 1, true],
+    ['sb-y2', STORED + 3, false], // no clientId: never a duplicate
+    ['sb-y3', STORED + 4, false], // the same clientId from someone else
+  ]);
+  expect(await rows(sql`select last_seq::int as last_seq from conversations where id = 'sb-c'`)).toEqual([{ last_seq: STORED + 4 }]);
+}
+
+describe('storing a batch of messages on PGlite', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'chattrix-batch-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it(`finds resent messages through the (sender, clientId) index with ${STORED} messages stored, and stores each once`, async () => {
+    await dbm.initDb({ dataDir });
+    await expectIndexProbeAndExactlyOnce();
+  }, 60_000);
+});
+
+describe.skipIf(!pgUrl)(`storing a batch of messages on PostgreSQL${pgUrl ? '' : ' (skipped: DATABASE_URL is not set; .ci/run sets it)'}`, () => {
+  const name = `chattrix_batchtest_${randomBytes(6).toString('hex')}`;
+  let admin: import('postgres').Sql;
+  let url: string;
+
+  beforeAll(async () => {
+    const { default: postgres } = await import('postgres');
+    admin = postgres(pgUrl!, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database "${name}"`);
+    const u = new URL(pgUrl!);
+    u.pathname = `/${name}`;
+    url = u.toString();
+  });
+  afterAll(async () => {
+    await dbm?.closeDb();
+    if (admin) {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end({ timeout: 5 });
+    }
+  });
+
+  it(`finds resent messages through the (sender, clientId) index with ${STORED} messages stored, and stores each once`, async () => {
+    await dbm.initDb({ databaseUrl: url });
+    await expectIndexProbeAndExactlyOnce();
+  }, 60_000);
+});
