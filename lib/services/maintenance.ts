@@ -1,4 +1,5 @@
 import { deleteOrphanAttachments } from '../../db/queries/attachments';
+import { startEmbeddedDbUpkeep } from '../../db/upkeep';
 import { removeFiles } from '../storage';
 import { pruneSessions } from './sessions';
 import { pruneSecurityEvents } from './security-events';
@@ -12,7 +13,10 @@ export async function sweepOrphanUploads(now = new Date()): Promise<number> {
   return removed.length;
 }
 
-/** Starts the hourly housekeeping, the attention sweeper and message retention; returns a stop function. */
+/**
+ * Starts the hourly housekeeping, the attention sweeper, message retention and (on PGlite) the database's upkeep;
+ * returns a stop function.
+ */
 export function startMaintenance(): () => void {
   const run = () =>
     void sweepOrphanUploads()
@@ -28,9 +32,12 @@ export function startMaintenance(): () => void {
   const stopSweeper = startAttentionSweeper();
   // Messages past the site's (or their channel's) retention period.
   const stopRetention = startRetention();
+  // PGlite has no autovacuum: statistics and dead rows are seen to here.
+  const stopUpkeep = startEmbeddedDbUpkeep();
   return () => {
     stopSweeper();
     stopRetention();
+    stopUpkeep();
     clearTimeout(first);
     clearInterval(timer);
   };

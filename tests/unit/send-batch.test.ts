@@ -91,6 +91,32 @@ describe('storing a batch of messages on PGlite', () => {
   }, 60_000);
 });
 
+describe('the embedded database upkeep (PGlite has no autovacuum)', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'chattrix-upkeep-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('analyzes and vacuums the tables that changed past autovacuum\'s thresholds, and only those', async () => {
+    await dbm.initDb({ dataDir });
+    const { upkeepEmbeddedDb } = await import('@/db/upkeep');
+    await upkeepEmbeddedDb(); // whatever the migrations left due
+    await seed();
+    await rows(sql`update messages set body = body || '!' where seq <= 2000`); // 2,000 dead rows
+    const statsOf = async () => {
+      await rows(sql`select pg_stat_force_next_flush()`);
+      return (await rows<{ analyzed: boolean; dead: number }>(sql`select last_analyze is not null as analyzed, n_dead_tup::int as dead from pg_stat_user_tables where relname = 'messages'`))[0]!;
+    };
+    expect(await statsOf()).toEqual({ analyzed: false, dead: 2000 });
+    expect(await rows(sql`select 1 from pg_stats where tablename = 'messages'`)).toEqual([]);
+
+    const ran = await upkeepEmbeddedDb();
+    expect(ran).toContain('vacuum (analyze) public.messages'); // 2,000 dead of 5,000
+    expect(ran.some((s) => s.endsWith('public.users'))).toBe(false); // two new rows: under the 50-row floor
+    expect(await statsOf()).toEqual({ analyzed: true, dead: 0 });
+    expect((await rows(sql`select 1 from pg_stats where tablename = 'messages'`)).length).toBeGreaterThan(0);
+    expect(await upkeepEmbeddedDb()).toEqual([]); // nothing changed since
+  }, 60_000);
+});
+
 describe.skipIf(!pgUrl)(`storing a batch of messages on PostgreSQL${pgUrl ? '' : ' (skipped: DATABASE_URL is not set; .ci/run sets it)'}`, () => {
   const name = `chattrix_batchtest_${randomBytes(6).toString('hex')}`;
   let admin: import('postgres').Sql;
