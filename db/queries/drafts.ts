@@ -1,6 +1,8 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { getDb, type Executor } from '../index';
 import { conversationMembers, drafts, type Draft } from '../schema';
+import { rawQuery, toSql } from './messages';
+import { rowsOf } from './rows';
 
 type Key = { userId: string; conversationId: string; threadId: string };
 
@@ -22,19 +24,20 @@ export async function deleteDraft({ userId, conversationId, threadId }: Key, ex:
   return rows.length > 0;
 }
 
+const DELETE_DRAFTS_SQL = `
+  delete from drafts
+  where (user_id, conversation_id, thread_id) in (select x.u, x.c, x.t from jsonb_to_recordset($1::jsonb) as x(u text, c text, t text))
+  returning user_id, conversation_id, thread_id`;
+
 /**
- * Deletes the drafts of many (user, conversation, thread) keys in one statement (its text never changes, so it is
- * prepared once); answers the keys that had one.
+ * Deletes the drafts of many (user, conversation, thread) keys in one statement, run after every batch of sends;
+ * answers the keys that had one. Its text never changes: prepared once on either driver (`rawQuery`).
  */
 export async function deleteDrafts({ keys }: { keys: Key[] }, ex: Executor = getDb()): Promise<Key[]> {
   if (keys.length === 0) return [];
-  const list = JSON.stringify(keys.map((k) => ({ u: k.userId, c: k.conversationId, t: k.threadId })));
-  return ex
-    .delete(drafts)
-    .where(
-      sql`(${drafts.userId}, ${drafts.conversationId}, ${drafts.threadId}) in (select x.u, x.c, x.t from jsonb_to_recordset(${list}::jsonb) as x(u text, c text, t text))`,
-    )
-    .returning({ userId: drafts.userId, conversationId: drafts.conversationId, threadId: drafts.threadId });
+  const params = [JSON.stringify(keys.map((k) => ({ u: k.userId, c: k.conversationId, t: k.threadId })))];
+  const rows = ex === getDb() ? await rawQuery(DELETE_DRAFTS_SQL, params, ['jsonb']) : rowsOf<Record<string, unknown>>(await ex.execute(toSql(DELETE_DRAFTS_SQL, params)));
+  return rows.map((r) => ({ userId: r.user_id as string, conversationId: r.conversation_id as string, threadId: r.thread_id as string }));
 }
 
 export async function getDraft({ userId, conversationId, threadId }: Key, ex: Executor = getDb()): Promise<Draft | undefined> {
