@@ -42,7 +42,9 @@ export function startEmbeddedDbUpkeep(): () => void {
   const run = () => {
     if (running) return;
     running = true;
+    const t0 = performance.now();
     void upkeepEmbeddedDb()
+      .then((ran) => ran.length > 0 && console.log(`[chattrix] database upkeep: ${ran.join(', ')} (${Math.round(performance.now() - t0)} ms)`))
       .catch((e) => console.error('[chattrix] database upkeep failed:', e))
       .finally(() => (running = false));
   };
