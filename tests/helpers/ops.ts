@@ -12,9 +12,11 @@ export interface FreshDatabase {
   drop: () => Promise<void>;
 }
 
-/** A new, empty PostgreSQL database beside DATABASE_URL's (dropped by `drop`); undefined without DATABASE_URL. */
-export async function freshDatabase(prefix = 'ops'): Promise<FreshDatabase> {
-  const base = process.env.DATABASE_URL;
+/**
+ * A new, empty PostgreSQL database beside DATABASE_URL's (or `base`'s; dropped by `drop`); undefined without
+ * either.
+ */
+export async function freshDatabase(prefix = 'ops', base = process.env.DATABASE_URL): Promise<FreshDatabase> {
   if (!base) return { url: undefined, drop: async () => {} };
   const { default: postgres } = await import('postgres');
   const name = `chattrix_${prefix}_${randomBytes(5).toString('hex')}`;

@@ -7,9 +7,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, type FreshDatabase } from '../helpers/ops';
 
 const pgUrl = process.env.DATABASE_URL;
 delete process.env.DATABASE_URL;
@@ -118,28 +118,17 @@ describe('the embedded database upkeep (PGlite has no autovacuum)', () => {
 });
 
 describe.skipIf(!pgUrl)(`storing a batch of messages on PostgreSQL${pgUrl ? '' : ' (skipped: DATABASE_URL is not set; .ci/run sets it)'}`, () => {
-  const name = `chattrix_batchtest_${randomBytes(6).toString('hex')}`;
-  let admin: import('postgres').Sql;
-  let url: string;
-
+  let database: FreshDatabase;
   beforeAll(async () => {
-    const { default: postgres } = await import('postgres');
-    admin = postgres(pgUrl!, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${name}"`);
-    const u = new URL(pgUrl!);
-    u.pathname = `/${name}`;
-    url = u.toString();
+    database = await freshDatabase('batchtest', pgUrl);
   });
   afterAll(async () => {
     await dbm?.closeDb();
-    if (admin) {
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end({ timeout: 5 });
-    }
+    await database?.drop();
   });
 
   it(`finds resent messages through the (sender, clientId) index with ${STORED} messages stored, and stores each once`, async () => {
-    await dbm.initDb({ databaseUrl: url });
+    await dbm.initDb({ databaseUrl: database.url });
     await expectIndexProbeAndExactlyOnce();
   }, 60_000);
 });
