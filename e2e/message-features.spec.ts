@@ -375,6 +375,8 @@ test('a search result opens the conversation at that message, highlighted, even 
 
   const a = await open(browser, ana);
   await a.chat.goto();
+  // Live first (hydrated, socket up): a click on the link while the page hydrates can be lost (seen once in CI).
+  await a.chat.expectLive();
   await a.page.getByRole('link', { name: 'Search messages' }).click();
   await expect(a.page).toHaveURL(/\/search/);
   await a.page.getByRole('searchbox', { name: 'Search messages' }).fill(w);
