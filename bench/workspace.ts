@@ -6,8 +6,9 @@
  *
  * Starts the built server on that database (RATE_LIMITS=off, loopback, free port), signs in as active users
  * (`seed_0` … `seed_99`, password SEED_PASSWORD) and measures, sequentially, p50/p99 of: sign-in (POST
- * /auth/tokens: argon2 verify included), the conversation list, opening a conversation (first page of 50),
- * paging back (the next 5 pages), search (a common and a rare word), unread counts (one conversation's summary)
+ * /auth/tokens: argon2 verify included), the conversation list (whole, and its first page of 50), opening a
+ * conversation (first page of 50), paging back (the next 5 pages), search (a common and a rare word, and the common
+ * word in one conversation), unread counts (one conversation's summary)
  * and sending. Prints one JSON line on stdout. With WS_EXPLAIN=1 it first prints EXPLAIN ANALYZE of each hot
  * query (stderr), run in-process on the same database before the server starts (WS_EXPLAIN=only: just that).
  */
@@ -16,7 +17,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { closeDb, dbDriver, getDb, initDb } from '../db';
-import { SEND_CONTEXT_SQL } from '../db/queries/messages';
+import { recentMatchesSql, SEND_CONTEXT_SQL } from '../db/queries/messages';
 
 const log = (...a: unknown[]) => console.error('[workspace]', ...a);
 const PASSWORD = process.env.SEED_PASSWORD ?? 'seed-password-1';
@@ -53,12 +54,6 @@ async function explain(): Promise<void> {
     ['first page (listMessagesPage)', `select * from messages where conversation_id = '${c}' and seq >= 0 order by seq desc limit 51`],
     ['paging back (listMessagesPage, before)', `select * from messages where conversation_id = '${c}' and seq >= 0 and seq < 1000 order by seq desc limit 51`],
     [
-      'search, common word (searchMessages)',
-      `select m.id, ts_rank(m.search, to_tsquery('simple', 'deploy:*')) from messages m join conversation_members cm on cm.conversation_id = m.conversation_id and cm.user_id = '${u}'
-       where m.search @@ to_tsquery('simple', 'deploy:*') and m.deleted_at is null and m.kind = 'user' and m.seq >= cm.visible_from_seq
-       order by ts_rank(m.search, to_tsquery('simple', 'deploy:*')) desc, m.created_at desc limit 20`,
-    ],
-    [
       'search, rare word (searchMessages)',
       `select m.id, ts_rank(m.search, to_tsquery('simple', 'zyzzyva:*')) from messages m join conversation_members cm on cm.conversation_id = m.conversation_id and cm.user_id = '${u}'
        where m.search @@ to_tsquery('simple', 'zyzzyva:*') and m.deleted_at is null and m.kind = 'user' and m.seq >= cm.visible_from_seq
@@ -66,8 +61,12 @@ async function explain(): Promise<void> {
     ],
     ['send checks (SEND_CONTEXT_SQL)', SEND_CONTEXT_SQL.replace('$1::jsonb', `'[{"c":"${c}","u":"${u}"}]'::jsonb`)],
   ];
-  for (const [label, q] of queries) {
-    const plan = await rows(sql.raw(`explain (analyze, costs off, timing on) ${q}`));
+  const explained: [string, ReturnType<typeof sql>][] = [
+    ...queries.map(([label, q]): [string, ReturnType<typeof sql>] => [label, sql.raw(q)]),
+    ['search, common word: the newest matches of each conversation (searchMessages)', recentMatchesSql({ userId: u, tsquery: 'deploy:*', limit: 20 })],
+  ];
+  for (const [label, q] of explained) {
+    const plan = await rows(sql`explain (analyze, costs off, timing on) ${q}`);
     console.error(`\n### ${label}\n\`\`\`\n${plan.map((r) => String(Object.values(r)[0])).join('\n')}\n\`\`\``);
   }
   await closeDb();
@@ -136,6 +135,9 @@ async function main() {
       listed = r.data.conversations.length;
       convsOf[i % tokens.length] = r.data.conversations.map((c) => c.id);
     }
+    // What the sidebar reads first: the newest 50 (the whole list follows from the socket's catch-up).
+    const listPage: number[] = [];
+    for (let i = 0; i < N; i++) listPage.push((await call('GET', '/conversations?limit=50', t(i))).ms);
     const first: number[] = [];
     const back: number[] = [];
     const unread: number[] = [];
@@ -156,6 +158,7 @@ async function main() {
     }
     const common: number[] = [];
     const rare: number[] = [];
+    const commonInOne: number[] = [];
     let commonHits = 0;
     let rareHits = 0;
     for (let i = 0; i < Math.min(N, 40); i++) {
@@ -165,6 +168,8 @@ async function main() {
       const r = await call<{ results: unknown[] }>('GET', `/search?q=zyzzyva`, t(i));
       rare.push(r.ms);
       rareHits = Math.max(rareHits, r.data.results.length);
+      const convs = convsOf[i % tokens.length]!;
+      commonInOne.push((await call('GET', `/search?q=deploy&conversationId=${convs[(i * 13) % convs.length]}`, t(i))).ms);
     }
     const out = {
       workload: 'WORKSPACE',
@@ -172,10 +177,12 @@ async function main() {
       conversations_per_user: listed,
       sign_in: pct(signIn),
       conversation_list: pct(list),
+      conversation_list_first_50: pct(listPage),
       first_page: pct(first),
       paging_back: pct(back),
       search_common: { ...pct(common), hits: commonHits },
       search_rare: { ...pct(rare), hits: rareHits },
+      search_common_one_conversation: pct(commonInOne),
       unread_counts: pct(unread),
       send: pct(send),
       machine: { loadavg_1m: round(os.loadavg()[0]!), cpus: os.cpus().length },

@@ -306,7 +306,7 @@ const paths: Record<string, Record<string, Op>> = {
     put: { summary: 'Pin (owners/admins; either person in a DM)', ok: 200, answer: wrap({ message: messageSchema }) },
     delete: { summary: 'Unpin', ok: 200, answer: wrap({ message: messageSchema }) },
   },
-  '/search': { get: { summary: 'Full-text search over your conversations', query: searchQuery, ok: 200, answer: wrap({ results: z.array(searchResult) }) } },
+  '/search': { get: { summary: 'Full-text search over your conversations, best matches first (a very common word: the newest matches of each conversation)', query: searchQuery, ok: 200, answer: wrap({ results: z.array(searchResult) }) } },
   '/uploads': { post: { summary: 'Upload a file (multipart `file`, checked by content)', multipart: true, ok: 201, answer: wrap({ attachment: attachmentSchema }), errors: [400, 413, 415] } },
   '/uploads/{id}': { get: { summary: 'A file, to members of a conversation that holds it', ok: 200, answer: 'binary' } },
   '/uploads/{id}/thumbnail': { get: { summary: "An image's thumbnail (WebP)", ok: 200, answer: 'binary' } },
