@@ -40,8 +40,13 @@ export function statusOf(u: Pick<User, 'statusEmoji' | 'statusText' | 'statusCle
   return { emoji: u.statusEmoji, text: u.statusText, clearAt: iso(u.statusClearAt) };
 }
 
+/** One formatter per time zone: making one costs tens of microseconds, and a member list asks for each member. */
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
 function localMinutes(timeZone: string, at: number): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  let clock = clocks.get(timeZone);
+  if (!clock) clocks.set(timeZone, (clock = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
+  const parts = clock.formatToParts(at);
   const h = Number(parts.find((p) => p.type === 'hour')?.value ?? 0);
   const m = Number(parts.find((p) => p.type === 'minute')?.value ?? 0);
   return h * 60 + m;
