@@ -5,32 +5,9 @@
  * conversation (its cost bounded whatever the history); a person whose recent history has too few matches gets every
  * match ranked after all; membership, hidden history and deletions hold on both paths.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, type FreshDatabase } from '../helpers/ops';
-
-const pgUrl = process.env.DATABASE_URL;
-delete process.env.DATABASE_URL;
-delete process.env.REDIS_URL;
-
-let dbm: typeof import('@/db');
-let q: typeof import('@/db/queries/messages');
-
-beforeAll(async () => {
-  dbm = await import('@/db');
-  q = await import('@/db/queries/messages');
-});
-afterEach(async () => {
-  await dbm.closeDb();
-});
-
-async function rows<T = Record<string, unknown>>(query: ReturnType<typeof sql>): Promise<T[]> {
-  const r = (await dbm.getDb().execute(query)) as unknown;
-  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
-}
+import { expect } from 'vitest';
+import { itOnEachDatabase, rows } from '../helpers/each-database';
 
 const PER = 8_000; // messages in each of sr-c1..sr-c3
 const LAST_DEPLOY = 7_700; // the newest message that says "deploy"; after it, chatter
@@ -66,6 +43,7 @@ async function seed(): Promise<void> {
 }
 
 async function expectRecentThenEverything(): Promise<void> {
+  const q = await import('@/db/queries/messages');
   await seed();
   expect(await q.estimateMatches('deploy:*')).toBeGreaterThan(q.COMMON_WORD_MATCHES);
   expect(await q.estimateMatches('zyzzyva:*')).toBeLessThan(q.COMMON_WORD_MATCHES);
@@ -105,28 +83,9 @@ async function expectRecentThenEverything(): Promise<void> {
   expect(await q.searchMessages({ userId: 'sr-out', tsquery: 'zyzzyva:*', limit: 20 })).toEqual([]);
 }
 
-describe('searching a common word on PGlite', () => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'chattrix-search-'));
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-  it('ranks the newest matches of each conversation, and every match when recent history has too few', async () => {
-    await dbm.initDb({ dataDir });
-    await expectRecentThenEverything();
-  }, 120_000);
-});
-
-describe.skipIf(!pgUrl)(`searching a common word on PostgreSQL${pgUrl ? '' : ' (skipped: DATABASE_URL is not set; .ci/run sets it)'}`, () => {
-  let database: FreshDatabase;
-  beforeAll(async () => {
-    database = await freshDatabase('searchtest', pgUrl);
-  });
-  afterAll(async () => {
-    await dbm?.closeDb();
-    await database?.drop();
-  });
-
-  it('ranks the newest matches of each conversation, and every match when recent history has too few', async () => {
-    await dbm.initDb({ databaseUrl: database.url });
-    await expectRecentThenEverything();
-  }, 120_000);
-});
+itOnEachDatabase(
+  'searching a common word',
+  'ranks the newest matches of each conversation, and every match when recent history has too few',
+  expectRecentThenEverything,
+  120_000,
+);

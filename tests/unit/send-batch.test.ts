@@ -4,33 +4,9 @@
  * PostgreSQL database. Its duplicate check must probe the (sender, clientId) index, whatever the planner's
  * statistics say: a plan that reads every stored message makes each send dearer as the history grows.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, type FreshDatabase } from '../helpers/ops';
-
-const pgUrl = process.env.DATABASE_URL;
-delete process.env.DATABASE_URL;
-delete process.env.REDIS_URL;
-
-type DbModule = typeof import('@/db');
-let dbm: DbModule;
-let q: typeof import('@/db/queries/messages');
-
-beforeAll(async () => {
-  dbm = await import('@/db');
-  q = await import('@/db/queries/messages');
-});
-afterEach(async () => {
-  await dbm.closeDb();
-});
-
-async function rows<T = Record<string, unknown>>(query: ReturnType<typeof sql>): Promise<T[]> {
-  const r = (await dbm.getDb().execute(query)) as unknown;
-  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
-}
+import { describe, expect, it } from 'vitest';
+import { itOnEachDatabase, pgliteFolder, rows, withDb } from '../helpers/each-database';
 
 const STORED = 5_000;
 
@@ -57,6 +33,7 @@ const row = (id: string, clientId: string | null, senderId = 'sb-a'): import('@/
 });
 
 async function expectIndexProbeAndExactlyOnce(): Promise<void> {
+  const q = await import('@/db/queries/messages');
   await seed();
   const input = Array.from({ length: 25 }, (_, i) => ({ idx: i, id: `sb-new-${i}`, conversationId: 'sb-c', senderId: 'sb-a', kind: 'user', body: 'x', clientId: `sb-fresh-${i}`, replyToId: null, threadId: null, alsoToChannel: false, integration: null }));
   const plan = (await rows<Record<string, string>>(sql`explain ${q.toSql(q.INSERT_BATCH_SQL, [JSON.stringify(input), new Date().toISOString()])}`))
@@ -81,22 +58,16 @@ async function expectIndexProbeAndExactlyOnce(): Promise<void> {
   expect(await rows(sql`select last_seq::int as last_seq from conversations where id = 'sb-c'`)).toEqual([{ last_seq: STORED + 4 }]);
 }
 
-describe('storing a batch of messages on PGlite', () => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'chattrix-batch-'));
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-  it(`finds resent messages through the (sender, clientId) index with ${STORED} messages stored, and stores each once`, async () => {
-    await dbm.initDb({ dataDir });
-    await expectIndexProbeAndExactlyOnce();
-  }, 60_000);
-});
+itOnEachDatabase(
+  'storing a batch of messages',
+  `finds resent messages through the (sender, clientId) index with ${STORED} messages stored, and stores each once`,
+  expectIndexProbeAndExactlyOnce,
+);
 
 describe('the embedded database upkeep (PGlite has no autovacuum)', () => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'chattrix-upkeep-'));
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  const dataDir = pgliteFolder('upkeep');
 
-  it('analyzes and vacuums the tables that changed past autovacuum\'s thresholds, and only those', async () => {
-    await dbm.initDb({ dataDir });
+  it('analyzes and vacuums the tables that changed past autovacuum\'s thresholds, and only those', () => withDb({ dataDir }, async () => {
     const { upkeepEmbeddedDb } = await import('@/db/upkeep');
     await upkeepEmbeddedDb(); // whatever the migrations left due
     await seed();
@@ -114,21 +85,5 @@ describe('the embedded database upkeep (PGlite has no autovacuum)', () => {
     expect(await statsOf()).toEqual({ analyzed: true, dead: 0 });
     expect((await rows(sql`select 1 from pg_stats where tablename = 'messages'`)).length).toBeGreaterThan(0);
     expect(await upkeepEmbeddedDb()).toEqual([]); // nothing changed since
-  }, 60_000);
-});
-
-describe.skipIf(!pgUrl)(`storing a batch of messages on PostgreSQL${pgUrl ? '' : ' (skipped: DATABASE_URL is not set; .ci/run sets it)'}`, () => {
-  let database: FreshDatabase;
-  beforeAll(async () => {
-    database = await freshDatabase('batchtest', pgUrl);
-  });
-  afterAll(async () => {
-    await dbm?.closeDb();
-    await database?.drop();
-  });
-
-  it(`finds resent messages through the (sender, clientId) index with ${STORED} messages stored, and stores each once`, async () => {
-    await dbm.initDb({ databaseUrl: database.url });
-    await expectIndexProbeAndExactlyOnce();
-  }, 60_000);
+  }), 60_000);
 });
