@@ -1472,7 +1472,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Full-text search over your conversations */
+        /** Full-text search over your conversations, best matches first (a very common word: the newest matches of each conversation) */
         get: operations["getSearch"];
         put?: never;
         post?: never;
