@@ -27,7 +27,7 @@ export interface paths {
         /** Backups in DATA_DIR/backups */
         get: operations["getAdminBackups"];
         put?: never;
-        /** Take a backup now into DATA_DIR/backups */
+        /** Take a backup now into DATA_DIR/backups (one at a time: 409 while one is being taken) */
         post: operations["postAdminBackups"];
         delete?: never;
         options?: never;
@@ -2017,6 +2017,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

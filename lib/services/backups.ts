@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { dbDriver, getDb } from '../../db';
 import { env } from '../env';
+import { AppError } from '../errors';
 import { metrics } from '../observability/metrics';
 import { createStorage, holdRemovals, storage, type Storage } from '../storage';
 import { readTar, TarWriter } from '../tar';
@@ -255,8 +256,21 @@ export async function listBackups(): Promise<{ name: string; size: number; creat
   return out;
 }
 
-/** Takes a backup into DATA_DIR/backups and keeps the newest BACKUP_KEEP. */
+/** True while this process takes a backup into DATA_DIR/backups (one at a time: a second would only slow the first). */
+let backupRunning = false;
+
+/** Takes a backup into DATA_DIR/backups and keeps the newest BACKUP_KEEP. While one is being taken, 409 `conflict`. */
 export async function takeBackupIntoDataDir(): Promise<{ name: string; size: number; createdAt: string }> {
+  if (backupRunning) throw new AppError('conflict', 'A backup is being taken already; try again when it is done');
+  backupRunning = true;
+  try {
+    return await takeBackupNow();
+  } finally {
+    backupRunning = false;
+  }
+}
+
+async function takeBackupNow(): Promise<{ name: string; size: number; createdAt: string }> {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   let name = `chattrix-${stamp}.tar.gz`;
   for (let i = 1; existsSync(path.join(backupsDir(), name)); i++) name = `chattrix-${stamp}-${i}.tar.gz`;
@@ -277,7 +291,8 @@ export async function startBackupSchedule(): Promise<() => void> {
       const b = await takeBackupIntoDataDir();
       console.log(`[chattrix] scheduled backup ${b.name} (${b.size} bytes)`);
     } catch (e) {
-      console.error('[chattrix] scheduled backup failed:', e);
+      if (e instanceof AppError && e.code === 'conflict') console.log('[chattrix] scheduled backup skipped: one was being taken already');
+      else console.error('[chattrix] scheduled backup failed:', e);
     }
   });
   return () => job.stop();

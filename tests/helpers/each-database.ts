@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SQL } from 'drizzle-orm';
 import { afterAll, describe, it } from 'vitest';
+import { rowsOf } from '@/db/queries/rows';
 import { freshDatabase, type FreshDatabase } from './ops';
 
 /** The PostgreSQL server CI gave, if any. */
@@ -18,8 +19,7 @@ delete process.env.REDIS_URL;
 /** The rows of a statement on the open database, whichever driver answers. */
 export async function rows<T = Record<string, unknown>>(query: SQL): Promise<T[]> {
   const { getDb } = await import('@/db');
-  const r = (await getDb().execute(query)) as unknown;
-  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
+  return rowsOf<T>(await getDb().execute(query));
 }
 
 /** The open database's own PGlite folder, for a test that runs on PGlite only; removed after the file's tests. */

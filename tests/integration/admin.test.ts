@@ -45,6 +45,7 @@ describe('permissions', () => {
       ['/invitations', 'POST', {}],
       ['/invitations/whatever1234', 'DELETE'],
       ['/backups', 'GET'],
+      ['/backups', 'POST'],
       ['/reports', 'GET'],
       ['/audit', 'GET'],
       ['/overview', 'GET'],
@@ -413,6 +414,28 @@ describe('site icon', () => {
     expect((await request(url(), '/api/v1/site')).body.site.iconUrl).toBeNull();
     expect((await pngOf(newUrl)).status).toBe(404);
     expect((await request(url(), '/manifest.webmanifest')).body.icons[0].src).toBe('/icons/icon-192.png');
+  });
+});
+
+describe('backups', () => {
+  it('an admin takes a backup now, one at a time (409 while one is being taken), and it is listed', async () => {
+    const tries = await Promise.all(Array.from({ length: 4 }, () => adminCall('/backups', 'POST')));
+    const made = tries.filter((r) => r.status === 201).map((r) => r.body.backup as { name: string; size: number });
+    const refused = tries.filter((r) => r.status === 409);
+    expect(made.length + refused.length, tries.map((r) => r.status).join(',')).toBe(4);
+    expect(made.length).toBeGreaterThanOrEqual(1);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    for (const r of refused) expect(r.body.error.code).toBe('conflict');
+    for (const b of made) {
+      expect(b.name).toMatch(/^chattrix-\d{8}T\d{6}Z(-\d+)?\.tar\.gz$/);
+      expect(b.size).toBeGreaterThan(0);
+    }
+    const listed = (await adminCall('/backups')).body.backups.map((b: { name: string }) => b.name);
+    for (const b of made) expect(listed).toContain(b.name);
+    // Once it is done, the next one is taken.
+    const next = await adminCall('/backups', 'POST');
+    expect(next.status).toBe(201);
+    expect(made.map((b) => b.name)).not.toContain(next.body.backup.name);
   });
 });
 

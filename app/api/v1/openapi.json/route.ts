@@ -1,6 +1,6 @@
-import { json, route } from '@/lib/http';
-import { openApiDocument } from '@/lib/openapi';
+import { route } from '@/lib/http';
+import { openApiText } from '@/lib/openapi';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route(async () => json(openApiDocument(), 200, { 'cache-control': 'public, max-age=300' }));
+export const GET = route(async () => new Response(openApiText(), { headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' } }));
