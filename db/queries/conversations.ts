@@ -134,11 +134,14 @@ const memberUserRows = tableRows(users, 'u_', [
   'dndUntil',
   'dndSchedule',
 ] as const);
+/** What a member list needs of a membership: a listed page of 50 groups has thousands of members to read and map. */
+const memberListRows = tableRows(conversationMembers, 'm_', ['conversationId', 'userId', 'role', 'lastReadMessageId', 'lastReadSeq'] as const);
+
 export type MemberUser = ReturnType<typeof memberUserRows.map>;
-export type MemberWithUser = ConversationMember & { user: MemberUser };
+export type MemberWithUser = ReturnType<typeof memberListRows.map> & { user: MemberUser };
 
 const MEMBERS_SQL = `
-  select ${memberRows.select('cm')}, ${memberUserRows.select('u')}
+  select ${memberListRows.select('cm')}, ${memberUserRows.select('u')}
   from conversation_members cm
   join users u on u.id = cm.user_id
   where cm.conversation_id in (select jsonb_array_elements_text($1::jsonb))
@@ -149,7 +152,7 @@ export async function listMembers({ conversationIds }: { conversationIds: string
   if (conversationIds.length === 0) return [];
   const params = [JSON.stringify(conversationIds)];
   const rows = ex === getDb() ? await rawQuery(MEMBERS_SQL, params, ['jsonb']) : rowsOf<Record<string, unknown>>(await ex.execute(toSql(MEMBERS_SQL, params)));
-  return rows.map((r) => ({ ...memberRows.map(r), user: memberUserRows.map(r) }));
+  return rows.map((r) => ({ ...memberListRows.map(r), user: memberUserRows.map(r) }));
 }
 
 export async function listMemberIds({ conversationId }: { conversationId: string }, ex: Executor = getDb()): Promise<string[]> {

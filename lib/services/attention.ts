@@ -40,16 +40,21 @@ export function statusOf(u: Pick<User, 'statusEmoji' | 'statusText' | 'statusCle
   return { emoji: u.statusEmoji, text: u.statusText, clearAt: iso(u.statusClearAt) };
 }
 
-/** One formatter per time zone: making one costs tens of microseconds, and a member list asks for each member. */
-const clocks = new Map<string, Intl.DateTimeFormat>();
+/** One formatter per time zone (making one costs tens of microseconds), and the local time it last gave: a member
+ * list asks for each member, nearly always within the same minute, and formatting costs microseconds too. */
+const clocks = new Map<string, { format: Intl.DateTimeFormat; minute: number; local: number }>();
 
 function localMinutes(timeZone: string, at: number): number {
+  const minute = Math.floor(at / 60_000);
   let clock = clocks.get(timeZone);
-  if (!clock) clocks.set(timeZone, (clock = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
-  const parts = clock.formatToParts(at);
+  if (!clock) clocks.set(timeZone, (clock = { format: new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }), minute: NaN, local: 0 }));
+  if (clock.minute === minute) return clock.local;
+  const parts = clock.format.formatToParts(at);
   const h = Number(parts.find((p) => p.type === 'hour')?.value ?? 0);
   const m = Number(parts.find((p) => p.type === 'minute')?.value ?? 0);
-  return h * 60 + m;
+  clock.minute = minute;
+  clock.local = h * 60 + m;
+  return clock.local;
 }
 
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));

@@ -32,18 +32,18 @@ export async function buildDtos(userId: string, rows: cq.ConversationSummaryRow[
   const online = await getOnlineUserIds([...new Set(members.map((m) => m.userId))]);
   const lastById = new Map((await hydrateMessages(lastRows)).map((m) => [m.id, m]));
   const byConversation = new Map<string, MemberDto[]>();
+  // What is shown of a person is the same in every conversation listed: worked out once each.
+  const people = new Map<string, Omit<MemberDto, 'role' | 'lastReadMessageId' | 'lastReadSeq'>>();
+  const now = Date.now();
   for (const m of members) {
-    const list = byConversation.get(m.conversationId) ?? [];
-    list.push({
-      ...toUserRef(m.user),
-      role: m.role,
-      online: online.has(m.userId),
-      lastSeenAt: iso(m.user.lastSeenAt),
-      lastReadMessageId: m.lastReadMessageId,
-      lastReadSeq: m.lastReadSeq,
-      ...(({ status, dnd }) => ({ status, dnd }))(publicAttention(m.user)),
-    });
-    byConversation.set(m.conversationId, list);
+    let person = people.get(m.userId);
+    if (!person) {
+      const { status, dnd } = publicAttention(m.user, now);
+      people.set(m.userId, (person = { ...toUserRef(m.user), online: online.has(m.userId), lastSeenAt: iso(m.user.lastSeenAt), status, dnd }));
+    }
+    let list = byConversation.get(m.conversationId);
+    if (!list) byConversation.set(m.conversationId, (list = []));
+    list.push({ ...person, role: m.role, lastReadMessageId: m.lastReadMessageId, lastReadSeq: m.lastReadSeq });
   }
   return rows.map((r) => {
     const c = r.conversation;

@@ -1,6 +1,7 @@
 /**
  * A do-not-disturb schedule is read in its own time zone (lib/services/attention.ts `scheduleState`). The formatter of
- * each zone is made once and kept: two zones at one instant must still each get their own local time, in either order.
+ * each zone is made once and kept, with the local minute it last gave: two zones at one instant must still each get
+ * their own local time, in either order, and the next minute (or an earlier one) must not get the last one's.
  */
 import { describe, expect, it } from 'vitest';
 import { publicAttention, scheduleState } from '@/lib/services/attention';
@@ -17,6 +18,17 @@ describe('a do-not-disturb schedule in its own time zone', () => {
       expect(scheduleState(night('UTC'), at)).toEqual({ active: false, endsAt: null });
     }
     expect(scheduleState(night('Pacific/Pago_Pago'), at + 45 * 60_000)).toEqual({ active: true, endsAt: new Date(Date.UTC(2026, 0, 1, 14, 0)) });
+  });
+
+  it('reads the clock again when the minute changes, forwards or back', () => {
+    const zone = night('Pacific/Kiritimati'); // 01:30–03:00 local is 11:30–13:00 UTC
+    const utc = (h: number, m: number, s = 0) => Date.UTC(2026, 0, 1, h, m, s);
+    expect(scheduleState(zone, utc(12, 59, 59)).active).toBe(true);
+    expect(scheduleState(zone, utc(13, 0, 0)).active).toBe(false);
+    expect(scheduleState(zone, utc(13, 0, 30)).active).toBe(false);
+    expect(scheduleState(zone, utc(11, 29, 59)).active).toBe(false);
+    expect(scheduleState(zone, utc(11, 30, 0))).toEqual({ active: true, endsAt: new Date(utc(13, 0)) });
+    expect(scheduleState(zone, utc(12, 59, 0))).toEqual({ active: true, endsAt: new Date(utc(13, 0)) });
   });
 
   it('shows others only whether it is on and until when', () => {
