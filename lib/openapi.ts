@@ -228,7 +228,7 @@ const paths: Record<string, Record<string, Op>> = {
   '/users/{id}/block': { put: { summary: 'Block a person', ok: 204 }, delete: { summary: 'Unblock a person', ok: 204 } },
   '/conversations': {
     get: {
-      summary: 'Your conversations, most recent activity first: all of them, or with `limit` (1–500) a page and `nextCursor` (keyset; a conversation that gets a message while you page moves above the cursor: `message:created` tells of it)',
+      summary: 'Your conversations, most recent activity first: all of them, or with `limit` (1–500) a page and `nextCursor` (keyset; a conversation that gets a message while you page moves above the cursor: `message:created` tells of it). `members`: all of a direct conversation or group, and 50 of a channel (you among them); in a page at most 6 of each (you, then the earliest to join): `memberCount` is the total, `GET /conversations/{id}` lists them',
       query: listConversationsQuery,
       ok: 200,
       answer: z.object({ conversations: z.array(conversationSchema), nextCursor: z.string().nullable().optional() }),

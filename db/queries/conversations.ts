@@ -155,6 +155,28 @@ export async function listMembers({ conversationIds }: { conversationIds: string
   return rows.map((r) => ({ ...memberListRows.map(r), user: memberUserRows.map(r) }));
 }
 
+const MEMBER_PREVIEW_SQL = `
+  select ${memberListRows.select('cm')}, ${memberUserRows.select('u')}
+  from jsonb_array_elements_text($1::jsonb) as listed(id)
+  cross join lateral (
+    select * from conversation_members m
+    where m.conversation_id = listed.id
+    order by (m.user_id = $2) desc, m.joined_at asc, m.user_id asc
+    limit $3
+  ) cm
+  join users u on u.id = cm.user_id
+  order by cm.joined_at asc, u.id asc`;
+
+/**
+ * At most `limit` members of each of these conversations, `userId` (the reader) always among them, then the earliest
+ * to join; in the order they joined. A page of 50 groups of 50 would otherwise read, map and send 2,500 members.
+ */
+export async function listMemberPreviews({ conversationIds, userId, limit }: { conversationIds: string[]; userId: string; limit: number }): Promise<MemberWithUser[]> {
+  if (conversationIds.length === 0) return [];
+  const rows = await rawQuery(MEMBER_PREVIEW_SQL, [JSON.stringify(conversationIds), userId, limit], ['jsonb', 'text', 'int4']);
+  return rows.map((r) => ({ ...memberListRows.map(r), user: memberUserRows.map(r) }));
+}
+
 export async function listMemberIds({ conversationId }: { conversationId: string }, ex: Executor = getDb()): Promise<string[]> {
   const rows = await ex
     .select({ id: conversationMembers.userId })

@@ -19,14 +19,19 @@ import type { NotifyLevel } from '../validation/attention';
 import { toUserRef } from './users';
 import { decodeCursor, encodeCursor } from './cursor';
 
-/** Channels can be large: their DTO lists at most this many members (memberCount has the total). */
+/** Channels can be large: their DTO lists at most this many members, the reader among them (memberCount has the
+ * total). */
 const CHANNEL_MEMBER_PREVIEW = 50;
+/** A page of the list (`GET /conversations?limit=`, what a sidebar shows first) lists at most this many members of
+ * each conversation: the reader and the earliest to join. A direct conversation is whole; a group or channel is
+ * whole from `GET /conversations/{id}` or the whole list. */
+export const PAGE_MEMBER_PREVIEW = 6;
 
-export async function buildDtos(userId: string, rows: cq.ConversationSummaryRow[]): Promise<ConversationDto[]> {
+export async function buildDtos(userId: string, rows: cq.ConversationSummaryRow[], opts: { preview?: boolean } = {}): Promise<ConversationDto[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.conversation.id);
   const [members, lastRows] = await Promise.all([
-    cq.listMembers({ conversationIds: ids }),
+    opts.preview ? cq.listMemberPreviews({ conversationIds: ids, userId, limit: PAGE_MEMBER_PREVIEW }) : cq.listMembers({ conversationIds: ids }),
     mq.getMessagesByIds({ ids: rows.map((r) => r.lastMessageId).filter((x): x is string => !!x) }),
   ]);
   const online = await getOnlineUserIds([...new Set(members.map((m) => m.userId))]);
@@ -49,7 +54,8 @@ export async function buildDtos(userId: string, rows: cq.ConversationSummaryRow[
     const c = r.conversation;
     let list = byConversation.get(c.id) ?? [];
     if (c.kind === 'channel' && list.length > CHANNEL_MEMBER_PREVIEW) {
-      list = [...list.filter((m) => m.online), ...list.filter((m) => !m.online)].slice(0, CHANNEL_MEMBER_PREVIEW);
+      const rank = (m: MemberDto) => (m.id === userId ? 0 : m.online ? 1 : 2);
+      list = [...list].sort((a, b) => rank(a) - rank(b)).slice(0, CHANNEL_MEMBER_PREVIEW);
     }
     const memberCount = r.memberCount;
     const notify = effectiveNotify(r.member.notify, c.kind, memberCount);
@@ -85,7 +91,7 @@ export async function listConversations(actor: Actor): Promise<ConversationDto[]
 export async function listConversationPage(actor: Actor, query: { limit: number; cursor?: string }): Promise<{ conversations: ConversationDto[]; nextCursor: string | null }> {
   const after = query.cursor ? decodeCursor(query.cursor, { at: 'timestamp', id: 'string' }) : undefined;
   const page = await cq.listConversationSummaryPage({ userId: actor.id, after, limit: query.limit });
-  return { conversations: await buildDtos(actor.id, page.rows), nextCursor: page.nextKey ? encodeCursor({ ...page.nextKey }) : null };
+  return { conversations: await buildDtos(actor.id, page.rows, { preview: true }), nextCursor: page.nextKey ? encodeCursor({ ...page.nextKey }) : null };
 }
 
 export async function getConversation(actor: Pick<Actor, 'id'>, id: string): Promise<ConversationDto> {

@@ -209,6 +209,37 @@ describe('channels', () => {
     expectError(await call(ana, 'GET', '/conversations?limit=2&sort=name'), 'bad_request', { issues: true });
   });
 
+  it('a page lists at most 6 members of each conversation, the reader among them; the whole list and the conversation list them all', async () => {
+    const ana = await freshUser('ana');
+    const others = await Promise.all(Array.from({ length: 8 }, () => freshUser('pv', false)));
+    const made = await call<{ conversation: ConversationDto }>(ana, 'POST', '/conversations', { kind: 'group', title: `Preview ${tag()}`, memberIds: others.map((o) => o.id) });
+    expect(made.status, made.text).toBe(201);
+    const id = made.body.conversation.id;
+    // The reader joins last: a preview of the earliest to join would leave them out.
+    const zed = await freshUser('zed', false);
+    expect((await call(ana, 'POST', `/conversations/${id}/members`, { userId: zed.id })).status).toBe(200);
+
+    const whole = (await call<{ conversations: ConversationDto[] }>(zed, 'GET', '/conversations')).body.conversations.find((c) => c.id === id)!;
+    expect(whole.memberCount).toBe(10);
+    expect(whole.members.map((m) => m.id).sort()).toEqual([ana.id, ...others.map((o) => o.id), zed.id].sort());
+    const one = (await call<{ conversation: ConversationDto }>(zed, 'GET', `/conversations/${id}`)).body.conversation;
+    expect(one.members.map((m) => m.id)).toEqual(whole.members.map((m) => m.id));
+
+    const page = (await call<{ conversations: ConversationDto[] }>(zed, 'GET', '/conversations?limit=5')).body.conversations.find((c) => c.id === id)!;
+    expect(page.memberCount).toBe(10);
+    expect(page.members.length).toBe(6);
+    // The reader, and the earliest five of the whole list, in the order they joined; each as the whole list shows it.
+    expect(page.members.map((m) => m.id)).toEqual([...whole.members.slice(0, 5).map((m) => m.id), zed.id]);
+    for (const m of page.members) expect(m).toEqual(whole.members.find((w) => w.id === m.id));
+    // Everything else about the conversation is the same.
+    expect({ ...page, members: [] }).toEqual({ ...whole, members: [] });
+    // A direct conversation is whole in a page too.
+    const dm = await call<{ conversation: ConversationDto }>(zed, 'POST', '/conversations', { kind: 'direct', userId: ana.id });
+    const dmInPage = (await call<{ conversations: ConversationDto[] }>(zed, 'GET', '/conversations?limit=1')).body.conversations[0]!;
+    expect(dmInPage.id).toBe(dm.body.conversation.id);
+    expect(dmInPage.members.map((m) => m.id).sort()).toEqual([ana.id, zed.id].sort());
+  });
+
   it('lets anyone read a public channel before joining, then join (system line, live), talk and leave', async () => {
     const ana = await freshUser('ana');
     const ben = await freshUser('ben');
@@ -461,6 +492,12 @@ describe('@channel and @here', () => {
     for (let i = 0; i < 7; i++) crowd.push(...(await Promise.all(Array.from({ length: 7 }, () => freshUser('crowd', false)))));
     for (const p of crowd) expect((await call(p, 'POST', `/conversations/${c.id}/join`)).status).toBe(200);
     expect((await call<{ conversation: ConversationDto }>(ana, 'GET', `/conversations/${c.id}`)).body.conversation.memberCount).toBe(51);
+    // 50 members are listed, the online ones first, and the reader always: the last to join, offline, sees themself.
+    const last = crowd[crowd.length - 1]!;
+    const seenByLast = (await call<{ conversation: ConversationDto }>(last, 'GET', `/conversations/${c.id}`)).body.conversation;
+    expect(seenByLast.members.length).toBe(50);
+    expect(seenByLast.members.map((m) => m.id)).toContain(last.id);
+    expect(seenByLast.members.slice(1, 3).map((m) => m.id).sort()).toEqual([ana.id, ben.id].sort());
 
     const refused = await call(ben, 'POST', `/conversations/${c.id}/messages`, { body: 'hey @channel' });
     expectError(refused, 'forbidden');
