@@ -335,6 +335,51 @@ test('group owners change a member\'s role; on a phone the members panel covers 
   errors.expectNone();
 });
 
+test('a group of nine opens with all its members though the list sends six of each, and asks for them only on opening', async ({ browser, request }) => {
+  const crowd = Array.from({ length: 8 }, (_, i) => newPerson(`crowd${i}`));
+  const ids: string[] = [];
+  for (const p of crowd) {
+    const res = await request.post('/api/v1/auth/register', { data: { username: p.username, password: p.password, displayName: p.displayName } });
+    expect(res.status(), await res.text()).toBe(201);
+    ids.push(((await res.json()) as { user: { id: string } }).user.id);
+  }
+  const id = (await asUser(request, anaToken).post<{ conversation: { id: string } }>('/conversations', { kind: 'group', title: 'Crowd', memberIds: ids })).conversation.id;
+  const { ctx, page, errors } = await anaPage(browser);
+  const listed: number[] = [];
+  let wholeReads = 0;
+  page.on('response', async (res) => {
+    if (res.request().method() !== 'GET') return;
+    const path = new URL(res.url()).pathname;
+    if (path === `/api/v1/conversations/${id}`) wholeReads++;
+    if (path !== '/api/v1/conversations') return;
+    const body = (await res.json().catch(() => null)) as { conversations?: { id: string; members: unknown[] }[] } | null;
+    const c = body?.conversations?.find((x) => x.id === id);
+    if (c) listed.push(c.members.length);
+  });
+  await page.goto(`/c/${id}`);
+  await page.getByRole('button', { name: 'Members' }).click();
+  const panel = page.getByRole('complementary', { name: 'Group' });
+  await expect(panel.getByRole('list', { name: 'Members' }).getByRole('listitem')).toHaveCount(9);
+  for (const p of crowd) await expect(panel.getByRole('list', { name: 'Members' }).getByText(p.displayName, { exact: true })).toBeVisible();
+  // The list (its first page and the whole of it) sent a preview; the open group was read whole, once at the start
+  // (twice when the socket connected after that read), and never again while the tab sits idle.
+  await expect.poll(() => listed.length).toBeGreaterThanOrEqual(2);
+  expect(Math.max(...listed)).toBeLessThanOrEqual(6);
+  const afterStart = wholeReads;
+  expect(afterStart).toBeGreaterThanOrEqual(1);
+  expect(afterStart).toBeLessThanOrEqual(2);
+  await page.waitForTimeout(3_000);
+  expect(wholeReads).toBe(afterStart);
+  // Another conversation and back: the members are still all there, without asking again.
+  await page.goto('/');
+  await page.getByRole('link', { name: /Crowd/ }).first().click();
+  await expect(page).toHaveURL(new RegExp(`/c/${id}$`));
+  await page.getByRole('button', { name: 'Members' }).click();
+  await expect(panel.getByRole('list', { name: 'Members' }).getByRole('listitem')).toHaveCount(9);
+  await ctx.close();
+  errors.expectNone();
+});
+
 test('a fresh server shows the registration page, and its first account is the administrator', async ({ browser }) => {
   test.setTimeout(120_000);
   // A fresh server: its own empty embedded database (never CI's shared PostgreSQL database, which has accounts).

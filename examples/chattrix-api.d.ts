@@ -444,7 +444,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your conversations, most recent activity first: all of them, or with `limit` (1–500) a page and `nextCursor` (keyset; a conversation that gets a message while you page moves above the cursor: `message:created` tells of it). `members`: all of a direct conversation or group, and 50 of a channel (you among them); in a page at most 6 of each (you, then the earliest to join): `memberCount` is the total, `GET /conversations/{id}` lists them */
+        /** Your conversations, most recent activity first: all of them, or with `limit` (1–500) a page and `nextCursor` (keyset; a conversation that gets a message while you page moves above the cursor: `message:created` tells of it). `members`: at most 6 of each (you, then the earliest to join; a direct conversation whole): `memberCount` is the total, `GET /conversations/{id}` lists them */
         get: operations["getConversations"];
         put?: never;
         /** Start a direct conversation (get-or-create: 200 when it exists), create a group, or create a channel (name unique ignoring case: 409) */
@@ -462,7 +462,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A conversation (a public channel you have not joined: `joined: false`) */
+        /** A conversation with every member of a group and 50 of a channel, you among them (a public channel you have not joined: `joined: false`) */
         get: operations["getConversationsById"];
         put?: never;
         post?: never;

@@ -228,7 +228,7 @@ const paths: Record<string, Record<string, Op>> = {
   '/users/{id}/block': { put: { summary: 'Block a person', ok: 204 }, delete: { summary: 'Unblock a person', ok: 204 } },
   '/conversations': {
     get: {
-      summary: 'Your conversations, most recent activity first: all of them, or with `limit` (1–500) a page and `nextCursor` (keyset; a conversation that gets a message while you page moves above the cursor: `message:created` tells of it). `members`: all of a direct conversation or group, and 50 of a channel (you among them); in a page at most 6 of each (you, then the earliest to join): `memberCount` is the total, `GET /conversations/{id}` lists them',
+      summary: 'Your conversations, most recent activity first: all of them, or with `limit` (1–500) a page and `nextCursor` (keyset; a conversation that gets a message while you page moves above the cursor: `message:created` tells of it). `members`: at most 6 of each (you, then the earliest to join; a direct conversation whole): `memberCount` is the total, `GET /conversations/{id}` lists them',
       query: listConversationsQuery,
       ok: 200,
       answer: z.object({ conversations: z.array(conversationSchema), nextCursor: z.string().nullable().optional() }),
@@ -241,7 +241,7 @@ const paths: Record<string, Record<string, Op>> = {
     },
   },
   '/conversations/{id}': {
-    get: { summary: 'A conversation (a public channel you have not joined: `joined: false`)', ok: 200, answer: wrap({ conversation: conversationSchema }) },
+    get: { summary: 'A conversation with every member of a group and 50 of a channel, you among them (a public channel you have not joined: `joined: false`)', ok: 200, answer: wrap({ conversation: conversationSchema }) },
     patch: { summary: 'Rename a group or channel, set a channel\'s topic, description or archived (owners/admins), or set your notification level (`notify`: all, mentions, none; null: the default; old clients: `muted`)', body: updateConversationSchema, ok: 200, answer: wrap({ conversation: conversationSchema }) },
   },
   '/conversations/{id}/members': { post: { summary: 'Add a member (owners/admins)', body: addMemberSchema, ok: 200, answer: wrap({ conversation: conversationSchema }) } },

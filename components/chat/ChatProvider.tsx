@@ -7,7 +7,7 @@ import type { ClientToServerEvents, PresenceDto } from '@/lib/realtime/contract'
 import { api } from '@/lib/client/api';
 import { fillGap, hasGap, type FetchAfter } from '@/lib/client/gap';
 import { cachedApiJson, claimApiCache, idbGet, idbSet, keepApiOffline, keepPageOffline, readApiCopyEarly, userDataErased } from '@/lib/client/idb';
-import { fetchStamp, loadOlderPage, markDeleted, markLive, markPersonLive, mergeMessages, settledItems, sortConversations, Store, tombstone, withFirstPage, withLivePeople, withNetworkFirstPage, type ChatState, type OutboxItem } from '@/lib/client/store';
+import { fetchStamp, keepWholeMembers, loadOlderPage, markDeleted, markLive, markPersonLive, mergeMessages, settledItems, sortConversations, Store, tombstone, withFirstPage, withLivePeople, withNetworkFirstPage, type ChatState, type OutboxItem } from '@/lib/client/store';
 import { dropSent, mergeThreadReplies } from '@/lib/client/threads';
 import type { AttachmentDto, ConversationDto, MessageDto } from '@/lib/validation/dto';
 import type { Me } from '@/lib/validation/users';
@@ -176,7 +176,30 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
     [store, saveOutbox],
   );
 
-  const loadConversations = useCallback(async (fresh = false) => {
+  // The list carries a preview of each group's and channel's members; the open one gets them all (receipts,
+  // mentions, the member list) from GET /conversations/{id}: when it opens with only a preview, when its member count
+  // changes, and after a reconnect (read positions moved meanwhile). Never again for its own answer.
+  const wholeMembers = useRef(new Map<string, { memberCount: number; at: number }>());
+  const fillMembers = useCallback(
+    (id: string | null, since?: number) => {
+      const c = id ? store.get().conversations?.find((x) => x.id === id) : undefined;
+      if (!c || c.kind === 'direct') return;
+      const asked = wholeMembers.current.get(c.id);
+      const needed = asked ? asked.memberCount !== c.memberCount || (since !== undefined && asked.at < since) : c.members.length < c.memberCount;
+      if (!needed) return;
+      wholeMembers.current.set(c.id, { memberCount: c.memberCount, at: fetchStamp() });
+      api<{ conversation: ConversationDto }>(`/conversations/${c.id}`, { fresh: true }).then(
+        ({ conversation }) =>
+          store.set((s) => ({
+            conversations: s.conversations?.map((x) => (x.id === c.id ? { ...x, members: conversation.members, memberCount: conversation.memberCount } : x)) ?? null,
+          })),
+        () => wholeMembers.current.delete(c.id),
+      );
+    },
+    [store],
+  );
+
+  const loadConversations = useCallback(async (fresh = false, connectedAt?: number) => {
     const fetchedAt = fetchStamp();
     const { conversations: answered } = await api<{ conversations: ConversationDto[] }>('/conversations', { fresh });
     // Someone's status or presence that changed live while the list was on its way stays as the event said.
@@ -188,7 +211,8 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
       // Messages that arrived live while this list was on its way are newer than it: count them in (otherwise the
       // sidebar loses them, and their unread count, until the next reload).
       const viewing = s.activeId && document.visibilityState === 'visible' && document.hasFocus() ? s.activeId : null;
-      const merged = conversations.map((c) => {
+      const merged = conversations.map((listed) => {
+        const c = keepWholeMembers(listed, s.conversations?.find((x) => x.id === listed.id));
         const newer = (s.messages[c.id]?.items ?? []).filter((m) => !c.lastMessage || m.seq > c.lastMessage.seq);
         const newest = newer[newer.length - 1];
         if (!newest) return c;
@@ -197,11 +221,13 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
       });
       return { conversations: sortConversations(merged), messages };
     });
-  }, [store]);
+    fillMembers(store.get().activeId, connectedAt);
+  }, [store, fillMembers]);
 
   const openConversation = useCallback(
     async (id: string) => {
       store.set({ activeId: id });
+      fillMembers(id);
       void keepPageOffline(`/c/${id}`);
       const cur = store.get().messages[id];
       if (cur?.loaded) return;
@@ -220,7 +246,7 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
       // The network's page replaces the copy: of what it painted, only what came live since stays.
       store.set((s) => ({ messages: { ...s.messages, [id]: withNetworkFirstPage(s.messages[id], page, fetchedAt) } }));
     },
-    [store, me.id],
+    [store, me.id, fillMembers],
   );
 
   const loadOlder = useCallback(
@@ -243,7 +269,7 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
   const catchUp = useCallback(async (connectedAt: number) => {
     // Every read here asks for the network's answer (`fresh`): the worker's cached snapshot would be the page from
     // before the outage.
-    await loadConversations(true);
+    await loadConversations(true, connectedAt);
     const loaded = Object.entries(store.get().messages).filter(([, v]) => v.loaded);
     const notFound = (e: unknown) => {
       if (e instanceof AppError && e.code === 'not_found') return { messages: [], hasMore: false };
@@ -679,7 +705,8 @@ export function ChatProvider({ me, children }: { me: Me; children: ReactNode }) 
     const fetchedAt = fetchStamp();
     const { conversations } = await api<{ conversations: ConversationDto[] }>(`/conversations?limit=${FIRST_LIST_PAGE}`);
     store.set((s) => (s.conversations === null ? { conversations: sortConversations(withLivePeople(conversations, fetchedAt)) } : {}));
-  }, [store]);
+    fillMembers(store.get().activeId);
+  }, [store, fillMembers]);
 
   // First load even before the socket is up (and when it cannot connect at all). With nothing on screen yet, the
   // first page (a few KB) shows first. The whole list then comes from the connect's catch-up, or from here when the

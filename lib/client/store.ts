@@ -143,6 +143,18 @@ export function withLivePeople(list: ConversationDto[], fetchedAt: number): Conv
   );
 }
 
+/**
+ * The list lists a preview of each group's and channel's members (the reader and the earliest to join): one held
+ * with more of them (read whole when it was opened) keeps them while its member count is the same, each as the new
+ * list shows them where it does.
+ */
+export function keepWholeMembers(incoming: ConversationDto, held: ConversationDto | undefined): ConversationDto {
+  if (!held || incoming.members.length >= incoming.memberCount) return incoming;
+  if (held.memberCount !== incoming.memberCount || held.members.length <= incoming.members.length) return incoming;
+  const fresh = new Map(incoming.members.map((m) => [m.id, m]));
+  return { ...incoming, members: held.members.map((m) => fresh.get(m.id) ?? m) };
+}
+
 /** Deleted live, by stamp: a page asked for before may still bring the message whole, held or not. */
 const deletedAt = new Map<string, { at: number; deletedAt: string }>();
 

@@ -22,9 +22,10 @@ import { decodeCursor, encodeCursor } from './cursor';
 /** Channels can be large: their DTO lists at most this many members, the reader among them (memberCount has the
  * total). */
 const CHANNEL_MEMBER_PREVIEW = 50;
-/** A page of the list (`GET /conversations?limit=`, what a sidebar shows first) lists at most this many members of
- * each conversation: the reader and the earliest to join. A direct conversation is whole; a group or channel is
- * whole from `GET /conversations/{id}` or the whole list. */
+/** The list (`GET /conversations`, whole or a page) lists at most this many members of each conversation: the reader
+ * and the earliest to join. A person in 200 groups of 50 would otherwise get 10,000 members, 2 MB, at every start
+ * and reconnect, for a sidebar that shows none of them. A direct conversation is whole; a group is whole from
+ * `GET /conversations/{id}`, which the client reads when one opens. */
 export const PAGE_MEMBER_PREVIEW = 6;
 
 export async function buildDtos(userId: string, rows: cq.ConversationSummaryRow[], opts: { preview?: boolean } = {}): Promise<ConversationDto[]> {
@@ -80,7 +81,7 @@ export async function buildDtos(userId: string, rows: cq.ConversationSummaryRow[
 }
 
 export async function listConversations(actor: Actor): Promise<ConversationDto[]> {
-  return buildDtos(actor.id, await cq.listConversationSummaries({ userId: actor.id }));
+  return buildDtos(actor.id, await cq.listConversationSummaries({ userId: actor.id }), { preview: true });
 }
 
 /**
