@@ -140,6 +140,8 @@ const memberListRows = tableRows(conversationMembers, 'm_', ['conversationId', '
 export type MemberUser = ReturnType<typeof memberUserRows.map>;
 export type MemberWithUser = ReturnType<typeof memberListRows.map> & { user: MemberUser };
 
+const memberWithUser = (r: Record<string, unknown>): MemberWithUser => ({ ...memberListRows.map(r), user: memberUserRows.map(r) });
+
 const MEMBERS_SQL = `
   select ${memberListRows.select('cm')}, ${memberUserRows.select('u')}
   from conversation_members cm
@@ -152,7 +154,7 @@ export async function listMembers({ conversationIds }: { conversationIds: string
   if (conversationIds.length === 0) return [];
   const params = [JSON.stringify(conversationIds)];
   const rows = ex === getDb() ? await rawQuery(MEMBERS_SQL, params, ['jsonb']) : rowsOf<Record<string, unknown>>(await ex.execute(toSql(MEMBERS_SQL, params)));
-  return rows.map((r) => ({ ...memberListRows.map(r), user: memberUserRows.map(r) }));
+  return rows.map(memberWithUser);
 }
 
 const MEMBER_PREVIEW_SQL = `
@@ -174,7 +176,7 @@ const MEMBER_PREVIEW_SQL = `
 export async function listMemberPreviews({ conversationIds, userId, limit }: { conversationIds: string[]; userId: string; limit: number }): Promise<MemberWithUser[]> {
   if (conversationIds.length === 0) return [];
   const rows = await rawQuery(MEMBER_PREVIEW_SQL, [JSON.stringify(conversationIds), userId, limit], ['jsonb', 'text', 'int4']);
-  return rows.map((r) => ({ ...memberListRows.map(r), user: memberUserRows.map(r) }));
+  return rows.map(memberWithUser);
 }
 
 export async function listMemberIds({ conversationId }: { conversationId: string }, ex: Executor = getDb()): Promise<string[]> {
