@@ -380,6 +380,56 @@ test('a group of nine opens with all its members though the list sends six of ea
   errors.expectNone();
 });
 
+test('a channel of 53 lists 50 members, shows all of them and finds the rest by name, and suggests them after @', async ({ browser, request }) => {
+  test.setTimeout(240_000);
+  const owner = asUser(request, anaToken);
+  const channel = (await owner.post<{ conversation: { id: string } }>('/conversations', { kind: 'channel', title: `crowd-${Date.now().toString(36)}` })).conversation.id;
+  const crowd: (Person & { id: string })[] = [];
+  for (let i = 0; i < 52; i++) {
+    const p = newPerson(`big${String(i).padStart(2, '0')}`);
+    const res = await request.post('/api/v1/auth/register', { data: { username: p.username, password: p.password, displayName: p.displayName } });
+    expect(res.status(), await res.text()).toBe(201);
+    const id = ((await res.json()) as { user: { id: string } }).user.id;
+    await owner.post(`/conversations/${channel}/members`, { userId: id });
+    crowd.push({ ...p, id });
+  }
+  // The last to join, offline: not among the 50 the channel lists (Ana, then the earliest to join).
+  const last = crowd[crowd.length - 1]!;
+  const { ctx, page, errors } = await anaPage(browser);
+  await page.goto(`/c/${channel}`);
+  await page.getByRole('button', { name: 'Channel settings' }).click();
+  const panel = page.getByTestId('channel-settings');
+  const list = panel.getByRole('list', { name: 'Members' });
+  await expect(list.getByRole('listitem')).toHaveCount(50);
+  await expect(list.getByText(last.displayName, { exact: true })).toHaveCount(0);
+
+  // Found by a part of the name.
+  await panel.getByRole('searchbox', { name: 'Find a member' }).fill(last.displayName.slice(0, 5));
+  await expect(list.getByText(last.displayName, { exact: true })).toBeVisible();
+  await panel.getByRole('heading', { name: '53 members' }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${screens}/channel-members-find-1280-light.png` });
+  await panel.getByRole('searchbox', { name: 'Find a member' }).fill('');
+  // Every one of them, a page at a time.
+  await panel.getByRole('button', { name: 'Show all 53' }).click();
+  await expect(list.getByRole('listitem')).toHaveCount(50);
+  await panel.getByRole('button', { name: 'Show more' }).click();
+  await expect(list.getByRole('listitem')).toHaveCount(53);
+  await expect(list.getByText(last.displayName, { exact: true })).toBeVisible();
+  await expect(panel.getByRole('button', { name: 'Show more' })).toHaveCount(0);
+  await page.screenshot({ path: `${screens}/channel-members-all-1280-light.png` });
+  await panel.getByRole('button', { name: 'Close channel settings' }).click();
+
+  // The composer suggests them after @, from the server.
+  const composer = page.getByRole('textbox', { name: 'Message' });
+  await composer.fill(`hello @${last.username.slice(0, 12)}`);
+  const option = page.getByRole('listbox', { name: /mention/i }).getByRole('option').filter({ hasText: last.displayName });
+  await expect(option).toHaveCount(1);
+  await option.getByRole('button').dispatchEvent('mousedown');
+  await expect(composer).toHaveValue(`hello @${last.username} `);
+  await ctx.close();
+  errors.expectNone();
+});
+
 test('a fresh server shows the registration page, and its first account is the administrator', async ({ browser }) => {
   test.setTimeout(120_000);
   // A fresh server: its own empty embedded database (never CI's shared PostgreSQL database, which has accounts).

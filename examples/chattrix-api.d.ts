@@ -550,7 +550,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Its members by username, `limit` (1–200, default 50) at a time with `nextCursor` (null on the last page); `q` keeps those whose username starts with it or whose name holds it. Members, and anyone for a public channel */
+        get: operations["getConversationsByIdMembers"];
         put?: never;
         /** Add a member (owners/admins) */
         post: operations["postConversationsByIdMembers"];
@@ -5403,6 +5404,91 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getConversationsByIdMembers: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                q?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        members: {
+                            avatarUrl: string | null;
+                            away?: boolean;
+                            /** @constant */
+                            bot?: true;
+                            displayName: string;
+                            dnd?: boolean;
+                            id: string;
+                            lastReadMessageId: string | null;
+                            lastReadSeq: number;
+                            lastSeenAt: string | null;
+                            online: boolean;
+                            /** @enum {string} */
+                            role: "owner" | "admin" | "member";
+                            status?: {
+                                clearAt: string | null;
+                                emoji: string | null;
+                                text: string | null;
+                            } | null;
+                            username: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description Bad request */
             400: {

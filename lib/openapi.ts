@@ -32,8 +32,8 @@ import {
   publicSiteSchema,
 } from './validation/admin';
 import { dndStateSchema, setDndSchema, setKeywordsSchema, setStatusSchema, statusSchema } from './validation/attention';
-import { addMemberSchema, createConversationSchema, listChannelsQuery, listConversationsQuery, updateConversationSchema, updateMemberSchema } from './validation/conversations';
-import { attachmentSchema, channelSchema, conversationSchema, messageSchema, reactionSchema, userRefSchema } from './validation/dto';
+import { addMemberSchema, createConversationSchema, listChannelsQuery, listConversationsQuery, listMembersQuery, updateConversationSchema, updateMemberSchema } from './validation/conversations';
+import { attachmentSchema, channelSchema, conversationSchema, memberSchema, messageSchema, reactionSchema, userRefSchema } from './validation/dto';
 import { editMessageSchema, listMessagesQuery, listThreadsQuery, readSchema, searchQuery, sendMessageSchema, threadQuery } from './validation/messages';
 import {
   createTokenSchema,
@@ -244,7 +244,16 @@ const paths: Record<string, Record<string, Op>> = {
     get: { summary: 'A conversation with every member of a group and 50 of a channel, you among them (a public channel you have not joined: `joined: false`)', ok: 200, answer: wrap({ conversation: conversationSchema }) },
     patch: { summary: 'Rename a group or channel, set a channel\'s topic, description or archived (owners/admins), or set your notification level (`notify`: all, mentions, none; null: the default; old clients: `muted`)', body: updateConversationSchema, ok: 200, answer: wrap({ conversation: conversationSchema }) },
   },
-  '/conversations/{id}/members': { post: { summary: 'Add a member (owners/admins)', body: addMemberSchema, ok: 200, answer: wrap({ conversation: conversationSchema }) } },
+  '/conversations/{id}/members': {
+    get: {
+      summary:
+        'Its members by username, `limit` (1–200, default 50) at a time with `nextCursor` (null on the last page); `q` keeps those whose username starts with it or whose name holds it. Members, and anyone for a public channel',
+      query: listMembersQuery,
+      ok: 200,
+      answer: z.object({ members: z.array(memberSchema), nextCursor: z.string().nullable() }),
+    },
+    post: { summary: 'Add a member (owners/admins)', body: addMemberSchema, ok: 200, answer: wrap({ conversation: conversationSchema }) },
+  },
   '/conversations/{id}/members/{userId}': {
     delete: { summary: 'Remove a member (owners/admins) or leave (yourself)', ok: 204 },
     patch: { summary: "Change a member's role (owners)", body: updateMemberSchema, ok: 200, answer: wrap({ conversation: conversationSchema }) },

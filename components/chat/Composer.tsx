@@ -20,6 +20,8 @@ import { useEmojiAutocomplete } from './compose/useEmojiAutocomplete';
 interface Props {
   placeholder: string;
   members: MemberDto[];
+  /** When `members` is not all of them (a large channel): finds members by name on the server for `@` suggestions. */
+  findMembers?: (query: string) => Promise<MemberDto[]>;
   meId: string;
   replyTo: MessageDto | null;
   onCancelReply: () => void;
@@ -136,15 +138,34 @@ export function Composer(p: Props) {
     const m = /(^|\s)@([A-Za-z0-9_.]{0,32})$/.exec(before);
     return m ? { query: m[2]!.toLowerCase(), start: before.length - m[2]!.length - 1 } : null;
   }, [text, caret]);
-  const suggestions = useMemo(
-    () =>
-      mention
-        ? p.members
-            .filter((m) => m.id !== p.meId && (m.username.toLowerCase().startsWith(mention.query) || m.displayName.toLowerCase().includes(mention.query)))
-            .slice(0, 6)
-        : [],
-    [mention, p.members, p.meId],
-  );
+  // Members this client does not hold, found on the server as the `@word` grows (after a pause in typing).
+  const findMembers = useRef(p.findMembers);
+  useEffect(() => {
+    findMembers.current = p.findMembers;
+  });
+  const canFind = !!p.findMembers;
+  const mentionQuery = mention?.query ?? null;
+  const [found, setFound] = useState<{ query: string; members: MemberDto[] } | null>(null);
+  useEffect(() => {
+    if (!canFind || mentionQuery === null) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      findMembers.current?.(mentionQuery).then(
+        (members) => current && setFound({ query: mentionQuery, members }),
+        () => {},
+      );
+    }, 150);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [canFind, mentionQuery]);
+  const suggestions = useMemo(() => {
+    if (!mention) return [];
+    const local = p.members.filter((m) => m.username.toLowerCase().startsWith(mention.query) || m.displayName.toLowerCase().includes(mention.query));
+    const more = found?.query === mention.query ? found.members.filter((m) => !local.some((l) => l.id === m.id)) : [];
+    return [...local, ...more].filter((m) => m.id !== p.meId).slice(0, 6);
+  }, [mention, p.members, p.meId, found]);
 
   function stopTyping() {
     if (idle.current) clearTimeout(idle.current);

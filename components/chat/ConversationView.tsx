@@ -1,5 +1,6 @@
 'use client';
 
+import { memberFinder } from '@/lib/client/members';
 import { ArrowLeft, BellOff, Hash, Info, Pin, Users, X } from 'lucide-react';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
@@ -458,6 +459,7 @@ export function ConversationView({ id, permalink }: { id: string; permalink?: st
           draft={{ conversationId: id }}
           placeholder={t('composerPlaceholder', { title })}
           members={conversation?.members ?? []}
+          findMembers={memberFinder(conversation)}
           meId={me.id}
           replyTo={replyTo}
           onCancelReply={() => setReplyTo(null)}

@@ -3,7 +3,8 @@
 import { Avatar } from '@/components/ui/Avatar';
 import { BotMark } from '@/components/ui/BotMark';
 import { api } from '@/lib/client/api';
-import type { ConversationDto } from '@/lib/validation/dto';
+import type { ConversationDto, MemberDto } from '@/lib/validation/dto';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useChatActions } from './ChatProvider';
 import { useTranslations } from 'next-intl';
 import { useFormat } from '@/components/i18n/useFormat';
@@ -55,13 +56,57 @@ export function MemberList({
     const r = await api<{ conversation: ConversationDto } | undefined>(`/conversations/${c.id}/members${path}`, init);
     if (r?.conversation) upsertConversation(r.conversation);
   };
+  // A large channel lists 50 of its members: the rest a page at a time, by username, or found by name.
+  const partial = c.members.length < c.memberCount;
+  const [all, setAll] = useState<{ query: string; members: MemberDto[]; next: string | null } | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [query, setQuery] = useState('');
+  const loadPage = useCallback(
+    async (q: string, after: string | null) => {
+      setLoading(true);
+      try {
+        const page = await api<{ members: MemberDto[]; nextCursor: string | null }>(
+          `/conversations/${c.id}/members?limit=50${q ? `&q=${encodeURIComponent(q)}` : ''}${after ? `&cursor=${after}` : ''}`,
+        );
+        setAll((prev) => ({ query: q, members: after && prev?.query === q ? [...prev.members, ...page.members] : page.members, next: page.nextCursor }));
+      } finally {
+        setLoading(false);
+      }
+    },
+    [c.id],
+  );
+  // Searching runs on a pause in typing; `run` (the owner's error reporting) may be a new function every render.
+  const runRef = useRef(run);
+  useEffect(() => {
+    runRef.current = run;
+  });
+  useEffect(() => {
+    if (!partial || !query) return;
+    const timer = setTimeout(() => void runRef.current(() => loadPage(query, null)), 250);
+    return () => clearTimeout(timer);
+  }, [partial, query, loadPage]);
+  const shown = all && (query ? all.query === query : !all.query) ? all.members : c.members;
   return (
     <>
       <h3 className="section-title">
         {t('count', { count: c.memberCount })}
       </h3>
+      {partial && (
+        <div className="search">
+          <label className="sr-only" htmlFor={`find-member-${c.id}`}>
+            {t('find')}
+          </label>
+          <input id={`find-member-${c.id}`} type="search" placeholder={t('find')} value={query} onChange={(e) => setQuery(e.target.value.trim())} autoComplete="off" />
+        </div>
+      )}
+      {loading && (
+        <p className="row-sub pad-x" role="status">
+          {t('loading')}
+        </p>
+      )}
+      {partial && query && all?.query === query && all.members.length === 0 && !loading && <p className="row-sub pad-x">{t('noMatch')}</p>}
       <ul className="list pad-x" aria-label={t('title')}>
-        {c.members.map((m) => (
+        {shown.map((m) => (
           <li key={m.id} className="row static">
             <Avatar user={m} online={shownOnline(m.online, known)} size="sm" />
             <span className="row-main">
@@ -90,6 +135,13 @@ export function MemberList({
           </li>
         ))}
       </ul>
+      {partial && !loading && (!all || all.query !== query ? !query : all.next) && (
+        <div className="pad-x">
+          <button type="button" className="btn btn-ghost btn-sm" onClick={() => void run(() => loadPage(query, all && all.query === query ? all.next : null))}>
+            {all && all.query === query ? t('showMore') : t('showAll', { count: c.memberCount })}
+          </button>
+        </div>
+      )}
       {manage && (
         <div className="pad">
           <UserPicker

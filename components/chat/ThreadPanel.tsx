@@ -1,5 +1,6 @@
 'use client';
 
+import { memberFinder } from '@/lib/client/members';
 import { ArrowLeft, X } from 'lucide-react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { AppError } from '@/lib/errors';
@@ -177,6 +178,7 @@ export function ThreadPanel({
             draft={{ conversationId: conversation.id, threadId: rootId }}
             placeholder={w('placeholder')}
             members={conversation.members}
+            findMembers={memberFinder(conversation)}
             meId={me.id}
             replyTo={replyTo}
             onCancelReply={() => setReplyTo(null)}

@@ -179,6 +179,25 @@ export async function listMemberPreviews({ conversationIds, userId, limit }: { c
   return rows.map(memberWithUser);
 }
 
+const MEMBER_PAGE_SQL = `
+  select ${memberListRows.select('cm')}, ${memberUserRows.select('u')}
+  from conversation_members cm
+  join users u on u.id = cm.user_id
+  where cm.conversation_id = $1
+    and ($2 = '' or u.username ilike $2 || '%' escape '\\' or u.display_name ilike '%' || $2 || '%' escape '\\')
+    and u.username > $3
+  order by u.username asc
+  limit $4`;
+
+/**
+ * A page of a conversation's members by username, after `after` (a keyset: '' for the first page); `q` (a LIKE pattern,
+ * escaped by the caller) matches the start of the username or anywhere in the display name.
+ */
+export async function listMemberPage({ conversationId, q, after, limit }: { conversationId: string; q: string; after: string; limit: number }): Promise<MemberWithUser[]> {
+  const rows = await rawQuery(MEMBER_PAGE_SQL, [conversationId, q, after, limit], ['text', 'text', 'text', 'int4']);
+  return rows.map(memberWithUser);
+}
+
 export async function listMemberIds({ conversationId }: { conversationId: string }, ex: Executor = getDb()): Promise<string[]> {
   const rows = await ex
     .select({ id: conversationMembers.userId })

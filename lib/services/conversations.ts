@@ -12,7 +12,7 @@ import { getOnlineUserIds } from '../realtime/presence';
 import { joinConversationRoom, leaveConversationRoom, publishToConversation, publishToUsers } from '../realtime/publish';
 import { iso, type ConversationDto, type MemberDto } from '../validation/dto';
 import type { CreateConversationInput } from '../validation/conversations';
-import { hydrateMessages, postSystemMessage, requireMembership } from './messages';
+import { hydrateMessages, postSystemMessage, requireMembership, requireReader } from './messages';
 import { countsFor, effectiveNotify, publicAttention } from './attention';
 import { setMemberNotify } from '../../db/queries/attention';
 import type { NotifyLevel } from '../validation/attention';
@@ -28,6 +28,39 @@ const CHANNEL_MEMBER_PREVIEW = 50;
  * `GET /conversations/{id}`, which the client reads when one opens. */
 export const PAGE_MEMBER_PREVIEW = 6;
 
+/** Members as a list shows them; what is shown of a person (the same in every conversation) is worked out once each. */
+async function memberDtos(members: cq.MemberWithUser[]): Promise<MemberDto[]> {
+  const online = await getOnlineUserIds([...new Set(members.map((m) => m.userId))]);
+  const people = new Map<string, Omit<MemberDto, 'role' | 'lastReadMessageId' | 'lastReadSeq'>>();
+  const now = Date.now();
+  return members.map((m) => {
+    let person = people.get(m.userId);
+    if (!person) {
+      const { status, dnd } = publicAttention(m.user, now);
+      people.set(m.userId, (person = { ...toUserRef(m.user), online: online.has(m.userId), lastSeenAt: iso(m.user.lastSeenAt), status, dnd }));
+    }
+    return { ...person, role: m.role, lastReadMessageId: m.lastReadMessageId, lastReadSeq: m.lastReadSeq };
+  });
+}
+
+/**
+ * `GET /conversations/{id}/members`: its members by username, a page at a time, or those whose username starts with
+ * `q` or whose name holds it. For whoever may read the conversation (a public channel: anyone signed in).
+ */
+export async function listConversationMembers(
+  actor: Pick<Actor, 'id'>,
+  id: string,
+  query: { q?: string; limit?: number; cursor?: string },
+): Promise<{ members: MemberDto[]; nextCursor: string | null }> {
+  await requireReader(actor, id);
+  const limit = query.limit ?? 50;
+  const after = query.cursor ? decodeCursor(query.cursor, { after: 'string' }).after : '';
+  const q = (query.q ?? '').replace(/[\\%_]/g, '\\$&');
+  const rows = await cq.listMemberPage({ conversationId: id, q, after, limit: limit + 1 });
+  const page = rows.slice(0, limit);
+  return { members: await memberDtos(page), nextCursor: rows.length > limit ? encodeCursor({ after: page[page.length - 1]!.user.username }) : null };
+}
+
 export async function buildDtos(userId: string, rows: cq.ConversationSummaryRow[], opts: { preview?: boolean } = {}): Promise<ConversationDto[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.conversation.id);
@@ -35,22 +68,14 @@ export async function buildDtos(userId: string, rows: cq.ConversationSummaryRow[
     opts.preview ? cq.listMemberPreviews({ conversationIds: ids, userId, limit: PAGE_MEMBER_PREVIEW }) : cq.listMembers({ conversationIds: ids }),
     mq.getMessagesByIds({ ids: rows.map((r) => r.lastMessageId).filter((x): x is string => !!x) }),
   ]);
-  const online = await getOnlineUserIds([...new Set(members.map((m) => m.userId))]);
-  const lastById = new Map((await hydrateMessages(lastRows)).map((m) => [m.id, m]));
+  const [dtos, hydrated] = await Promise.all([memberDtos(members), hydrateMessages(lastRows)]);
+  const lastById = new Map(hydrated.map((m) => [m.id, m]));
   const byConversation = new Map<string, MemberDto[]>();
-  // What is shown of a person is the same in every conversation listed: worked out once each.
-  const people = new Map<string, Omit<MemberDto, 'role' | 'lastReadMessageId' | 'lastReadSeq'>>();
-  const now = Date.now();
-  for (const m of members) {
-    let person = people.get(m.userId);
-    if (!person) {
-      const { status, dnd } = publicAttention(m.user, now);
-      people.set(m.userId, (person = { ...toUserRef(m.user), online: online.has(m.userId), lastSeenAt: iso(m.user.lastSeenAt), status, dnd }));
-    }
+  members.forEach((m, i) => {
     let list = byConversation.get(m.conversationId);
     if (!list) byConversation.set(m.conversationId, (list = []));
-    list.push({ ...person, role: m.role, lastReadMessageId: m.lastReadMessageId, lastReadSeq: m.lastReadSeq });
-  }
+    list.push(dtos[i]!);
+  });
   return rows.map((r) => {
     const c = r.conversation;
     let list = byConversation.get(c.id) ?? [];

@@ -53,6 +53,12 @@ export const listConversationsQuery = z.strictObject({
   cursor: z.string().max(400).optional(),
 });
 
+export const listMembersQuery = z.strictObject({
+  q: z.string().trim().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: z.string().max(400).optional(),
+});
+
 export const addMemberSchema = z.strictObject({ userId: idSchema });
 
 export const updateMemberSchema = z.strictObject({ role: z.enum(['admin', 'member', 'owner']) });

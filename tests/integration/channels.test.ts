@@ -240,6 +240,55 @@ describe('channels', () => {
     expect(dmInPage.members.map((m) => m.id).sort()).toEqual([ana.id, zed.id].sort());
   });
 
+  it('GET /conversations/{id}/members pages every member by username and finds them by name; outsiders of a group get 404', async () => {
+    const ana = await freshUser('ana');
+    const others = await Promise.all(Array.from({ length: 6 }, () => freshUser('mbr', false)));
+    const made = await call<{ conversation: ConversationDto }>(ana, 'POST', '/conversations', { kind: 'group', title: `Members ${tag()}`, memberIds: others.map((o) => o.id) });
+    const id = made.body.conversation.id;
+    const everyone = [ana, ...others].map((p) => p.username).sort();
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res: HttpResult<{ members: ConversationDto['members']; nextCursor: string | null }> = await call(others[0]!, 'GET', `/conversations/${id}/members?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.members.length).toBeLessThanOrEqual(3);
+      for (const m of res.body.members) expect(m).toMatchObject({ id: expect.any(String), role: expect.stringMatching(/^(owner|admin|member)$/), online: expect.any(Boolean), lastReadSeq: expect.any(Number) });
+      seen.push(...res.body.members.map((m) => m.username));
+      cursor = res.body.nextCursor;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(everyone);
+    expect((await call(ana, 'GET', `/conversations/${id}/members`)).body.members.find((m: { id: string }) => m.id === ana.id)).toMatchObject({ role: 'owner', online: true });
+
+    // q: the start of a username, or any part of a name; LIKE's wildcards are plain characters.
+    const target = others[3]!;
+    const byUsername = await call<{ members: { id: string }[] }>(ana, 'GET', `/conversations/${id}/members?q=${encodeURIComponent(target.username.toUpperCase())}`);
+    expect(byUsername.body.members.map((m) => m.id)).toEqual([target.id]);
+    const part = target.displayName.slice(2, 8);
+    const byName = await call<{ members: { id: string; displayName: string }[] }>(ana, 'GET', `/conversations/${id}/members?q=${encodeURIComponent(part)}`);
+    expect(byName.body.members.map((m) => m.id)).toContain(target.id);
+    expect(byName.body.members.every((m) => m.displayName.toLowerCase().includes(part.toLowerCase()))).toBe(true);
+    // (Every name here holds "_", so that one matches them all as itself.)
+    for (const wild of ['%', 'a%z', '\\']) expect((await call(ana, 'GET', `/conversations/${id}/members?q=${encodeURIComponent(wild)}`)).body.members).toEqual([]);
+    expect((await call(ana, 'GET', `/conversations/${id}/members?q=${encodeURIComponent('_')}`)).body.members.length).toBe(7);
+
+    // Outsiders learn nothing of a group; a public channel's members are for anyone signed in.
+    const outsider = await freshUser('out', false);
+    expectError(await call(outsider, 'GET', `/conversations/${id}/members`), 'not_found');
+    const channel = await createChannel(ana);
+    const open = await call<{ members: { id: string }[] }>(outsider, 'GET', `/conversations/${channel.id}/members`);
+    expect(open.status).toBe(200);
+    expect(open.body.members.map((m) => m.id)).toEqual([ana.id]);
+    // Bad input: the contract's 400.
+    expectError(await call(ana, 'GET', `/conversations/${id}/members?limit=0`), 'bad_request', { issues: true });
+    expectError(await call(ana, 'GET', `/conversations/${id}/members?limit=201`), 'bad_request', { issues: true });
+    expectError(await call(ana, 'GET', `/conversations/${id}/members?sort=name`), 'bad_request', { issues: true });
+    expectError(await call(ana, 'GET', `/conversations/${id}/members?cursor=not*valid`), 'bad_request', { issues: true });
+  });
+
   it('lets anyone read a public channel before joining, then join (system line, live), talk and leave', async () => {
     const ana = await freshUser('ana');
     const ben = await freshUser('ben');
